@@ -1,0 +1,1 @@
+/* placeholder */ typedef int is248_placeholder;

@@ -1,0 +1,88 @@
+/*
+ * walk.h - find the report files in a path: an XML file, a directory, or an
+ * archive (zip, tar, tar.gz/tgz, tar.xz, tar.bz2), with archives inside an
+ * archive one level deep.  Nothing is ever extracted to disk: each report file
+ * is handed to the caller as a byte stream straight out of libarchive.
+ *
+ * The walker calls back for every entry it meets, in the order met
+ * (directories in sorted order):
+ *   - file():    a report file (a regular file or entry whose name ends in
+ *                ".xml", any case).  The callback reads it through
+ *                walk_input_read() as far as it likes, then calls
+ *                walk_input_finish() for the SHA-256 of all of its bytes.
+ *   - skipped(): an entry that is not a report (README.txt, folders,
+ *                __MACOSX/, ...), with the reason.  Nothing is wrong.
+ *   - failed():  an entry or a whole archive that cannot be read (truncated,
+ *                encrypted, a link, too large, not an archive), with the
+ *                reason.  The walk goes on with the next entry where it can.
+ *
+ * Names: entry names are labels for messages only.  They arrive converted to
+ * UTF-8 where the archive says how, with every byte that is not printable
+ * UTF-8 escaped as \xHH, so they are safe to print and to store.
+ */
+#ifndef IS248_INGEST_WALK_H
+#define IS248_INGEST_WALK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Caps on what one delivery may make us decompress.  0 means no cap. */
+struct walk_limits {
+    uint64_t entry_bytes;     /* bytes decompressed from one entry */
+    uint64_t total_bytes;     /* bytes decompressed from one top-level path */
+    uint64_t entries;         /* entries read from one top-level path */
+};
+
+/* The defaults documented in the README and in "is248 --help". */
+#define WALK_DEFAULT_ENTRY_BYTES (512ULL << 20)   /* 512 MiB */
+#define WALK_DEFAULT_TOTAL_BYTES (64ULL << 30)    /* 64 GiB */
+#define WALK_DEFAULT_ENTRIES 10000000ULL
+
+struct walk_entry {
+    const char *source; /* the path as given: the archive, or the file */
+    const char *entry;  /* path inside the archive; for an archive inside an
+                         * archive "outer.zip/inner.zip!dir/x.xml" is given as
+                         * "inner.zip!dir/x.xml" relative to source; "" for a
+                         * plain file */
+};
+
+struct walk_input; /* opaque: the bytes of one report file */
+
+/*
+ * Read up to len bytes.  Returns the number of bytes read, 0 at the end,
+ * -1 on error (walk_input_error() says why: a truncated archive, a cap
+ * exceeded, an I/O error).
+ */
+ssize_t walk_input_read(struct walk_input *in, void *buf, size_t len);
+
+/* Why the last read failed, or NULL.  Owned by the input. */
+const char *walk_input_error(const struct walk_input *in);
+
+/*
+ * Read the rest of the input (discarding it) and give the SHA-256 of all of
+ * the file's bytes and their number.  Returns 0, or -1 when the rest could
+ * not be read (walk_input_error() says why; sha256 and bytes then cover what
+ * was read).  Can be called once; reads after it return 0.
+ */
+int walk_input_finish(struct walk_input *in, unsigned char sha256[32],
+                      uint64_t *bytes);
+
+struct walk_handler {
+    /* Return 0 to go on, non-zero to stop the whole walk (e.g. on SIGTERM). */
+    int (*file)(void *ctx, const struct walk_entry *e, struct walk_input *in);
+    void (*skipped)(void *ctx, const struct walk_entry *e, const char *why);
+    void (*failed)(void *ctx, const struct walk_entry *e, const char *why);
+    void *ctx;
+};
+
+/*
+ * Walk one path.  Returns 0 when the walk reached its end (failures of
+ * entries are reported through failed() and do not count), 1 when a
+ * callback asked to stop, -1 when the path itself cannot be opened (also
+ * reported through failed()).
+ */
+int walk_path(const char *path, const struct walk_limits *lim,
+              const struct walk_handler *h);
+
+#endif

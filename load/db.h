@@ -1,0 +1,70 @@
+/*
+ * db.h - the connection to PostgreSQL, the schema's migrations, and the
+ * bookkeeping of import runs.
+ *
+ * Connection parameters come from a conninfo string (--db) or, when that is
+ * NULL, from libpq's own environment (PGHOST, PGDATABASE, PGSERVICE,
+ * PGPASSFILE, ...).  Passwords never come from the command line.
+ *
+ * Migrations are the files sql/NNNN_*.sql, compiled into the program; the
+ * version applied is recorded in is248.schema_version.  The reference data
+ * (sql/reference/*.csv, also compiled in) is loaded by migrate and reloaded
+ * when it has changed.  Everything migrate does happens in one transaction.
+ */
+#ifndef IS248_LOAD_DB_H
+#define IS248_LOAD_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+/*
+ * Connect.  Returns the connection, or NULL with the reason in err.
+ * Sets application_name "is248" unless the conninfo sets one.
+ */
+PGconn *db_connect(const char *conninfo, char *err, size_t errlen);
+
+/* Highest migration compiled into the program. */
+int db_schema_target(void);
+
+/*
+ * The schema version the database is at: 0 when is248 has never been
+ * migrated there, -1 on error (err says why).
+ */
+int db_schema_version(PGconn *conn, char *err, size_t errlen);
+
+/*
+ * Apply what is missing, in one transaction, and (re)load the reference
+ * data when it differs from what the database holds.  *from and *to receive
+ * the versions before and after; *reference_loaded is set to 1 when the
+ * reference data was (re)loaded.  Returns 0, or -1 with err set (nothing is
+ * then changed).
+ */
+int db_migrate(PGconn *conn, int *from, int *to, int *reference_loaded,
+               char *err, size_t errlen);
+
+/*
+ * Take the import lock (a session-level advisory lock) so that two imports
+ * never run at once.  wait_ms < 0 waits forever, 0 does not wait.
+ * Returns 1 when taken, 0 when another import holds it, -1 on error.
+ */
+int db_lock_import(PGconn *conn, long wait_ms, char *err, size_t errlen);
+
+/* Start an import run; returns its id (> 0), or -1 with err set.
+ * command is what was run ("import deliveries/2019.zip ..."). */
+int64_t db_run_begin(PGconn *conn, const char *command, char *err,
+                     size_t errlen);
+
+struct run_totals {
+    uint64_t files, files_loaded, files_already, files_rejected;
+    uint64_t reports_loaded, reports_unchanged, reports_rejected;
+    uint64_t answers_rejected, warnings, skipped;
+};
+
+/* Record the end of a run: status is "ok", "problems", "failed" or
+ * "interrupted".  Returns 0, or -1 with err set. */
+int db_run_end(PGconn *conn, int64_t run_id, const char *status,
+               const struct run_totals *t, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * loader.h - put normalized reports into PostgreSQL, one report file per
+ * transaction: all of a file's good reports, or none of them.
+ *
+ * For each file: loader_file_begin() opens a transaction and a COPY into a
+ * temporary staging table; reports, their raw answers and their problems are
+ * streamed into it as they are read; loader_file_commit() ends the COPY and
+ * merges the staging rows into the tables with set-based statements, then
+ * commits.  loader_file_abort() rolls everything back and records, in a
+ * transaction of its own, that the file was set aside and why.
+ *
+ * Merging decides per report (delivery-format.md §7): a report already
+ * loaded with the same content and submission time is unchanged; one with
+ * the same unit, year and submission time but other content is set aside
+ * ("conflicts with the report loaded from ..."); anything else is added, and
+ * the latest submission time per unit and year is current.  A file whose
+ * SHA-256 is already loaded is "already loaded" and adds nothing.
+ *
+ * The loader owns no connection: the caller opens and closes it.
+ */
+#ifndef IS248_LOAD_LOADER_H
+#define IS248_LOAD_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+#include "../ingest/report.h"
+#include "../transform/normalize.h"
+
+struct loader;
+
+/* Returns NULL with err set when the staging table cannot be made. */
+struct loader *loader_new(PGconn *conn, int64_t run_id, char *err,
+                          size_t errlen);
+void loader_free(struct loader *ld);
+
+/* Begin a file.  Returns 0, or -1 with loader_error() set (the connection
+ * is then unusable or the server refused: treat as fatal). */
+int loader_file_begin(struct loader *ld, const char *source,
+                      const char *entry);
+
+/*
+ * Stream one report: when n->ok, its row and every raw answer; in any case
+ * every problem of n (set-aside reports and answers, warnings).
+ * Returns 0 or -1 (fatal, see loader_error()).
+ */
+int loader_file_report(struct loader *ld, const struct raw_report *raw,
+                       const struct norm_report *n);
+
+/* A warning about the file as a whole (the encoding fallback, say). */
+int loader_file_warning(struct loader *ld, const char *reason);
+
+enum file_outcome {
+    FILE_LOADED = 0,     /* committed (possibly with nothing new in it) */
+    FILE_ALREADY,        /* the same bytes were loaded before */
+    FILE_REJECTED        /* set aside whole */
+};
+
+struct file_result {
+    enum file_outcome outcome;
+    uint64_t reports_loaded;     /* new rows in is248.report */
+    uint64_t reports_unchanged;  /* already loaded, same content */
+    uint64_t reports_rejected;   /* set aside (normalize or conflict) */
+    uint64_t answers_rejected;
+    uint64_t warnings;
+    char already_entry[512];     /* FILE_ALREADY: where it was loaded from */
+};
+
+/* End the COPY, merge and commit.  Returns 0 with *res filled, or -1
+ * (fatal; the transaction is rolled back). */
+int loader_file_commit(struct loader *ld, const unsigned char sha256[32],
+                       uint64_t bytes, struct file_result *res);
+
+/*
+ * Roll the file back and record it as set aside with the reason.  Also used
+ * for entries that could not be read at all (then call it without
+ * loader_file_begin(): it records the rejection alone).  sha256 may be NULL.
+ * Returns 0 or -1 (fatal).
+ */
+int loader_file_abort(struct loader *ld, const char *source,
+                      const char *entry, const unsigned char *sha256,
+                      uint64_t bytes, const char *reason);
+
+/* Record an entry that is not a report (README.txt, a folder, ...). */
+int loader_skipped(struct loader *ld, const char *source, const char *entry,
+                   const char *why);
+
+/* The last error, owned by the loader. */
+const char *loader_error(const struct loader *ld);
+
+#endif
