@@ -1,1 +1,95 @@
-/* placeholder */ typedef int is248_placeholder;
+/*
+ * cmd_demo.c - "is248 demo": the embedded default.  A throwaway PostgreSQL
+ * (or the database of --db), migrated, loaded with the fixtures shipped
+ * with is248, and the trends printed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "cluster.h"
+#include "msg.h"
+
+/* Where the fixture delivery is: $IS248_FIXTURES, the source tree this
+ * binary was built from, or the installed copy. */
+static const char *fixtures_path(void)
+{
+    const char *env = getenv("IS248_FIXTURES");
+    if (env && *env)
+        return env;
+    struct stat st;
+    if (stat(IS248_SOURCE_FIXTURES, &st) == 0 && S_ISDIR(st.st_mode))
+        return IS248_SOURCE_FIXTURES;
+    return IS248_INSTALLED_FIXTURES;
+}
+
+static int demo_in(const struct cli *c, PGconn *conn, const char *fixtures)
+{
+    int rc = cli_migrate(conn);
+    if (rc != EXIT_OK)
+        return rc;
+    char *paths[] = { (char *)fixtures };
+    rc = cli_import(c, conn, 1, paths);
+    if (rc != EXIT_OK && rc != EXIT_PROBLEMS)
+        return rc;
+    printf("\n");
+    int trc = cli_print_trends(conn);
+    return trc != EXIT_OK ? trc : rc;
+}
+
+int cmd_demo(struct cli *c)
+{
+    const char *fixtures = fixtures_path();
+    struct stat st;
+    if (stat(fixtures, &st) != 0) {
+        msg_error("cannot find the fixtures in '%s' (set IS248_FIXTURES)",
+                  fixtures);
+        return EXIT_USAGE;
+    }
+    cli_catch_signals();
+
+    if (c->db) {
+        PGconn *conn = cli_connect(c);
+        if (!conn)
+            return EXIT_DB;
+        int rc = demo_in(c, conn, fixtures);
+        PQfinish(conn);
+        return rc;
+    }
+
+    struct cluster cl;
+    char err[1024];
+    msg_info("starting a throwaway PostgreSQL ...");
+    if (cluster_start(&cl, err, sizeof err) != 0) {
+        msg_error("cannot start a throwaway PostgreSQL: %s", err);
+        return EXIT_DB;
+    }
+    msg_info("PostgreSQL running in '%s'; importing '%s'", cl.dir, fixtures);
+
+    int rc = EXIT_DB;
+    struct cli local = *c;
+    local.db = cl.conninfo;
+    PGconn *conn = cli_connect(&local);
+    if (conn) {
+        PGresult *res = PQexec(conn, "CREATE DATABASE is248");
+        int made = PQresultStatus(res) == PGRES_COMMAND_OK;
+        if (!made)
+            msg_error("cannot create the demo database: %s",
+                      PQerrorMessage(conn));
+        PQclear(res);
+        PQfinish(conn);
+        conn = NULL;
+        if (made) {
+            cluster_conninfo(&cl, "is248", cl.conninfo, sizeof cl.conninfo);
+            conn = cli_connect(&local);
+        }
+    }
+    if (conn) {
+        rc = demo_in(&local, conn, fixtures);
+        PQfinish(conn);
+    }
+    cluster_stop(&cl);
+    msg_info("throwaway PostgreSQL stopped and removed");
+    return rc;
+}

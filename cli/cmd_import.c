@@ -1,1 +1,111 @@
-/* placeholder */ typedef int is248_placeholder;
+/*
+ * cmd_import.c - "is248 import" and "is248 validate": run deliveries
+ * through the pipeline, with a database (import) or without (validate).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "msg.h"
+#include "pipeline.h"
+
+static const struct units *builtin_units(void)
+{
+    const struct units *u = units_builtin();
+    if (!u)
+        msg_error("out of memory reading the built-in municipality codes");
+    return u;
+}
+
+int cli_import(const struct cli *c, PGconn *conn, int npaths,
+               char *const *paths)
+{
+    char err[1024];
+    int rc = cli_check_schema(conn);
+    if (rc != EXIT_OK)
+        return rc;
+
+    int locked = db_lock_import(conn, c->lock_wait_ms, err, sizeof err);
+    if (locked < 0) {
+        msg_error("cannot take the import lock: %s", err);
+        return EXIT_DB;
+    }
+    if (locked == 0) {
+        msg_error("another import is running in this database; try again "
+                  "later or use --wait");
+        return EXIT_LOCKED;
+    }
+
+    struct pipeline p;
+    memset(&p, 0, sizeof p);
+    p.units = builtin_units();
+    if (!p.units)
+        return EXIT_INTERNAL;
+    p.walk = &c->walk;
+    p.xml = &c->xml;
+
+    int64_t run = db_run_begin(conn, cli_command_line(), err, sizeof err);
+    if (run < 0) {
+        msg_error("cannot record the import run: %s", err);
+        return EXIT_DB;
+    }
+    p.loader = loader_new(conn, run, err, sizeof err);
+    if (!p.loader) {
+        msg_error("cannot prepare loading: %s", err);
+        return EXIT_DB;
+    }
+
+    cli_catch_signals();
+    for (int i = 0; i < npaths; i++)
+        if (pipeline_run(&p, paths[i]) != 0)
+            break;
+
+    rc = pipeline_exit_code(&p);
+    if (rc == EXIT_DB)
+        msg_error("database failure, the file being loaded was rolled back: %s",
+                  p.error);
+    else if (rc == EXIT_INTERRUPTED)
+        msg_error("interrupted by signal %d; the file being loaded was rolled "
+                  "back, files before it stay loaded", cli_stop_signal);
+
+    const char *status = rc == EXIT_OK ? "ok"
+                         : rc == EXIT_PROBLEMS ? "problems"
+                         : rc == EXIT_INTERRUPTED ? "interrupted"
+                         : "failed";
+    if (PQstatus(conn) == CONNECTION_OK &&
+        db_run_end(conn, run, status, &p.totals, err, sizeof err) != 0) {
+        msg_error("cannot record the end of the import run: %s", err);
+        if (rc == EXIT_OK || rc == EXIT_PROBLEMS)
+            rc = EXIT_DB;
+    }
+    loader_free(p.loader);
+    pipeline_summary(&p, "loaded");
+    return rc;
+}
+
+int cmd_import(struct cli *c)
+{
+    PGconn *conn = cli_connect(c);
+    if (!conn)
+        return EXIT_DB;
+    int rc = cli_import(c, conn, c->argc, c->argv);
+    PQfinish(conn);
+    return rc;
+}
+
+int cmd_validate(struct cli *c)
+{
+    struct pipeline p;
+    memset(&p, 0, sizeof p);
+    p.units = builtin_units();
+    if (!p.units)
+        return EXIT_INTERNAL;
+    p.walk = &c->walk;
+    p.xml = &c->xml;
+    cli_catch_signals();
+    for (int i = 0; i < c->argc; i++)
+        if (pipeline_run(&p, c->argv[i]) != 0)
+            break;
+    pipeline_summary(&p, "would load");
+    return pipeline_exit_code(&p);
+}

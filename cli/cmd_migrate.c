@@ -1,1 +1,71 @@
-/* placeholder */ typedef int is248_placeholder;
+/*
+ * cmd_migrate.c - "is248 migrate": create or upgrade the schema, and the
+ * connection helper the other database commands share.
+ */
+#include <stdio.h>
+
+#include "cli.h"
+#include "load/db.h"
+#include "msg.h"
+
+PGconn *cli_connect(const struct cli *c)
+{
+    char err[1024];
+    PGconn *conn = db_connect(c->db, err, sizeof err);
+    if (!conn)
+        msg_error("cannot connect to the database: %s", err);
+    return conn;
+}
+
+int cli_check_schema(PGconn *conn)
+{
+    char err[1024];
+    int have = db_schema_version(conn, err, sizeof err);
+    int want = db_schema_target();
+    if (have < 0) {
+        msg_error("cannot read the schema version: %s", err);
+        return EXIT_DB;
+    }
+    if (have == 0) {
+        msg_error("the database has no is248 schema: run 'is248 migrate' first");
+        return EXIT_USAGE;
+    }
+    if (have < want) {
+        msg_error("the database schema is at version %d, this is248 needs %d: "
+                  "run 'is248 migrate'", have, want);
+        return EXIT_USAGE;
+    }
+    if (have > want) {
+        msg_error("the database schema is at version %d, newer than this "
+                  "is248 knows (%d): upgrade is248", have, want);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+int cli_migrate(PGconn *conn)
+{
+    char err[1024];
+    int from, to, reference;
+    if (db_migrate(conn, &from, &to, &reference, err, sizeof err) != 0) {
+        msg_error("migration failed, nothing changed: %s", err);
+        return EXIT_DB;
+    }
+    if (from == to)
+        msg_info("schema is at version %d, nothing to do%s", to,
+                 reference ? "; reference data reloaded" : "");
+    else
+        msg_info("schema migrated from version %d to %d%s", from, to,
+                 reference ? "; reference data loaded" : "");
+    return EXIT_OK;
+}
+
+int cmd_migrate(struct cli *c)
+{
+    PGconn *conn = cli_connect(c);
+    if (!conn)
+        return EXIT_DB;
+    int rc = cli_migrate(conn);
+    PQfinish(conn);
+    return rc;
+}

@@ -1,1 +1,290 @@
-/* placeholder */ typedef int is248_placeholder;
+/*
+ * main.c - is248's entry point: option parsing and the table of
+ * subcommands.  Everything else lives in the stages (ingest/, transform/,
+ * load/) and in one cmd_*.c file per subcommand.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "msg.h"
+
+enum opt_flag {
+    OPT_DB = 1,     /* --db */
+    OPT_LIMITS = 2, /* --max-entry-bytes, --max-total-bytes, --max-entries */
+    OPT_WAIT = 4    /* --wait */
+};
+
+struct command {
+    const char *name;
+    int (*run)(struct cli *c);
+    unsigned opts;          /* which enum opt_flag options apply */
+    int min_args, max_args; /* operands; -1: any number */
+    const char *usage;
+    const char *help;
+};
+
+static const struct command commands[] = {
+    { "migrate", cmd_migrate, OPT_DB, 0, 0, "migrate [--db CONNINFO]",
+      "Create or upgrade the schema is248 in the database and load the\n"
+      "reference data (municipality codes 2015-2026).  Running it again\n"
+      "changes nothing.\n" },
+    { "import", cmd_import, OPT_DB | OPT_LIMITS | OPT_WAIT, 1, -1,
+      "import [--db CONNINFO] [--wait] [LIMITS] PATH...",
+      "Load every report found in PATH (an archive: zip, tar, tar.gz, tar.xz,\n"
+      "tar.bz2; a directory; or an XML file) into the database, one\n"
+      "transaction per report file.  What is set aside is printed on stderr\n"
+      "and recorded in is248.rejection.\n" },
+    { "validate", cmd_validate, OPT_LIMITS, 1, -1,
+      "validate [LIMITS] PATH...",
+      "Read and check PATH as import would, without a database.  Prints every\n"
+      "problem; exits 1 when anything would be set aside.\n" },
+    { "trends", cmd_trends, OPT_DB, 0, 0, "trends [--db CONNINFO]",
+      "Print the trend views (collaboration with Nav, its rating, IPS/SE) as\n"
+      "aligned tables.\n" },
+    { "demo", cmd_demo, OPT_DB, 0, 0, "demo [--db CONNINFO]",
+      "Start a throwaway PostgreSQL in a temporary directory (as the user\n"
+      "'postgres' when run as root), migrate it, import the fixtures shipped\n"
+      "with is248, print the trends, and remove it again.  With --db, use that\n"
+      "database instead.\n" },
+};
+
+static const char general_help[] =
+    "is248 loads the yearly IS-24/8 municipal returns on mental health and\n"
+    "substance abuse work into PostgreSQL, for trends in SQL.\n"
+    "\n"
+    "Usage: is248 COMMAND [OPTION]... [PATH]...\n"
+    "\n"
+    "Commands:\n"
+    "  migrate    create or upgrade the database schema\n"
+    "  import     load deliveries (archives, directories, XML files)\n"
+    "  validate   check deliveries without a database\n"
+    "  trends     print the trend views\n"
+    "  demo       load the shipped fixtures into a throwaway PostgreSQL and\n"
+    "             print the trends\n"
+    "\n"
+    "Options:\n"
+    "  --db CONNINFO          database to use (\"dbname=x host=y\" or a URI);\n"
+    "                         without it libpq's environment decides (PGHOST,\n"
+    "                         PGDATABASE, PGSERVICE, PGPASSFILE, ...).\n"
+    "                         Never put a password here: use ~/.pgpass or a\n"
+    "                         service file\n"
+    "  --wait                 import: wait for another import to finish\n"
+    "                         instead of stopping at once\n"
+    "  --max-entry-bytes N    bytes decompressed from one archive entry\n"
+    "                         (default 512M)\n"
+    "  --max-total-bytes N    bytes decompressed from one archive (default 64G)\n"
+    "  --max-entries N        entries read from one archive (default 10000000)\n"
+    "  -q, --quiet            print errors only\n"
+    "  -v, --verbose          print more\n"
+    "  -h, --help             show help (\"is248 COMMAND --help\" for one command)\n"
+    "  -V, --version          show the version\n"
+    "\n"
+    "Exit status:\n"
+    "  0  all loaded, or loaded before\n"
+    "  1  done, but something was set aside (see is248.rejection)\n"
+    "  2  usage or configuration error\n"
+    "  3  database unavailable or failed\n"
+    "  4  another import is running\n"
+    "  5  interrupted by SIGINT or SIGTERM (the open file rolled back)\n"
+    "  6  internal error\n";
+
+volatile int cli_stop_signal;
+
+static void on_signal(int sig)
+{
+    cli_stop_signal = sig;
+}
+
+void cli_catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static char command_line[1024];
+
+const char *cli_command_line(void)
+{
+    return command_line;
+}
+
+static void remember_command_line(int argc, char **argv)
+{
+    size_t used = 0;
+    for (int i = 0; i < argc && used + 1 < sizeof command_line; i++) {
+        int n = snprintf(command_line + used, sizeof command_line - used,
+                         "%s%s", i ? " " : "", argv[i]);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
+/* A byte count: digits with an optional K, M, G or T (powers of 1024). */
+static int parse_size(const char *s, uint64_t *out)
+{
+    if (*s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0)
+        return -1;
+    int shift = 0;
+    switch (*end) {
+    case '\0': break;
+    case 'K': case 'k': shift = 10; end++; break;
+    case 'M': case 'm': shift = 20; end++; break;
+    case 'G': case 'g': shift = 30; end++; break;
+    case 'T': case 't': shift = 40; end++; break;
+    default: return -1;
+    }
+    if (*end != '\0' || (shift && v > (UINT64_MAX >> shift)))
+        return -1;
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
+static void print_command_help(const struct command *cmd)
+{
+    printf("Usage: is248 %s\n\n%s", cmd->usage, cmd->help);
+    printf("\nOptions:\n");
+    if (cmd->opts & OPT_DB)
+        printf("  --db CONNINFO          database (default: libpq's environment)\n");
+    if (cmd->opts & OPT_WAIT)
+        printf("  --wait                 wait for a running import instead of exiting 4\n");
+    if (cmd->opts & OPT_LIMITS)
+        printf("  --max-entry-bytes N    cap on one entry decompressed (default 512M)\n"
+               "  --max-total-bytes N    cap on one archive decompressed (default 64G)\n"
+               "  --max-entries N        cap on entries in one archive (default 10000000)\n");
+    printf("  -q, --quiet            print errors only\n"
+           "  -v, --verbose          print more\n"
+           "  -h, --help             show this help\n"
+           "\nExit status: see \"is248 --help\".\n");
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("is248: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry \"is248 --help\" for more information.\n", stderr);
+    return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    enum { O_DB = 256, O_WAIT, O_MAX_ENTRY, O_MAX_TOTAL, O_MAX_ENTRIES };
+    static const struct option longopts[] = {
+        { "db", required_argument, NULL, O_DB },
+        { "wait", no_argument, NULL, O_WAIT },
+        { "max-entry-bytes", required_argument, NULL, O_MAX_ENTRY },
+        { "max-total-bytes", required_argument, NULL, O_MAX_TOTAL },
+        { "max-entries", required_argument, NULL, O_MAX_ENTRIES },
+        { "quiet", no_argument, NULL, 'q' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 }
+    };
+
+    remember_command_line(argc, argv);
+
+    struct cli c = {
+        .walk = { WALK_DEFAULT_ENTRY_BYTES, WALK_DEFAULT_TOTAL_BYTES,
+                  WALK_DEFAULT_ENTRIES },
+        .xml = { XMLREP_DEFAULT_VALUE_BYTES, XMLREP_DEFAULT_SNIFF_BYTES },
+        .lock_wait_ms = 0,
+    };
+
+    /* The command is the first operand; options may stand anywhere. */
+    const struct command *cmd = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--db") == 0 || strncmp(argv[i], "--max-", 6) == 0) {
+            if (!strchr(argv[i], '='))
+                i++; /* skip the option's argument */
+            continue;
+        }
+        if (argv[i][0] == '-')
+            continue;
+        for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+            if (strcmp(argv[i], commands[k].name) == 0)
+                cmd = &commands[k];
+        if (!cmd)
+            return usage_error("unknown command '%s'", argv[i]);
+        /* drop the command word from argv so getopt sees options and
+         * operands only */
+        memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof *argv);
+        argc--;
+        break;
+    }
+
+    int help = 0, opt;
+    unsigned used = 0;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":qvhV", longopts, NULL)) != -1) {
+        uint64_t *limit = NULL;
+        switch (opt) {
+        case O_DB: c.db = optarg; used |= OPT_DB; break;
+        case O_WAIT: c.lock_wait_ms = -1; used |= OPT_WAIT; break;
+        case O_MAX_ENTRY: limit = &c.walk.entry_bytes; break;
+        case O_MAX_TOTAL: limit = &c.walk.total_bytes; break;
+        case O_MAX_ENTRIES: limit = &c.walk.entries; break;
+        case 'q': msg_level = MSG_QUIET; break;
+        case 'v': msg_level = MSG_VERBOSE; break;
+        case 'h': help = 1; break;
+        case 'V':
+            printf("is248 %s\n", IS248_VERSION);
+            return msg_close_stdout() ? EXIT_INTERNAL : EXIT_OK;
+        case ':':
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default:
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+        if (limit) {
+            used |= OPT_LIMITS;
+            if (parse_size(optarg, limit) != 0)
+                return usage_error("invalid size '%s' (digits with an optional "
+                                   "K, M, G or T)", optarg);
+        }
+    }
+
+    if (help || !cmd) {
+        if (cmd)
+            print_command_help(cmd);
+        else
+            fputs(general_help, stdout);
+        if (msg_close_stdout())
+            return EXIT_INTERNAL;
+        return help ? EXIT_OK : EXIT_USAGE;
+    }
+    if (used & ~cmd->opts) {
+        fprintf(stderr, "is248: an option given does not apply to '%s'\n"
+                        "Try \"is248 %s --help\" for more information.\n",
+                cmd->name, cmd->name);
+        return EXIT_USAGE;
+    }
+    c.command = cmd->name;
+    c.argc = argc - optind;
+    c.argv = argv + optind;
+    if (c.argc < cmd->min_args || (cmd->max_args >= 0 && c.argc > cmd->max_args)) {
+        fprintf(stderr, "is248: usage: is248 %s\n"
+                        "Try \"is248 %s --help\" for more information.\n",
+                cmd->usage, cmd->name);
+        return EXIT_USAGE;
+    }
+
+    int rc = cmd->run(&c);
+    if (msg_close_stdout() && rc == EXIT_OK)
+        rc = EXIT_INTERNAL;
+    return rc;
+}

@@ -1,1 +1,388 @@
-/* placeholder */ typedef int is248_placeholder;
+/*
+ * pipeline.c - joins the stages: for every report file the walker finds,
+ * read its reports, normalize each one, hand it to the loader (import) or
+ * only check it (validate), and say what was set aside.
+ *
+ * Messages about a file's reports are held until the file's outcome is
+ * known: a file that turns out not to be well-formed is reported once, as
+ * a whole, and a file that was loaded before is reported as such instead of
+ * repeating its old problems.
+ */
+#include "pipeline.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "msg.h"
+#include "transform/normalize.h"
+
+#define HELD_MAX 200 /* messages held per file; the rest are counted */
+
+struct file_ctx {
+    struct pipeline *p;
+    const struct walk_entry *e;
+    struct walk_input *in;
+    struct norm_report norm;      /* reused for every report */
+    struct held {
+        int warning;
+        char *text;               /* what follows the file's label */
+    } held[HELD_MAX];
+    size_t n_held, n_unheld;
+    uint64_t reports, reports_ok, reports_rejected, answers_rejected,
+        warnings;
+    int fatal;
+};
+
+/* Copy a value from a delivery into buf for a message: at most 40
+ * characters, control characters escaped. */
+static const char *safe(const char *s, char *buf, size_t len)
+{
+    if (!s)
+        return "?";
+    size_t o = 0, chars = 0;
+    for (const unsigned char *c = (const unsigned char *)s; *c && o + 5 < len;
+         c++) {
+        if (chars >= 40) {
+            memcpy(buf + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (*c < 0x20 || *c == 0x7f) {
+            o += (size_t)snprintf(buf + o, len - o, "\\x%02X", *c);
+        } else {
+            buf[o++] = (char)*c;
+        }
+        if ((*c & 0xC0) != 0x80)
+            chars++;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* "'source'" or "'source' entry 'entry'" */
+static void file_label(const struct walk_entry *e, char *buf, size_t len)
+{
+    if (e->entry && e->entry[0])
+        snprintf(buf, len, "'%s' entry '%s'", e->source, e->entry);
+    else
+        snprintf(buf, len, "'%s'", e->source);
+}
+
+static void hold(struct file_ctx *f, int warning, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void hold(struct file_ctx *f, int warning, const char *fmt, ...)
+{
+    if (f->n_held == HELD_MAX) {
+        f->n_unheld++;
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    char line[2048];
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    char *copy = strdup(line);
+    if (!copy) {
+        f->n_unheld++;
+        return;
+    }
+    f->held[f->n_held].warning = warning;
+    f->held[f->n_held++].text = copy;
+}
+
+/* Print the held messages (unless drop) and free them. */
+static void release(struct file_ctx *f, int drop)
+{
+    char label[2048];
+    file_label(f->e, label, sizeof label);
+    for (size_t i = 0; i < f->n_held; i++) {
+        if (!drop) {
+            if (f->held[i].warning)
+                msg_warn("%s%s", label, f->held[i].text);
+            else
+                msg_info("%s%s", label, f->held[i].text);
+        }
+        free(f->held[i].text);
+    }
+    if (!drop && f->n_unheld)
+        msg_info("%s: %zu more problems not shown (all are recorded)", label,
+                 f->n_unheld);
+    f->n_held = f->n_unheld = 0;
+}
+
+static const char *level_words(enum problem_level l)
+{
+    switch (l) {
+    case PROBLEM_REPORT: return "report set aside";
+    case PROBLEM_ANSWER: return "answer set aside";
+    default: return "warning";
+    }
+}
+
+static int on_report(void *ctx, const struct raw_report *raw)
+{
+    struct file_ctx *f = ctx;
+    struct pipeline *p = f->p;
+    if (cli_stop_signal)
+        return 1;
+
+    normalize_report(raw, p->units, &f->norm);
+    f->reports++;
+    if (f->norm.ok)
+        f->reports_ok++;
+    else
+        f->reports_rejected++;
+
+    char unit[64], year[64];
+    for (size_t i = 0; i < f->norm.n_problems; i++) {
+        const struct problem *pr = &f->norm.problems[i];
+        if (pr->level == PROBLEM_ANSWER)
+            f->answers_rejected++;
+        else if (pr->level == PROBLEM_WARNING)
+            f->warnings++;
+        if (pr->level == PROBLEM_WARNING && msg_level < MSG_NORMAL)
+            continue;
+        int warn = pr->level == PROBLEM_WARNING;
+        hold(f, warn, ", report %d (%s %s)%s%s: %s%s%s", raw->index,
+             safe(raw->unit_code, unit, sizeof unit),
+             safe(raw->year, year, sizeof year),
+             pr->question[0] ? ", question " : "", pr->question,
+             warn ? "" : level_words(pr->level), warn ? "" : ": ",
+             pr->reason);
+    }
+    if (f->norm.n_dropped)
+        hold(f, 0, ", report %d: %zu further problems not listed", raw->index,
+             f->norm.n_dropped);
+
+    if (p->loader && loader_file_report(p->loader, raw, &f->norm) != 0) {
+        f->fatal = 1;
+        snprintf(p->error, sizeof p->error, "%s",
+                 loader_error(p->loader));
+        return 1;
+    }
+    return 0;
+}
+
+static void on_warning(void *ctx, long line, const char *msg)
+{
+    struct file_ctx *f = ctx;
+    f->warnings++;
+    if (line > 0)
+        hold(f, 1, ": %s (line %ld)", msg, line);
+    else
+        hold(f, 1, ": %s", msg);
+    if (f->p->loader && loader_file_warning(f->p->loader, msg) != 0) {
+        f->fatal = 1;
+        snprintf(f->p->error, sizeof f->p->error, "%s",
+                 loader_error(f->p->loader));
+    }
+}
+
+static ssize_t read_input(void *src, void *buf, size_t len)
+{
+    return walk_input_read(src, buf, len);
+}
+
+static const char *input_error(void *src)
+{
+    return walk_input_error(src);
+}
+
+static void fatal(struct pipeline *p)
+{
+    p->failed = 1;
+    if (!p->error[0] && p->loader)
+        snprintf(p->error, sizeof p->error, "%s", loader_error(p->loader));
+}
+
+/* Set the whole file aside: print why and record it. */
+static int reject_file(struct pipeline *p, const struct walk_entry *e,
+                       const unsigned char *sha, uint64_t bytes,
+                       const char *why)
+{
+    char label[2048];
+    file_label(e, label, sizeof label);
+    msg_info("%s: file set aside: %s", label, why);
+    p->totals.files_rejected++;
+    if (p->loader &&
+        loader_file_abort(p->loader, e->source, e->entry, sha, bytes, why) != 0) {
+        fatal(p);
+        return -1;
+    }
+    return 0;
+}
+
+static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
+{
+    struct pipeline *p = ctx;
+    if (cli_stop_signal) {
+        p->interrupted = 1;
+        return 1;
+    }
+    struct file_ctx *f = calloc(1, sizeof *f);
+    if (!f) {
+        snprintf(p->error, sizeof p->error, "out of memory");
+        p->failed = 1;
+        return 1;
+    }
+    f->p = p;
+    f->e = e;
+    f->in = in;
+    p->totals.files++;
+
+    int rc = 0;
+    if (p->loader && loader_file_begin(p->loader, e->source, e->entry) != 0) {
+        fatal(p);
+        free(f);
+        return 1;
+    }
+
+    struct xmlrep_sink sink = { on_report, on_warning, f };
+    char err[1024] = "";
+    enum xmlrep_status st =
+        xmlrep_read(read_input, in, input_error, p->xml, &sink, err, sizeof err);
+    unsigned char sha[32];
+    uint64_t bytes = 0;
+    int read_failed = walk_input_finish(in, sha, &bytes) != 0;
+
+    if (f->fatal) {
+        release(f, 1);
+        p->failed = 1;
+        rc = 1;
+    } else if (st == XMLREP_STOPPED) {
+        release(f, 1);
+        if (p->loader)
+            loader_file_cancel(p->loader);
+        p->interrupted = 1;
+        rc = 1;
+    } else if (st == XMLREP_REJECTED || read_failed) {
+        release(f, 1);
+        const char *why = st == XMLREP_REJECTED ? err : walk_input_error(in);
+        if (reject_file(p, e, sha, bytes, why ? why : "read error") != 0)
+            rc = 1;
+    } else if (p->loader) {
+        struct file_result res;
+        if (loader_file_commit(p->loader, sha, bytes, &res) != 0) {
+            release(f, 1);
+            fatal(p);
+            rc = 1;
+        } else if (res.outcome == FILE_ALREADY) {
+            release(f, 1);
+            char label[2048];
+            file_label(e, label, sizeof label);
+            msg_info("%s: already loaded (from '%s'), nothing changed", label,
+                     res.already_entry);
+            p->totals.files_already++;
+        } else {
+            release(f, 0);
+            p->totals.files_loaded++;
+            p->totals.reports_loaded += res.reports_loaded;
+            p->totals.reports_unchanged += res.reports_unchanged;
+            p->totals.reports_rejected += res.reports_rejected;
+            p->totals.answers_rejected += res.answers_rejected;
+            p->totals.warnings += res.warnings;
+            if (res.reports_rejected > f->reports_rejected) {
+                /* conflicts found by the merge */
+                char label[2048];
+                file_label(e, label, sizeof label);
+                msg_info("%s: %llu report(s) set aside as conflicting with "
+                         "reports already loaded (see is248.rejection)",
+                         label,
+                         (unsigned long long)(res.reports_rejected -
+                                              f->reports_rejected));
+            }
+            char label[2048];
+            file_label(e, label, sizeof label);
+            msg_debug("%s: %llu new, %llu unchanged, %llu set aside", label,
+                      (unsigned long long)res.reports_loaded,
+                      (unsigned long long)res.reports_unchanged,
+                      (unsigned long long)res.reports_rejected);
+        }
+    } else {
+        release(f, 0);
+        p->totals.files_loaded++;
+        p->totals.reports_loaded += f->reports_ok;
+        p->totals.reports_rejected += f->reports_rejected;
+        p->totals.answers_rejected += f->answers_rejected;
+        p->totals.warnings += f->warnings;
+    }
+    free(f);
+    return rc;
+}
+
+static void on_skipped(void *ctx, const struct walk_entry *e, const char *why)
+{
+    struct pipeline *p = ctx;
+    char label[2048];
+    file_label(e, label, sizeof label);
+    msg_debug("%s: skipped: %s", label, why);
+    p->totals.skipped++;
+    if (p->loader && !p->failed &&
+        loader_skipped(p->loader, e->source, e->entry, why) != 0)
+        fatal(p);
+}
+
+static void on_failed(void *ctx, const struct walk_entry *e, const char *why)
+{
+    struct pipeline *p = ctx;
+    if (p->failed)
+        return;
+    reject_file(p, e, NULL, 0, why);
+}
+
+int pipeline_run(struct pipeline *p, const char *path)
+{
+    struct walk_handler h = { on_file, on_skipped, on_failed, p };
+    int rc = walk_path(path, p->walk, &h);
+    if (cli_stop_signal)
+        p->interrupted = 1;
+    if (p->failed || p->interrupted || rc == 1)
+        return -1;
+    return 0;
+}
+
+int pipeline_exit_code(const struct pipeline *p)
+{
+    if (p->failed)
+        return EXIT_DB;
+    if (p->interrupted)
+        return EXIT_INTERRUPTED;
+    const struct run_totals *t = &p->totals;
+    if (t->files_rejected || t->reports_rejected || t->answers_rejected)
+        return EXIT_PROBLEMS;
+    return EXIT_OK;
+}
+
+void pipeline_summary(const struct pipeline *p, const char *verb)
+{
+    const struct run_totals *t = &p->totals;
+    if (p->loader)
+        msg_info("%llu file(s): %llu loaded, %llu already loaded, %llu set "
+                 "aside; reports: %llu %s, %llu unchanged, %llu set aside; "
+                 "%llu answer(s) set aside, %llu warning(s), %llu entr%s "
+                 "skipped",
+                 (unsigned long long)t->files,
+                 (unsigned long long)t->files_loaded,
+                 (unsigned long long)t->files_already,
+                 (unsigned long long)t->files_rejected,
+                 (unsigned long long)t->reports_loaded, verb,
+                 (unsigned long long)t->reports_unchanged,
+                 (unsigned long long)t->reports_rejected,
+                 (unsigned long long)t->answers_rejected,
+                 (unsigned long long)t->warnings,
+                 (unsigned long long)t->skipped, t->skipped == 1 ? "y" : "ies");
+    else
+        msg_info("%llu file(s): %llu would be set aside; reports: %llu %s, "
+                 "%llu would be set aside; %llu answer(s) would be set aside, "
+                 "%llu warning(s), %llu entr%s skipped",
+                 (unsigned long long)t->files,
+                 (unsigned long long)t->files_rejected,
+                 (unsigned long long)t->reports_loaded, verb,
+                 (unsigned long long)t->reports_rejected,
+                 (unsigned long long)t->answers_rejected,
+                 (unsigned long long)t->warnings,
+                 (unsigned long long)t->skipped, t->skipped == 1 ? "y" : "ies");
+}

@@ -1,0 +1,44 @@
+/*
+ * pipeline.h - the import and validate pipeline: walk a path (ingest/),
+ * read its report files (ingest/), normalize each report (transform/) and,
+ * when a loader is given, load them (load/); print what is set aside.
+ *
+ * Without a loader (validate) the same reading and checks run and nothing is
+ * written anywhere but stderr.
+ */
+#ifndef IS248_CLI_PIPELINE_H
+#define IS248_CLI_PIPELINE_H
+
+#include <stdint.h>
+
+#include "cli.h"
+#include "load/db.h"
+#include "load/loader.h"
+#include "transform/units.h"
+
+struct pipeline {
+    const struct units *units;
+    struct loader *loader;      /* NULL: validate only */
+    const struct walk_limits *walk;
+    const struct xmlrep_limits *xml;
+    struct run_totals totals;
+    int failed;                 /* a fatal database error happened */
+    int interrupted;            /* stopped by a signal */
+    char error[1024];           /* the fatal error */
+};
+
+/*
+ * Run one path through the pipeline.  Returns 0 when the path was walked
+ * to its end, -1 when a fatal error (database) or a signal stopped it (see
+ * failed / interrupted / error).
+ */
+int pipeline_run(struct pipeline *p, const char *path);
+
+/* The exit code the totals call for (EXIT_OK or EXIT_PROBLEMS), or the
+ * fatal one. */
+int pipeline_exit_code(const struct pipeline *p);
+
+/* One summary line on stderr ("N files, N reports loaded, ..."). */
+void pipeline_summary(const struct pipeline *p, const char *verb);
+
+#endif

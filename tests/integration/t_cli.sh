@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The command line: help, version, usage errors and their exit codes.
+. "$(dirname "$0")/lib.sh"
+
+run --version
+eq "--version exits 0" "$rc" 0
+contains "--version names the program" "$out" "is248 "
+
+run --help
+eq "--help exits 0" "$rc" 0
+contains "--help lists import" "$out" "import     load deliveries"
+contains "--help documents exit code 4" "$out" "4  another import is running"
+
+for cmd in migrate import validate trends demo; do
+    run "$cmd" --help
+    eq "$cmd --help exits 0" "$rc" 0
+    contains "$cmd --help shows its usage" "$out" "Usage: is248 $cmd"
+done
+
+run frobnicate
+eq "unknown command exits 2" "$rc" 2
+contains "unknown command is named" "$err" "unknown command 'frobnicate'"
+contains "points to --help" "$err" 'Try "is248 --help"'
+
+run import --bogus x
+eq "unknown option exits 2" "$rc" 2
+contains "unknown option is named" "$err" "unknown option '--bogus'"
+
+run import
+eq "import without a path exits 2" "$rc" 2
+
+run validate --db "dbname=x" "$SRC/fixtures/spec-examples"
+eq "an option that does not apply exits 2" "$rc" 2
+
+run import --max-entry-bytes 12X "$SRC/fixtures/spec-examples"
+eq "a malformed size exits 2" "$rc" 2
+contains "the size is named" "$err" "invalid size '12X'"
+
+run
+eq "no command exits 2" "$rc" 2
+
+# import into a database that was never migrated: configuration error
+run import "$SRC/fixtures/spec-examples"
+eq "import before migrate exits 2" "$rc" 2
+contains "import before migrate says what to do" "$err" "run 'is248 migrate' first"
+
+# a database that does not answer
+run trends --db "host=$WORK port=1 dbname=nothing connect_timeout=2"
+eq "unreachable database exits 3" "$rc" 3
+contains "unreachable database is explained" "$err" "cannot connect to the database"
+
+# validate needs no database
+run validate "$SRC/fixtures/spec-examples"
+eq "validate of the spec examples exits 0" "$rc" 0
+contains "validate counts the reports" "$err" "reports: 4 would load"
+
+finish

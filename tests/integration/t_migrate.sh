@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# migrate: creates the schema, records its version, loads the reference
+# data, and changes nothing when run again.
+. "$(dirname "$0")/lib.sh"
+
+run migrate
+eq "migrate exits 0" "$rc" 0
+contains "migrate says what it did" "$err" "schema migrated from version 0 to"
+version=$(q "SELECT max(version) FROM is248.schema_version")
+ok "a version is recorded" test "$version" -ge 1
+
+eq "municipalities per year as in the SSB reference" \
+   "$(q "SELECT year, count(*) FROM is248.municipality GROUP BY year ORDER BY year" | tr '\n' ' ')" \
+   "2015|428 2016|428 2017|426 2018|422 2019|422 2020|356 2021|356 2022|356 2023|356 2024|357 2025|357 2026|357 "
+eq "reference rows match the shipped CSV" \
+   "$(q "SELECT count(*) FROM is248.municipality")" \
+   "$(($(wc -l <"$SRC/sql/reference/municipalities_by_year.csv") - 1))"
+eq "code changes loaded" "$(q "SELECT count(*) FROM is248.municipality_change")" \
+   "$(($(wc -l <"$SRC/sql/reference/municipality_changes.csv") - 1))"
+eq "Oslo's districts loaded" "$(q "SELECT count(*) FROM is248.oslo_district")" 17
+
+before=$(q "SELECT version, applied_at FROM is248.schema_version ORDER BY 1")
+run migrate
+eq "second migrate exits 0" "$rc" 0
+contains "second migrate has nothing to do" "$err" "nothing to do"
+eq "second migrate changes no version row" "$(q "SELECT version, applied_at FROM is248.schema_version ORDER BY 1")" "$before"
+
+eq "roles exist and cannot log in" \
+   "$(q "SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE 'is248_%' ORDER BY 1" | tr '\n' ' ')" \
+   "is248_loader|f is248_reader|f "
+eq "the reader may read the views" \
+   "$(q "SELECT has_table_privilege('is248_reader', 'is248.trend_nav_collab', 'SELECT'), has_table_privilege('is248_reader', 'is248.report_current', 'SELECT')")" "t|t"
+eq "the reader may not read the tables behind them" \
+   "$(q "SELECT has_table_privilege('is248_reader', 'is248.report', 'SELECT'), has_table_privilege('is248_reader', 'is248.answer', 'SELECT')")" "f|f"
+eq "the loader may insert reports but not change the schema" \
+   "$(q "SELECT has_table_privilege('is248_loader', 'is248.report', 'INSERT'), has_schema_privilege('is248_loader', 'is248', 'CREATE')")" "t|f"
+
+eq "public interface: report_current columns" \
+   "$(q "SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'is248' AND table_name = 'report_current'")" \
+   "year integer, unit_code text, unit_type text, unit_name text, county_code text, population integer, size_class text, nav_collab text, nav_collab_specialist text, nav_rating text, ips_se_mental_health text, ips_mental_health boolean, se_mental_health boolean, ips_se_substance text, ips_substance boolean, se_substance boolean, submitted_at timestamp with time zone, source text"
+for v in "trend_nav_collab:year, size_class, units_reporting, units_answered, units_yes, units_no, units_dont_know, pct_yes" \
+         "trend_nav_rating:year, size_class, units_answered, very_good, good, neither, less_good, bad, dont_know, pct_good, pct_neither, pct_less_good_or_bad" \
+         "trend_ips_se:year, size_class, field, units_answered, units_yes, units_ips, units_se, pct_yes"; do
+    eq "public interface: ${v%%:*} columns" \
+       "$(q "SELECT string_agg(column_name, ', ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'is248' AND table_name = '${v%%:*}'")" "${v#*:}"
+done
+finish
