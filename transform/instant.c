@@ -1,1 +1,229 @@
-/* placeholder */ typedef int is248_placeholder;
+/*
+ * instant.c - submission times to exact instants, without the machine's
+ * time zone database: civil dates are turned into day numbers with
+ * days_from_civil() (proleptic Gregorian), and Europe/Oslo's offset is
+ * computed from the EU rule (CEST from 01:00 UTC on the last Sunday of
+ * March to 01:00 UTC on the last Sunday of October).  The rule is applied
+ * to every year; IS-24/8 has no submissions before 2015.
+ *
+ * Parsing is strict: fixed-width fields, real calendar dates (leap years),
+ * hours 00-23, minutes and seconds 00-59 (no leap second), offsets within
+ * ±14:00.  A fraction of a second may have any number of digits; digits
+ * beyond microseconds are dropped.
+ */
+#include "instant.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define US_PER_SEC INT64_C(1000000)
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* The inverse: civil date of a day number. */
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+static int is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+                                31 };
+    return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+/* Read exactly n digits at *p into *v; advance *p.  Returns 0 or -1. */
+static int digits(const char **p, int n, int *v)
+{
+    int x = 0;
+    for (int i = 0; i < n; i++) {
+        char c = (*p)[i];
+        if (c < '0' || c > '9')
+            return -1;
+        x = x * 10 + (c - '0');
+    }
+    *p += n;
+    *v = x;
+    return 0;
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+           c == '\v';
+}
+
+/*
+ * Parse "YYYY-MM-DDThh:mm:ss[.f+]" at *p as if it were UTC: *us receives
+ * the local wall time in microseconds since the epoch.  *p is left after
+ * the time.  Returns 0 or -1.
+ */
+static int parse_local(const char **p, int64_t *us)
+{
+    const char *s = *p;
+    int y, mo, d, h, mi, sec;
+    if (digits(&s, 4, &y) < 0 || *s++ != '-' || digits(&s, 2, &mo) < 0 ||
+        *s++ != '-' || digits(&s, 2, &d) < 0)
+        return -1;
+    if (*s != 'T' && *s != ' ')
+        return -1;
+    s++;
+    if (digits(&s, 2, &h) < 0 || *s++ != ':' || digits(&s, 2, &mi) < 0 ||
+        *s++ != ':' || digits(&s, 2, &sec) < 0)
+        return -1;
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
+        h > 23 || mi > 59 || sec > 59)
+        return -1;
+    int64_t frac = 0;
+    if (*s == '.') {
+        s++;
+        int n = 0;
+        while (*s >= '0' && *s <= '9') {
+            if (n < 6)
+                frac = frac * 10 + (*s - '0');
+            n++;
+            s++;
+        }
+        if (n == 0)
+            return -1;
+        for (; n < 6; n++)
+            frac *= 10;
+    }
+    int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 +
+                   sec;
+    *us = secs * US_PER_SEC + frac;
+    *p = s;
+    return 0;
+}
+
+static const char *skip_space(const char *s)
+{
+    while (is_space(*s))
+        s++;
+    return s;
+}
+
+enum instant_status instant_parse_offset(const char *s, int64_t *us)
+{
+    if (!s)
+        return INSTANT_MALFORMED;
+    const char *p = skip_space(s);
+    int64_t local;
+    if (parse_local(&p, &local) < 0)
+        return INSTANT_MALFORMED;
+    int64_t offset_s;
+    if (*p == 'Z') {
+        offset_s = 0;
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int sign = *p == '-' ? -1 : 1, oh, om;
+        p++;
+        if (digits(&p, 2, &oh) < 0 || *p++ != ':' || digits(&p, 2, &om) < 0)
+            return INSTANT_MALFORMED;
+        if (om > 59 || oh * 60 + om > 14 * 60)
+            return INSTANT_MALFORMED;
+        offset_s = sign * (oh * 3600 + om * 60);
+    } else {
+        return *skip_space(p) == '\0' ? INSTANT_NO_OFFSET : INSTANT_MALFORMED;
+    }
+    if (*skip_space(p) != '\0')
+        return INSTANT_MALFORMED;
+    *us = local - offset_s * US_PER_SEC;
+    return INSTANT_OK;
+}
+
+/* Seconds since the epoch of 01:00 UTC on the last Sunday of month m. */
+static int64_t last_sunday_0100_utc(int64_t y, int m)
+{
+    int64_t last = days_from_civil(y, m, 31); /* March and October: 31 days */
+    /* 1970-01-01 was a Thursday: weekday 0 = Sunday is (days + 4) % 7. */
+    int64_t wd = ((last + 4) % 7 + 7) % 7;
+    return (last - wd) * 86400 + 3600;
+}
+
+enum instant_status instant_parse_oslo(const char *s, int64_t *us)
+{
+    if (!s)
+        return INSTANT_MALFORMED;
+    const char *p = skip_space(s);
+    int64_t local;
+    if (parse_local(&p, &local) < 0 || *skip_space(p) != '\0')
+        return INSTANT_MALFORMED;
+
+    int64_t y;
+    int m, d;
+    int64_t day = local / US_PER_SEC / 86400; /* local >= 0001-01-01 */
+    if (local < 0 && local % (86400 * US_PER_SEC) != 0)
+        day--;
+    civil_from_days(day, &y, &m, &d);
+    int64_t start = last_sunday_0100_utc(y, 3) * US_PER_SEC;
+    int64_t end = last_sunday_0100_utc(y, 10) * US_PER_SEC;
+
+    int64_t winter = local - 3600 * US_PER_SEC; /* read as +01:00 */
+    int64_t summer = local - 7200 * US_PER_SEC; /* read as +02:00 */
+    int winter_ok = winter < start || winter >= end;
+    int summer_ok = summer >= start && summer < end;
+    if (summer_ok && winter_ok) {
+        *us = summer;
+        return INSTANT_AMBIGUOUS;
+    }
+    if (summer_ok) {
+        *us = summer;
+        return INSTANT_OK;
+    }
+    if (winter_ok) {
+        *us = winter;
+        return INSTANT_OK;
+    }
+    return INSTANT_GAP;
+}
+
+char *instant_format(int64_t us, char *buf, size_t len)
+{
+    if (!buf || len == 0)
+        return buf;
+    int64_t secs = us / US_PER_SEC, frac = us % US_PER_SEC;
+    if (frac < 0) {
+        frac += US_PER_SEC;
+        secs--;
+    }
+    int64_t day = secs / 86400, sod = secs % 86400;
+    if (sod < 0) {
+        sod += 86400;
+        day--;
+    }
+    int64_t y;
+    int m, d;
+    civil_from_days(day, &y, &m, &d);
+    int h = (int)(sod / 3600), mi = (int)(sod / 60 % 60), sec = (int)(sod % 60);
+    if (frac)
+        snprintf(buf, len, "%04lld-%02d-%02d %02d:%02d:%02d.%06lld+00",
+                 (long long)y, m, d, h, mi, sec, (long long)frac);
+    else
+        snprintf(buf, len, "%04lld-%02d-%02d %02d:%02d:%02d+00",
+                 (long long)y, m, d, h, mi, sec);
+    return buf;
+}
