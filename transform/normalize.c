@@ -266,8 +266,16 @@ static void check_name(const struct raw_report *raw, const char *code,
     char *given = codes_fold(raw->unit_name);
     char *want = codes_fold(ref);
     int same;
-    if (given && want)
+    if (given && want) {
         same = strcmp(given, want) == 0;
+        /* SSB tells namesakes apart with the county: "Bø (Nordland)".
+         * A report that says "Bø" names the same unit. */
+        char *paren = strstr(want, " (");
+        size_t wl = strlen(want);
+        if (!same && paren && wl > 0 && want[wl - 1] == ')')
+            same = strlen(given) == (size_t)(paren - want) &&
+                   memcmp(given, want, (size_t)(paren - want)) == 0;
+    }
     else /* not UTF-8 (or out of memory): compare as given */
         same = strlen(ref) == v.n && memcmp(ref, v.p, v.n) == 0;
     free(given);

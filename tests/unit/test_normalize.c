@@ -494,6 +494,21 @@ static void test_unit_name(void)
     normalize_report(&r, U, &n);
     CHECK_NO_PROBLEMS(&n);
 
+    /* SSB's "Bø (Nordland)": the name without the county is the same */
+    r.unit_code = "1867";
+    r.unit_name = "Bø";
+    normalize_report(&r, U, &n);
+    CHECK_NO_PROBLEMS(&n);
+    r.unit_name = "Bø (Nordland)";
+    normalize_report(&r, U, &n);
+    CHECK_NO_PROBLEMS(&n);
+    r.unit_name = "Bø (Telemark)";
+    normalize_report(&r, U, &n);
+    CHECK_ONLY_PROBLEM(&n, PROBLEM_WARNING, "",
+                       "unit name 'Bø (Telemark)' differs from the reference "
+                       "name 'Bø (Nordland)' for 1867 in 2017");
+    r.unit_code = "1601";
+
     /* Unicode normalization and case: "ØSTENSJØ" with a decomposed ring. */
     r = v2_report();
     r.unit_type = "bydel";
