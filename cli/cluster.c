@@ -1,7 +1,8 @@
 /*
  * cluster.c - start and remove the throwaway PostgreSQL of "is248 demo".
  */
-#define _DEFAULT_SOURCE /* initgroups, setgroups */
+#define _DEFAULT_SOURCE /* initgroups */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "cluster.h"
 
 #include <dirent.h>
