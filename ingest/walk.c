@@ -1,1 +1,1012 @@
-/* placeholder */ typedef int is248_placeholder;
+/*
+ * walk.c - find the report files in a path (an XML file, a directory, or an
+ * archive) and hand each one to the caller as a byte stream, without ever
+ * extracting anything to disk.
+ *
+ * A source is one file on disk: the path given, or a file met while walking
+ * a directory (in byte order of the names, symbolic links not followed).  A
+ * source whose name ends in ".xml" is read with read(2); an archive is read
+ * with libarchive, restricted to what deliveries use (zip and tar, with
+ * gzip, xz, lzma or bzip2 compression).  An archive entry that is itself an
+ * archive is read straight out of the outer archive's data through
+ * archive_read_open() callbacks (struct nested), one level deep.
+ *
+ * Every byte handed out passes through struct walk_input, which counts the
+ * bytes really decompressed (header sizes are never trusted), enforces the
+ * caps of struct walk_limits and feeds the SHA-256.  The total and entry
+ * count caps apply per source, nested archives included; bytes pulled out
+ * of an outer archive to read a nested one count as well.
+ *
+ * Failure reporting: an entry that cannot be used goes to failed() with its
+ * own reason.  A read error handed to the file() callback (walk_input_read
+ * or walk_input_finish returning -1) is the callback's to report and is not
+ * reported again.  When an archive cannot be read to its end (truncated,
+ * damaged, a cap reached), the archive itself goes to failed() as well:
+ * what came after the break was never seen.
+ */
+#include "walk.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <openssl/evp.h>
+
+#define WALK_BLOCK (64 * 1024) /* libarchive block and drain buffer */
+#define WALK_RETRIES 8         /* ARCHIVE_RETRY tolerated in a row */
+
+/* archive.h names ARCHIVE_ERRNO_MISC but leaves it undefined; libarchive
+ * itself uses -1. */
+#define WALK_ERRNO_MISC (-1)
+
+#define UNSUPPORTED "not a supported archive (zip, tar, tar.gz, tar.xz, " \
+                    "tar.bz2)"
+
+/* ------------------------------------------------------------------------ */
+/* Names.                                                                    */
+
+/* Length of the valid UTF-8 sequence at s (1-4), 0 when there is none. */
+static size_t utf8_seq(const unsigned char *s, uint32_t *cp)
+{
+    unsigned c = s[0];
+    size_t len;
+    uint32_t min;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    uint32_t v = c & (0x7Fu >> len);
+    for (size_t k = 1; k < len; k++) {
+        if ((s[k] & 0xC0) != 0x80) /* also stops at the NUL */
+            return 0;
+        v = (v << 6) | (s[k] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+/* Characters that would make a name unsafe to print: controls, line and
+ * paragraph separators, and the bidirectional formatting characters. */
+static int unprintable(uint32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 ||
+           cp == 0x2029 || cp == 0x200E || cp == 0x200F ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* A copy of s, every byte outside printable UTF-8 written as \xHH; NULL
+ * when out of memory. */
+static char *label_of(const char *s)
+{
+    if (!s)
+        s = "";
+    size_t n = strlen(s);
+    if (n > (SIZE_MAX - 1) / 4)
+        return NULL;
+    char *out = malloc(4 * n + 1);
+    if (!out)
+        return NULL;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t o = 0;
+    while (*p) {
+        uint32_t cp;
+        size_t len = utf8_seq(p, &cp);
+        if (len && !unprintable(cp)) {
+            memcpy(out + o, p, len);
+            o += len;
+            p += len;
+        } else {
+            if (!len)
+                len = 1;
+            for (size_t k = 0; k < len; k++) {
+                static const char hex[] = "0123456789ABCDEF";
+                out[o++] = '\\';
+                out[o++] = 'x';
+                out[o++] = hex[p[k] >> 4];
+                out[o++] = hex[p[k] & 15];
+            }
+            p += len;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* The last component of a path, trailing slashes ignored; *len its length. */
+static const char *base_name(const char *path, size_t *len)
+{
+    size_t end = strlen(path);
+    while (end > 0 && path[end - 1] == '/')
+        end--;
+    size_t start = end;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
+    *len = end - start;
+    return path + start;
+}
+
+static int ends_with_ci(const char *s, size_t n, const char *suffix)
+{
+    size_t m = strlen(suffix);
+    if (n < m)
+        return 0;
+    for (size_t i = 0; i < m; i++) {
+        char c = s[n - m + i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != suffix[i])
+            return 0;
+    }
+    return 1;
+}
+
+static int is_xml_name(const char *path)
+{
+    size_t n;
+    const char *b = base_name(path, &n);
+    return ends_with_ci(b, n, ".xml");
+}
+
+static int is_archive_name(const char *path)
+{
+    static const char *const ext[] = {
+        ".zip", ".tar", ".tgz", ".tar.gz", ".tar.xz", ".txz", ".tar.bz2",
+        ".tbz2",
+    };
+    size_t n;
+    const char *b = base_name(path, &n);
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
+        if (ends_with_ci(b, n, ext[i]))
+            return 1;
+    return 0;
+}
+
+/* What operating systems leave behind: __MACOSX/, ._*, .DS_Store,
+ * Thumbs.db. */
+static int is_os_litter(const char *path)
+{
+    const char *p = path;
+    while (*p) {
+        size_t n = strcspn(p, "/");
+        if (n == 8 && memcmp(p, "__MACOSX", 8) == 0)
+            return 1;
+        p += n;
+        while (*p == '/')
+            p++;
+    }
+    size_t n;
+    const char *b = base_name(path, &n);
+    if (n >= 2 && b[0] == '.' && b[1] == '_')
+        return 1;
+    if (n == 9 && memcmp(b, ".DS_Store", 9) == 0)
+        return 1;
+    if (n == 9 && ends_with_ci(b, n, "thumbs.db"))
+        return 1;
+    return 0;
+}
+
+/* Contains needle, case ignored (ASCII)? */
+static int contains_ci(const char *hay, const char *needle)
+{
+    size_t m = strlen(needle);
+    for (; *hay; hay++) {
+        size_t i = 0;
+        while (i < m && hay[i]) {
+            char c = hay[i];
+            if (c >= 'A' && c <= 'Z')
+                c = (char)(c - 'A' + 'a');
+            if (c != needle[i])
+                break;
+            i++;
+        }
+        if (i == m)
+            return 1;
+    }
+    return 0;
+}
+
+/* "512 MiB", "1 GiB", "1000 bytes" */
+static void format_size(uint64_t n, char *buf, size_t len)
+{
+    static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB" };
+    int u = -1;
+    while (u < 3 && n >= 1024 && n % 1024 == 0) {
+        n /= 1024;
+        u++;
+    }
+    if (u < 0)
+        snprintf(buf, len, "%" PRIu64 " bytes", n);
+    else
+        snprintf(buf, len, "%" PRIu64 " %s", n, unit[u]);
+}
+
+/* printf into a new string; NULL when out of memory. */
+static char *str_printf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static char *str_printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    char *s = malloc((size_t)n + 1);
+    if (!s)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+/* ------------------------------------------------------------------------ */
+/* State.                                                                    */
+
+struct walker {
+    struct walk_limits lim;
+    const struct walk_handler *h;
+    EVP_MD_CTX *md;
+    unsigned char *buf;     /* WALK_BLOCK bytes for draining */
+
+    /* the current source */
+    const char *source;     /* its label */
+    uint64_t total;         /* bytes decompressed from it */
+    uint64_t entries;       /* entries read from it */
+    int over;               /* a cap of the source was reached */
+    char *over_why;         /* which one */
+    int stop;               /* a callback asked to stop the walk */
+};
+
+/* An archive being read: on disk, or nested in another one. */
+struct arc {
+    struct archive *a;
+    const char *label;      /* "" on disk, else the outer entry's label */
+    int compressed;         /* a compression filter: skipping costs work */
+    uint64_t file_size;     /* on disk: to tell a truncated archive */
+    struct nested *ns;      /* nested: where its bytes come from */
+    int dead;               /* a fatal error: nothing more can be read */
+    char *why;              /* why it died */
+};
+
+/* The source of a nested archive: the data of an entry of the outer one. */
+struct nested {
+    struct walker *w;
+    struct arc *outer;
+    uint64_t bytes;         /* pulled from the outer entry */
+    int eof, failed;
+    char *why;              /* why the bytes stopped */
+    unsigned char *buf;
+};
+
+enum input_state { IN_OPEN, IN_END, IN_ERROR };
+
+struct walk_input {
+    struct walker *w;
+    int fd;                 /* a file on disk, or -1 */
+    struct arc *arc;        /* else the archive positioned at the entry */
+    enum input_state state;
+    int finished;
+    int seen_error;         /* the caller was told of the error */
+    uint64_t bytes;
+    char *error;
+    unsigned char sha[32];
+};
+
+static void set_over(struct walker *w, char *why)
+{
+    if (w->over) {
+        free(why);
+        return;
+    }
+    w->over = 1;
+    w->over_why = why;
+}
+
+static const char *over_why(const struct walker *w)
+{
+    return w->over_why ? w->over_why : "out of memory";
+}
+
+static void report_failed(struct walker *w, const char *entry,
+                          const char *why)
+{
+    struct walk_entry e = { w->source, entry };
+    if (w->h->failed)
+        w->h->failed(w->h->ctx, &e, why ? why : "out of memory");
+}
+
+static void report_skipped(struct walker *w, const char *entry,
+                           const char *why)
+{
+    struct walk_entry e = { w->source, entry };
+    if (w->h->skipped)
+        w->h->skipped(w->h->ctx, &e, why);
+}
+
+/* The reason for a fatal error of archive c: truncated or damaged. */
+static char *dead_reason(struct arc *c)
+{
+    if (c->ns && c->ns->failed && c->ns->why)
+        return str_printf("%s", c->ns->why);
+    const char *msg = archive_error_string(c->a);
+    if (!msg)
+        msg = "unknown error";
+    int truncated = contains_ci(msg, "truncated");
+    if (!truncated && c->ns)
+        truncated = c->ns->eof;
+    if (!truncated && !c->ns && c->file_size > 0) {
+        la_int64_t raw = archive_filter_bytes(c->a, -1);
+        truncated = raw >= 0 && (uint64_t)raw >= c->file_size;
+    }
+    return str_printf("%s archive: %s", truncated ? "truncated" : "damaged",
+                      msg);
+}
+
+static void kill_arc(struct arc *c)
+{
+    if (c->dead)
+        return;
+    c->dead = 1;
+    c->why = dead_reason(c);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Inputs.                                                                   */
+
+static void input_fail(struct walk_input *in, char *why)
+{
+    in->state = IN_ERROR;
+    free(in->error);
+    in->error = why;
+}
+
+/* Read raw bytes of the entry: the count, 0 at the end, -1 on error (with
+ * the input failed). */
+static ssize_t input_raw(struct walk_input *in, void *buf, size_t len)
+{
+    if (in->fd >= 0) {
+        for (;;) {
+            ssize_t n = read(in->fd, buf, len);
+            if (n >= 0)
+                return n;
+            if (errno != EINTR) {
+                input_fail(in, str_printf("read error: %s", strerror(errno)));
+                return -1;
+            }
+        }
+    }
+    struct arc *c = in->arc;
+    if (c->dead) {
+        input_fail(in, str_printf("%s", c->why ? c->why : "unreadable"));
+        return -1;
+    }
+    la_ssize_t n;
+    int tries = 0;
+    do
+        n = archive_read_data(c->a, buf, len);
+    while (n == ARCHIVE_RETRY && ++tries < WALK_RETRIES);
+    if (n >= 0)
+        return n;
+    if (n == ARCHIVE_FATAL || n == ARCHIVE_RETRY) {
+        kill_arc(c);
+        input_fail(in, str_printf("%s", c->why ? c->why : "unreadable"));
+    } else {
+        const char *msg = archive_error_string(c->a);
+        if (c->ns && c->ns->failed && c->ns->why)
+            input_fail(in, str_printf("%s", c->ns->why));
+        else
+            input_fail(in, str_printf("%s entry: %s",
+                                      n == ARCHIVE_WARN ? "damaged"
+                                                        : "cannot read",
+                                      msg ? msg : "unknown error"));
+    }
+    return -1;
+}
+
+static char *entry_cap_why(uint64_t cap, int nested)
+{
+    char size[32];
+    format_size(cap, size, sizeof size);
+    return str_printf("%s larger than the cap of %s decompressed "
+                      "(--max-entry-bytes)",
+                      nested ? "nested archive" : "entry", size);
+}
+
+static char *total_cap_why(uint64_t cap)
+{
+    char size[32];
+    format_size(cap, size, sizeof size);
+    return str_printf("more than the cap of %s decompressed from one "
+                      "archive (--max-total-bytes)", size);
+}
+
+/* Count n more bytes against the source's total.  0, or -1 (and the
+ * source is over) when the cap is passed. */
+static int count_total(struct walker *w, uint64_t n)
+{
+    if (w->lim.total_bytes && w->total + n > w->lim.total_bytes) {
+        set_over(w, total_cap_why(w->lim.total_bytes));
+        return -1;
+    }
+    w->total += n;
+    return 0;
+}
+
+ssize_t walk_input_read(struct walk_input *in, void *buf, size_t len)
+{
+    if (in->finished || in->state == IN_END)
+        return 0;
+    if (in->state == IN_ERROR) {
+        in->seen_error = 1;
+        return -1;
+    }
+    if (len == 0)
+        return 0;
+    if (len > (size_t)1 << 30)
+        len = (size_t)1 << 30;
+    if (in->w->over) {
+        input_fail(in, str_printf("%s", over_why(in->w)));
+        in->seen_error = 1;
+        return -1;
+    }
+    ssize_t n = input_raw(in, buf, len);
+    if (n < 0) {
+        in->seen_error = 1;
+        return -1;
+    }
+    if (n == 0) {
+        in->state = IN_END;
+        return 0;
+    }
+    struct walker *w = in->w;
+    if (w->lim.entry_bytes && in->bytes + (uint64_t)n > w->lim.entry_bytes) {
+        input_fail(in, entry_cap_why(w->lim.entry_bytes, 0));
+        in->seen_error = 1;
+        return -1;
+    }
+    if (count_total(w, (uint64_t)n) != 0) {
+        input_fail(in, str_printf("%s", over_why(w)));
+        in->seen_error = 1;
+        return -1;
+    }
+    in->bytes += (uint64_t)n;
+    EVP_DigestUpdate(w->md, buf, (size_t)n);
+    return n;
+}
+
+const char *walk_input_error(const struct walk_input *in)
+{
+    if (in->state != IN_ERROR)
+        return NULL;
+    return in->error ? in->error : "out of memory";
+}
+
+int walk_input_finish(struct walk_input *in, unsigned char sha256[32],
+                      uint64_t *bytes)
+{
+    if (!in->finished) {
+        while (in->state == IN_OPEN &&
+               walk_input_read(in, in->w->buf, WALK_BLOCK) > 0)
+            ;
+        unsigned int mdlen = 0;
+        EVP_DigestFinal_ex(in->w->md, in->sha, &mdlen);
+        in->finished = 1;
+    }
+    if (sha256)
+        memcpy(sha256, in->sha, 32);
+    if (bytes)
+        *bytes = in->bytes;
+    if (in->state == IN_ERROR) {
+        in->seen_error = 1;
+        return -1;
+    }
+    return 0;
+}
+
+static void input_init(struct walk_input *in, struct walker *w, int fd,
+                       struct arc *c)
+{
+    memset(in, 0, sizeof *in);
+    in->w = w;
+    in->fd = fd;
+    in->arc = c;
+    in->state = IN_OPEN;
+    EVP_DigestInit_ex(w->md, EVP_sha256(), NULL);
+}
+
+/* Hand a report file to the caller.  Returns the callback's answer. */
+static int deliver(struct walker *w, const char *entry, struct walk_input *in)
+{
+    struct walk_entry e = { w->source, entry };
+    int rc = w->h->file ? w->h->file(w->h->ctx, &e, in) : 0;
+    if (rc != 0)
+        w->stop = 1;
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Archives.                                                                 */
+
+static struct archive *arc_new(void)
+{
+    struct archive *a = archive_read_new();
+    if (!a)
+        return NULL;
+    archive_read_support_format_zip(a);
+    archive_read_support_format_tar(a);
+    archive_read_support_filter_gzip(a);
+    archive_read_support_filter_xz(a);
+    archive_read_support_filter_lzma(a);
+    archive_read_support_filter_bzip2(a);
+    return a;
+}
+
+/* After an entry: read what the caller left of it, where skipping would
+ * decompress it anyway, so that those bytes count against the cap. */
+static void drain_entry(struct walker *w, struct arc *c)
+{
+    if (c->dead || !(c->compressed || c->ns))
+        return; /* archive_read_next_header skips it by seeking */
+    for (;;) {
+        if (w->over)
+            return;
+        la_ssize_t n = archive_read_data(c->a, w->buf, WALK_BLOCK);
+        if (n == 0)
+            return;
+        if (n == ARCHIVE_FATAL) {
+            kill_arc(c);
+            return;
+        }
+        if (n < 0)
+            return; /* the entry's own trouble: next_header decides */
+        if (count_total(w, (uint64_t)n) != 0)
+            return;
+    }
+}
+
+static void walk_archive(struct walker *w, struct arc *c, int depth);
+
+/* Nested archives read their bytes from the outer entry. */
+static la_ssize_t nested_read(struct archive *a, void *data,
+                              const void **block)
+{
+    struct nested *ns = data;
+    struct walker *w = ns->w;
+    *block = ns->buf;
+    if (ns->failed) {
+        archive_set_error(a, WALK_ERRNO_MISC, "%s",
+                          ns->why ? ns->why : "read error");
+        return -1;
+    }
+    if (ns->eof)
+        return 0;
+    const char *stop = NULL;
+    if (w->over) {
+        stop = over_why(w);
+    } else if (ns->outer->dead) {
+        stop = ns->outer->why;
+    } else {
+        la_ssize_t n;
+        int tries = 0;
+        do
+            n = archive_read_data(ns->outer->a, ns->buf, WALK_BLOCK);
+        while (n == ARCHIVE_RETRY && ++tries < WALK_RETRIES);
+        if (n == 0) {
+            ns->eof = 1;
+            return 0;
+        }
+        if (n > 0) {
+            if (w->lim.entry_bytes &&
+                ns->bytes + (uint64_t)n > w->lim.entry_bytes) {
+                ns->failed = 1;
+                ns->why = entry_cap_why(w->lim.entry_bytes, 1);
+            } else if (count_total(w, (uint64_t)n) != 0) {
+                stop = over_why(w);
+            } else {
+                ns->bytes += (uint64_t)n;
+                return n;
+            }
+        } else if (n == ARCHIVE_FATAL || n == ARCHIVE_RETRY) {
+            kill_arc(ns->outer);
+            stop = ns->outer->why;
+        } else {
+            const char *msg = archive_error_string(ns->outer->a);
+            ns->failed = 1;
+            ns->why = str_printf("%s entry: %s",
+                                 n == ARCHIVE_WARN ? "damaged" : "cannot read",
+                                 msg ? msg : "unknown error");
+        }
+    }
+    if (!ns->failed) {
+        ns->failed = 1;
+        ns->why = str_printf("%s", stop ? stop : "read error");
+    }
+    archive_set_error(a, WALK_ERRNO_MISC, "%s",
+                      ns->why ? ns->why : "out of memory");
+    return -1;
+}
+
+static int nested_close(struct archive *a, void *data)
+{
+    (void)a;
+    (void)data;
+    return ARCHIVE_OK;
+}
+
+/* The entry of c just read is an archive: walk it. */
+static void walk_nested(struct walker *w, struct arc *outer,
+                        const char *label)
+{
+    struct nested ns = { .w = w, .outer = outer };
+    struct arc inner = { .label = label };
+    ns.buf = malloc(WALK_BLOCK);
+    inner.a = ns.buf ? arc_new() : NULL;
+    if (!inner.a) {
+        free(ns.buf);
+        report_failed(w, label, "out of memory");
+        return;
+    }
+    inner.ns = &ns;
+    if (archive_read_open(inner.a, &ns, NULL, nested_read, nested_close) !=
+        ARCHIVE_OK) {
+        /* the outer's own trouble is told for the outer */
+        if (!w->over && !outer->dead) {
+            const char *msg = archive_error_string(inner.a);
+            char *why;
+            if (ns.failed)
+                why = str_printf("%s", ns.why ? ns.why : "read error");
+            else if (msg && contains_ci(msg, "truncated"))
+                why = str_printf("truncated archive: %s", msg);
+            else
+                why = str_printf(UNSUPPORTED ": %s",
+                                 msg ? msg : "unknown error");
+            report_failed(w, label, why);
+            free(why);
+        }
+    } else {
+        inner.compressed = archive_filter_count(inner.a) > 1;
+        walk_archive(w, &inner, 1);
+        if (inner.dead && !w->over && !outer->dead)
+            report_failed(w, label, inner.why);
+    }
+    archive_read_free(inner.a);
+    free(inner.why);
+    free(ns.why);
+    free(ns.buf);
+}
+
+/* One entry of archive c.  Returns -1 when the archive is to be left. */
+static int walk_entry(struct walker *w, struct arc *c, int depth,
+                      struct archive_entry *e)
+{
+    const char *raw = archive_entry_pathname_utf8(e);
+    if (!raw)
+        raw = archive_entry_pathname(e);
+    char *name = label_of(raw);
+    char *label = name && depth > 0 ? str_printf("%s!%s", c->label, name)
+                                    : NULL;
+    const char *shown = depth > 0 ? label : name;
+    if (!shown) {
+        free(name);
+        report_failed(w, c->label, "out of memory");
+        return -1;
+    }
+
+    mode_t type = archive_entry_filetype(e);
+    int finished = 0;
+    if (is_os_litter(name)) {
+        report_skipped(w, shown, "system metadata, not a report");
+    } else if (type == AE_IFDIR) {
+        report_skipped(w, shown, "folder");
+    } else if (archive_entry_hardlink(e) || type == AE_IFLNK) {
+        report_failed(w, shown, "link, not a regular file");
+    } else if (type != AE_IFREG) {
+        report_failed(w, shown, "not a regular file");
+    } else if (archive_entry_is_encrypted(e) ||
+               archive_entry_is_data_encrypted(e)) {
+        report_failed(w, shown, "encrypted entry");
+    } else if (is_xml_name(name)) {
+        struct walk_input in;
+        input_init(&in, w, -1, c);
+        deliver(w, shown, &in);
+        finished = in.state == IN_END;
+        free(in.error);
+    } else if (is_archive_name(name)) {
+        if (depth > 0)
+            report_failed(w, shown, "archive nested more than one level "
+                                    "deep");
+        else
+            walk_nested(w, c, shown);
+    } else {
+        report_skipped(w, shown, "not a report");
+    }
+    /* What is left of the entry (after a nested archive's end, say) */
+    if (!finished && !w->stop)
+        drain_entry(w, c);
+    free(name);
+    free(label);
+    return 0;
+}
+
+/* The entries of archive c, till its end, a fatal error, a cap or a stop. */
+static void walk_archive(struct walker *w, struct arc *c, int depth)
+{
+    int retries = 0;
+    while (!w->stop && !w->over && !c->dead) {
+        struct archive_entry *e = NULL;
+        int r = archive_read_next_header(c->a, &e);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r == ARCHIVE_RETRY && ++retries < WALK_RETRIES)
+            continue;
+        retries = 0;
+        if (r == ARCHIVE_FATAL || r == ARCHIVE_RETRY) {
+            kill_arc(c);
+            break;
+        }
+        if (w->lim.entries && w->entries >= w->lim.entries) {
+            set_over(w, str_printf("more than the cap of %" PRIu64
+                                   " entries in one archive (--max-entries)",
+                                   w->lim.entries));
+            break;
+        }
+        w->entries++;
+        if (r == ARCHIVE_FAILED) {
+            /* this entry cannot be read; the archive goes on */
+            const char *msg = archive_error_string(c->a);
+            char *name = label_of(e ? archive_entry_pathname(e) : "");
+            char *label = name && depth > 0
+                              ? str_printf("%s!%s", c->label, name)
+                              : NULL;
+            char *why = str_printf("cannot read entry: %s",
+                                   msg ? msg : "unknown error");
+            report_failed(w, depth > 0 ? label : name, why);
+            free(why);
+            free(label);
+            free(name);
+            continue;
+        }
+        /* ARCHIVE_OK, or ARCHIVE_WARN: the header is usable */
+        if (walk_entry(w, c, depth, e) != 0)
+            break;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Sources on disk.                                                          */
+
+static void begin_source(struct walker *w, const char *label)
+{
+    w->source = label;
+    w->total = 0;
+    w->entries = 0;
+    w->over = 0;
+    free(w->over_why);
+    w->over_why = NULL;
+}
+
+/* A report file on disk.  in_dir: met in a directory (links not followed).
+ * Returns -1 when it cannot be opened. */
+static int walk_file(struct walker *w, const char *path, int in_dir)
+{
+    int fd;
+    do
+        fd = open(path, O_RDONLY | O_CLOEXEC | (in_dir ? O_NOFOLLOW : 0));
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+        char *why = errno == ELOOP && in_dir
+                        ? str_printf("symbolic link, not a regular file")
+                        : str_printf("cannot open: %s", strerror(errno));
+        report_failed(w, "", why);
+        free(why);
+        return -1;
+    }
+    struct stat st;
+    if (in_dir && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+        report_failed(w, "", "not a regular file");
+        close(fd);
+        return -1;
+    }
+    struct walk_input in;
+    input_init(&in, w, fd, NULL);
+    deliver(w, "", &in);
+    free(in.error);
+    close(fd);
+    return 0;
+}
+
+/* An archive on disk.  Returns -1 when it cannot be opened. */
+static int walk_disk_archive(struct walker *w, const char *path)
+{
+    /* open(2) first, for a plain reason when the file cannot be read */
+    int fd;
+    do
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+        char *why = str_printf("cannot open: %s", strerror(errno));
+        report_failed(w, "", why);
+        free(why);
+        return -1;
+    }
+    struct stat st;
+    int have_size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    close(fd);
+
+    struct arc c = { .label = "" };
+    c.file_size = have_size ? (uint64_t)st.st_size : 0;
+    c.a = arc_new();
+    if (!c.a) {
+        report_failed(w, "", "out of memory");
+        return -1;
+    }
+    int rc = 0;
+    if (archive_read_open_filename(c.a, path, WALK_BLOCK) != ARCHIVE_OK) {
+        const char *msg = archive_error_string(c.a);
+        char *why;
+        if (msg && contains_ci(msg, "truncated"))
+            why = str_printf("truncated archive: %s", msg);
+        else
+            why = str_printf(UNSUPPORTED ": %s", msg ? msg : "unknown error");
+        report_failed(w, "", why);
+        free(why);
+        rc = -1;
+    } else {
+        c.compressed = archive_filter_count(c.a) > 1;
+        walk_archive(w, &c, 0);
+        if (c.dead)
+            report_failed(w, "", c.why);
+        else if (w->over)
+            report_failed(w, "", over_why(w));
+    }
+    archive_read_free(c.a);
+    free(c.why);
+    return rc;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int not_dots(const struct dirent *d)
+{
+    return strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0;
+}
+
+static int walk_dir(struct walker *w, const char *path, const char *label);
+
+/* A file met in a directory (or given), by kind and name. */
+static int walk_source(struct walker *w, const char *path, int top)
+{
+    char *label = label_of(path);
+    if (!label) {
+        struct walk_entry e = { "", "" };
+        if (w->h->failed)
+            w->h->failed(w->h->ctx, &e, "out of memory");
+        return -1;
+    }
+    begin_source(w, label);
+    int rc = 0;
+    struct stat st;
+    int st_rc = top ? stat(path, &st) : lstat(path, &st);
+    if (st_rc != 0) {
+        char *why = str_printf("cannot open: %s", strerror(errno));
+        report_failed(w, "", why);
+        free(why);
+        rc = -1;
+    } else if (S_ISDIR(st.st_mode)) {
+        rc = walk_dir(w, path, label);
+    } else if (S_ISLNK(st.st_mode)) {
+        report_failed(w, "", "symbolic link, not a regular file");
+    } else if (!top && !S_ISREG(st.st_mode)) {
+        report_failed(w, "", "not a regular file");
+    } else if (is_xml_name(path)) {
+        rc = walk_file(w, path, !top);
+    } else if (top || is_archive_name(path)) {
+        rc = walk_disk_archive(w, path);
+    } else {
+        report_skipped(w, "", "not a report");
+    }
+    w->source = NULL;
+    free(label);
+    return top ? rc : 0;
+}
+
+static int walk_dir(struct walker *w, const char *path, const char *label)
+{
+    struct dirent **names = NULL;
+    int n = scandir(path, &names, not_dots, by_name);
+    if (n < 0) {
+        char *why = str_printf("cannot read folder: %s", strerror(errno));
+        struct walk_entry e = { label, "" };
+        if (w->h->failed)
+            w->h->failed(w->h->ctx, &e, why ? why : "out of memory");
+        free(why);
+        return -1;
+    }
+    size_t plen = strlen(path);
+    int slash = plen > 0 && path[plen - 1] == '/';
+    for (int i = 0; i < n; i++) {
+        if (!w->stop) {
+            char *child = str_printf("%s%s%s", path, slash ? "" : "/",
+                                     names[i]->d_name);
+            if (child) {
+                if (is_os_litter(names[i]->d_name)) {
+                    char *cl = label_of(child);
+                    struct walk_entry e = { cl ? cl : "", "" };
+                    if (w->h->skipped)
+                        w->h->skipped(w->h->ctx, &e,
+                                      "system metadata, not a report");
+                    free(cl);
+                } else {
+                    walk_source(w, child, 0);
+                }
+                free(child);
+            } else {
+                struct walk_entry e = { label, "" };
+                if (w->h->failed)
+                    w->h->failed(w->h->ctx, &e, "out of memory");
+            }
+        }
+        free(names[i]);
+    }
+    free(names);
+    return 0;
+}
+
+int walk_path(const char *path, const struct walk_limits *lim,
+              const struct walk_handler *h)
+{
+    struct walker w;
+    memset(&w, 0, sizeof w);
+    if (lim)
+        w.lim = *lim;
+    else
+        w.lim = (struct walk_limits){ WALK_DEFAULT_ENTRY_BYTES,
+                                      WALK_DEFAULT_TOTAL_BYTES,
+                                      WALK_DEFAULT_ENTRIES };
+    w.h = h;
+    w.md = EVP_MD_CTX_new();
+    w.buf = malloc(WALK_BLOCK);
+    int rc;
+    if (!w.md || !w.buf) {
+        struct walk_entry e = { path, "" };
+        if (h->failed)
+            h->failed(h->ctx, &e, "out of memory");
+        rc = -1;
+    } else {
+        rc = walk_source(&w, path, 1);
+        if (w.stop)
+            rc = 1;
+    }
+    EVP_MD_CTX_free(w.md);
+    free(w.buf);
+    free(w.over_why);
+    return rc;
+}

@@ -18,7 +18,18 @@
  *
  * Names: entry names are labels for messages only.  They arrive converted to
  * UTF-8 where the archive says how, with every byte that is not printable
- * UTF-8 escaped as \xHH, so they are safe to print and to store.
+ * UTF-8 escaped as \xHH, so they are safe to print and to store.  The same
+ * goes for walk_entry.source (the path is opened as given, the label is
+ * escaped).  Directories are walked in byte order of the names (strcmp,
+ * not the locale); symbolic links met in a directory are not followed
+ * (failed: "symbolic link, not a regular file"); a path given is followed.
+ *
+ * Failures are reported once each: a read error returned to file() (through
+ * walk_input_read() or walk_input_finish()) is the callback's to report.
+ * When an archive cannot be read to its end (truncated, damaged, a cap of
+ * walk_limits reached), failed() is called for the archive as well (entry ""
+ * for the archive on disk, "inner.zip" for a nested one), since whatever
+ * came after the break was never seen.
  */
 #ifndef IS248_INGEST_WALK_H
 #define IS248_INGEST_WALK_H
@@ -27,9 +38,18 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Caps on what one delivery may make us decompress.  0 means no cap. */
+/*
+ * Caps on what one delivery may make us decompress.  0 means no cap.
+ * "One top-level path" is one file on disk: the path given, or each file met
+ * while walking a directory, with the archives inside it.  Bytes pulled out
+ * of an outer archive to read a nested one count towards total_bytes as
+ * well as the bytes of the nested archive's entries, and so do the bytes of
+ * entries that are not reports where skipping them means decompressing
+ * them (compressed tar, nested archives).
+ */
 struct walk_limits {
-    uint64_t entry_bytes;     /* bytes decompressed from one entry */
+    uint64_t entry_bytes;     /* bytes decompressed from one entry (a nested
+                               * archive is an entry of its outer one) */
     uint64_t total_bytes;     /* bytes decompressed from one top-level path */
     uint64_t entries;         /* entries read from one top-level path */
 };
@@ -80,7 +100,8 @@ struct walk_handler {
  * Walk one path.  Returns 0 when the walk reached its end (failures of
  * entries are reported through failed() and do not count), 1 when a
  * callback asked to stop, -1 when the path itself cannot be opened (also
- * reported through failed()).
+ * reported through failed()), which includes a path given that is not a
+ * supported archive.  lim NULL means the defaults above.
  */
 int walk_path(const char *path, const struct walk_limits *lim,
               const struct walk_handler *h);

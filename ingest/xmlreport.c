@@ -1,1 +1,1254 @@
-/* placeholder */ typedef int is248_placeholder;
+/*
+ * xmlreport.c - read IS-24/8 report files with libxml2's streaming reader
+ * (xmlTextReader, never a DOM) and hand out one struct raw_report per
+ * <kommunerapport> (version 1) or <Rapport> (version 2).
+ *
+ * The bytes arrive through the caller's read function and pass through a
+ * 64 KiB buffer (struct feed) into xmlReaderForIO.  Before the parser sees
+ * anything, the first block is sniffed:
+ *   - the prolog is watched for "<!DOCTYPE" (struct prolog, on every byte
+ *     as it arrives), so that a file with a DOCTYPE is set aside before
+ *     libxml2 has been given a byte of the declaration; the reader's own
+ *     DOCUMENT_TYPE node is the backstop (for encodings that are not
+ *     ASCII-compatible, such as UTF-16);
+ *   - the encoding declaration is read; a file declared ISO-8859-1 is
+ *     buffered whole (up to xmlrep_limits.sniff_bytes) and, when it is valid
+ *     UTF-8 with at least one multi-byte sequence, parsed as UTF-8
+ *     (encoding "UTF-8" with XML_PARSE_IGNORE_ENC) with a warning.
+ *
+ * Parser options: XML_PARSE_NONET and XML_PARSE_BIG_LINES only.  No entity
+ * substitution, no DTD loading or validation, no recovery, no XInclude, no
+ * "huge" mode.  XML_PARSE_NOBLANKS is deliberately not used: it drops
+ * white space that libxml2 guesses is ignorable (for instance between a
+ * comment and text), and values must be kept exactly as they stand.
+ * libxml2 prints nothing: the reader gets a structured error handler and,
+ * for the duration of the call, so do the thread's global handlers (errors
+ * raised without a parser context, such as encoding conversion errors).
+ *
+ * Elements are matched on namespace URI and local name (any prefix).  The
+ * walk over the tree is a small state machine over a stack of the known
+ * elements that are open; unknown elements, and known ones in the wrong
+ * place, are skipped whole with xmlTextReaderNext.  A known element in the
+ * wrong place inside a report, or given twice, sets raw_report.fault (the
+ * first fault wins) and the report is still delivered; outside a report
+ * (directly under <Rapporter>) it gives a warning.
+ *
+ * Memory: the strings of one report live in an arena that is reset after the
+ * report is delivered; the answers vector, the text buffers and the arena's
+ * blocks are reused, so memory is bounded by the largest report, not by the
+ * file.  No allocation happens per node except when a buffer has to grow.
+ */
+#include "xmlreport.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlreader.h>
+
+#define XR_NS2 "urn:no:helsedirektoratet:is-24-8:2"
+#define XR_BLOCK (64 * 1024)   /* read buffer */
+#define XR_FRAMES 8            /* known elements nest at most 5 deep */
+#define XR_ARENA_BLOCK 16384
+
+/* libxml2 2.12 made the error passed to handlers const. */
+#if LIBXML_VERSION >= 21200
+typedef const xmlError *xr_error_ptr;
+#else
+typedef xmlErrorPtr xr_error_ptr;
+#endif
+
+static int is_xml_space(int c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* ------------------------------------------------------------------------ */
+/* Arena: the strings of one report.                                         */
+
+struct arena_block {
+    struct arena_block *next;
+    size_t cap, used;
+    char data[];
+};
+
+struct arena {
+    struct arena_block *first, *cur;
+};
+
+static void arena_reset(struct arena *a)
+{
+    for (struct arena_block *b = a->first; b; b = b->next)
+        b->used = 0;
+    a->cur = a->first;
+}
+
+static void arena_free(struct arena *a)
+{
+    struct arena_block *b = a->first;
+    while (b) {
+        struct arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    a->first = a->cur = NULL;
+}
+
+/* n bytes, or NULL when out of memory. */
+static char *arena_alloc(struct arena *a, size_t n)
+{
+    struct arena_block *b = a->cur;
+    while (b && b->cap - b->used < n) {
+        b = b->next;
+        if (b)
+            b->used = 0;
+    }
+    if (!b) {
+        size_t cap = n > XR_ARENA_BLOCK ? n : XR_ARENA_BLOCK;
+        b = malloc(sizeof *b + cap);
+        if (!b)
+            return NULL;
+        b->cap = cap;
+        b->used = 0;
+        /* Insert after the current block so that the blocks already used
+         * in this report stay where they are. */
+        if (a->cur) {
+            b->next = a->cur->next;
+            a->cur->next = b;
+        } else {
+            b->next = NULL;
+            a->first = b;
+        }
+    }
+    a->cur = b;
+    char *p = b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+static char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+/* ------------------------------------------------------------------------ */
+/* A growable byte buffer, reused.                                           */
+
+struct sbuf {
+    char *p;
+    size_t len, cap;
+};
+
+static int sbuf_append(struct sbuf *b, const char *s, size_t n)
+{
+    if (b->cap - b->len < n + 1) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap - b->len < n + 1) {
+            if (cap > SIZE_MAX / 2)
+                return -1;
+            cap *= 2;
+        }
+        char *p = realloc(b->p, cap);
+        if (!p)
+            return -1;
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The prolog, watched as the bytes arrive, for a DOCTYPE.                   */
+
+/*
+ * A byte-at-a-time scanner of the prolog: byte order mark, XML declaration,
+ * processing instructions, comments and white space, up to the first other
+ * markup.  It sees every byte as it comes from the source, before libxml2
+ * does, so a DOCTYPE is found (with its line) before the parser has been
+ * given a byte of it, however long the prolog.  Only ASCII-compatible
+ * encodings can be watched this way; for others the reader's DOCTYPE node
+ * is the backstop.
+ */
+enum prolog_state {
+    PRO_TOP,      /* between markup */
+    PRO_LT,       /* after '<' */
+    PRO_BANG,     /* after "<!": "--" or "DOCTYPE" follows */
+    PRO_PI,       /* inside <? ... ?> */
+    PRO_COMMENT,  /* inside <!-- ... --> */
+    PRO_DONE,     /* past the prolog: nothing more to watch */
+    PRO_DOCTYPE   /* found one */
+};
+
+struct prolog {
+    enum prolog_state state;
+    uint64_t offset;  /* bytes seen */
+    long line;        /* the current line */
+    long mark;        /* the line of the last '<' */
+    int kw;           /* characters of "--" or "DOCTYPE" matched */
+    int dashes;       /* '-' in a row, in a comment */
+    int question;     /* the last byte was '?', in a PI */
+    int bom;          /* bytes of a byte order mark seen */
+};
+
+static void prolog_scan(struct prolog *s, const unsigned char *p, size_t n)
+{
+    static const char doctype[] = "DOCTYPE";
+    static const unsigned char bom[] = { 0xEF, 0xBB, 0xBF };
+    for (size_t i = 0; i < n && s->state < PRO_DONE; i++) {
+        unsigned c = p[i];
+        uint64_t at = s->offset++;
+        if (c == '\n')
+            s->line++;
+        switch (s->state) {
+        case PRO_TOP:
+            if (at < 3 && s->bom == (int)at && c == bom[at]) {
+                s->bom++; /* the byte order mark */
+                break;
+            }
+            if (c == '<') {
+                s->state = PRO_LT;
+                s->mark = s->line;
+            } else if (!is_xml_space((int)c)) {
+                s->state = PRO_DONE;
+            }
+            break;
+        case PRO_LT:
+            if (c == '?') {
+                s->state = PRO_PI;
+                s->question = 0;
+            } else if (c == '!') {
+                s->state = PRO_BANG;
+                s->kw = 0;
+            } else {
+                s->state = PRO_DONE; /* the root element */
+            }
+            break;
+        case PRO_BANG:
+            if (s->kw == 0 && c == '-') {
+                s->kw = -1; /* "<!-" */
+            } else if (s->kw == -1) {
+                s->state = c == '-' ? PRO_COMMENT : PRO_DONE;
+                s->dashes = 0;
+            } else if (s->kw >= 0 && c == (unsigned char)doctype[s->kw]) {
+                if (++s->kw == 7)
+                    s->state = PRO_DOCTYPE;
+            } else {
+                s->state = PRO_DONE;
+            }
+            break;
+        case PRO_PI:
+            if (s->question && c == '>')
+                s->state = PRO_TOP;
+            s->question = c == '?';
+            break;
+        case PRO_COMMENT:
+            if (s->dashes >= 2 && c == '>')
+                s->state = PRO_TOP;
+            s->dashes = c == '-' ? s->dashes + 1 : 0;
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* The byte feed between the caller's read function and libxml2.            */
+
+struct feed {
+    xmlrep_read_fn read;
+    void *src;
+    unsigned char *buf;
+    size_t cap, len, pos; /* buf[pos..len) not yet handed to libxml2 */
+    int eof, failed;       /* failed: the source's read failed */
+    int oom;               /* out of memory */
+    struct prolog prolog;  /* watches the bytes for a DOCTYPE */
+};
+
+/* Read once more into the free space of buf (growing it to at least
+ * want bytes of room).  Returns the bytes read, 0 at the end, or -1 after a
+ * read error (failed), when out of memory (oom) or on a DOCTYPE
+ * (prolog.state says so; its bytes are never handed on). */
+static ssize_t feed_more(struct feed *f, size_t want)
+{
+    if (f->eof)
+        return 0;
+    if (f->failed || f->oom || f->prolog.state == PRO_DOCTYPE)
+        return -1;
+    if (f->cap - f->len < want) {
+        size_t cap = f->cap ? f->cap : XR_BLOCK;
+        while (cap - f->len < want) {
+            if (cap > SIZE_MAX / 2) {
+                f->oom = 1;
+                return -1;
+            }
+            cap *= 2;
+        }
+        unsigned char *p = realloc(f->buf, cap);
+        if (!p) {
+            f->oom = 1;
+            return -1;
+        }
+        f->buf = p;
+        f->cap = cap;
+    }
+    size_t room = f->cap - f->len;
+    if (room > XR_BLOCK && want <= XR_BLOCK)
+        room = XR_BLOCK;
+    ssize_t n = f->read(f->src, f->buf + f->len, room);
+    if (n < 0) {
+        f->failed = 1;
+        return -1;
+    }
+    if (n == 0) {
+        f->eof = 1;
+        return 0;
+    }
+    if ((size_t)n > room) /* a broken read function */
+        n = (ssize_t)room;
+    if (f->prolog.state < PRO_DONE) {
+        prolog_scan(&f->prolog, f->buf + f->len, (size_t)n);
+        if (f->prolog.state == PRO_DOCTYPE)
+            return -1;
+    }
+    f->len += (size_t)n;
+    return n;
+}
+
+/* libxml2's read callback: bytes read, 0 at the end, -1 on error. */
+static int feed_read(void *ctx, char *out, int len)
+{
+    struct feed *f = ctx;
+    if (len <= 0)
+        return 0;
+    if (f->pos == f->len) {
+        f->pos = f->len = 0;
+        ssize_t n = feed_more(f, 1);
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            return 0;
+    }
+    size_t n = f->len - f->pos;
+    if (n > (size_t)len)
+        n = (size_t)len;
+    memcpy(out, f->buf + f->pos, n);
+    f->pos += n;
+    return (int)n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Sniffing the first block: BOM, XML declaration, DOCTYPE in the prolog.    */
+
+static size_t bom_len(const unsigned char *p, size_t n)
+{
+    return n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF ? 3 : 0;
+}
+
+static const unsigned char *find_bytes(const unsigned char *p, size_t n,
+                                       const char *pat)
+{
+    size_t m = strlen(pat);
+    for (size_t i = 0; m <= n && i <= n - m; i++)
+        if (p[i] == (unsigned char)pat[0] && memcmp(p + i, pat, m) == 0)
+            return p + i;
+    return NULL;
+}
+
+/* The encoding named in the XML declaration, copied into out ("" when
+ * there is none). */
+static void declared_encoding(const unsigned char *buf, size_t n, char *out,
+                              size_t outlen)
+{
+    out[0] = '\0';
+    size_t i = bom_len(buf, n);
+    if (n - i < 6 || memcmp(buf + i, "<?xml", 5) != 0 ||
+        !is_xml_space(buf[i + 5]))
+        return;
+    const unsigned char *end = find_bytes(buf + i, n - i, "?>");
+    if (!end)
+        return;
+    size_t stop = (size_t)(end - buf);
+    const unsigned char *p = find_bytes(buf + i, stop - i, "encoding");
+    if (!p || !is_xml_space(p[-1]))
+        return;
+    size_t j = (size_t)(p - buf) + 8;
+    while (j < stop && is_xml_space(buf[j]))
+        j++;
+    if (j >= stop || buf[j] != '=')
+        return;
+    j++;
+    while (j < stop && is_xml_space(buf[j]))
+        j++;
+    if (j >= stop || (buf[j] != '"' && buf[j] != '\''))
+        return;
+    unsigned char q = buf[j++];
+    size_t o = 0;
+    while (j < stop && buf[j] != q && o + 1 < outlen)
+        out[o++] = (char)buf[j++];
+    out[o] = '\0';
+}
+
+/* Is the encoding name one of ISO-8859-1's (case, '-', '_' and blanks
+ * ignored)? */
+static int is_latin1(const char *name)
+{
+    static const char *const names[] = {
+        "iso88591", "latin1", "l1", "isolatin1", "iso885911987",
+        "isoir100", "cp819", "ibm819", "csisolatin1",
+    };
+    char norm[32];
+    size_t o = 0;
+    for (const char *c = name; *c; c++) {
+        if (*c == '-' || *c == '_' || *c == ' ' || *c == ':')
+            continue;
+        if (o + 1 >= sizeof norm)
+            return 0;
+        char ch = *c;
+        norm[o++] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+    }
+    norm[o] = '\0';
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        if (strcmp(norm, names[k]) == 0)
+            return 1;
+    return 0;
+}
+
+/* 1 when p[0..n) is valid UTF-8 (no overlong forms, no surrogates, nothing
+ * above U+10FFFF); *multi says whether a multi-byte sequence occurred. */
+static int valid_utf8(const unsigned char *p, size_t n, int *multi)
+{
+    size_t i = 0;
+    *multi = 0;
+    while (i < n) {
+        unsigned c = p[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t len;
+        unsigned min;
+        if (c >= 0xC2 && c <= 0xDF) {
+            len = 2;
+            min = 0x80;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            len = 3;
+            min = 0x800;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            len = 4;
+            min = 0x10000;
+        } else {
+            return 0;
+        }
+        if (n - i < len)
+            return 0;
+        unsigned cp = c & (0x7F >> len);
+        for (size_t k = 1; k < len; k++) {
+            if ((p[i + k] & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (p[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        *multi = 1;
+        i += len;
+    }
+    return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The elements we know.                                                     */
+
+enum kind {
+    K_OTHER = 0,
+    /* version 2, in XR_NS2 */
+    K_RAPPORTER, K_RAPPORT, K_INNSENDING, K_ENHET, K_KAPITTEL, K_SVAR, K_VALG,
+    /* version 1, no namespace */
+    K_KOMMUNERAPPORT, K_AARGANG, K_INNSENDT, K_ENHET1, K_NUMMER, K_NAVN,
+    K_INNBYGGERE, K_SVAR1, K_SPORSMAL,
+    K_COUNT
+};
+
+static const char *const kind_name[K_COUNT] = {
+    [K_OTHER] = "?",
+    [K_RAPPORTER] = "Rapporter", [K_RAPPORT] = "Rapport",
+    [K_INNSENDING] = "Innsending", [K_ENHET] = "Enhet",
+    [K_KAPITTEL] = "Kapittel", [K_SVAR] = "Svar", [K_VALG] = "Valg",
+    [K_KOMMUNERAPPORT] = "kommunerapport", [K_AARGANG] = "aargang",
+    [K_INNSENDT] = "innsendt", [K_ENHET1] = "enhet", [K_NUMMER] = "nummer",
+    [K_NAVN] = "navn", [K_INNBYGGERE] = "innbyggere", [K_SVAR1] = "svar",
+    [K_SPORSMAL] = "sporsmal",
+};
+
+static enum kind classify(const char *local, const char *ns, int version)
+{
+    int first, last;
+    if (version == REPORT_V2) {
+        if (!ns || strcmp(ns, XR_NS2) != 0)
+            return K_OTHER;
+        first = K_RAPPORTER;
+        last = K_VALG;
+    } else {
+        if (ns)
+            return K_OTHER;
+        first = K_KOMMUNERAPPORT;
+        last = K_SPORSMAL;
+    }
+    for (int k = first; k <= last; k++)
+        if (local[0] == kind_name[k][0] && strcmp(local, kind_name[k]) == 0)
+            return (enum kind)k;
+    return K_OTHER;
+}
+
+/* Does the element's own text become a value? */
+static int collects_text(enum kind k)
+{
+    switch (k) {
+    case K_ENHET: case K_SVAR: case K_VALG: case K_AARGANG: case K_INNSENDT:
+    case K_NUMMER: case K_NAVN: case K_INNBYGGERE: case K_SPORSMAL:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Parser state.                                                             */
+
+struct frame {
+    enum kind kind;
+    long line;
+    int answer;       /* index in answers, or -1 */
+    struct sbuf text; /* the element's own character data (reused) */
+};
+
+struct parse {
+    xmlTextReaderPtr r;
+    const struct xmlrep_sink *sink;
+    size_t value_cap;         /* 0: none */
+
+    int version;              /* 0 until the root is seen */
+    struct frame frames[XR_FRAMES];
+    int nframes;
+
+    /* the report being read */
+    int in_report, index;
+    struct raw_report rep;
+    struct raw_answer *answers;
+    size_t n_answers, cap_answers;
+    const char *chapter;      /* the open Kapittel's nr */
+    int seen[K_COUNT];        /* elements met in this report */
+    struct arena arena;
+
+    /* the outcome */
+    int rejected, stopped, oom;
+    char *err;
+    size_t errlen;
+
+    /* the first libxml2 error */
+    int xerr_set;
+    long xerr_line;
+    char xerr[512];
+};
+
+static void reject(struct parse *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void reject(struct parse *p, const char *fmt, ...)
+{
+    if (p->rejected)
+        return;
+    p->rejected = 1;
+    if (p->err && p->errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(p->err, p->errlen, fmt, ap);
+        va_end(ap);
+    }
+}
+
+static void out_of_memory(struct parse *p)
+{
+    p->oom = 1;
+    reject(p, "out of memory");
+}
+
+static void on_xml_error(void *ctx, xr_error_ptr e)
+{
+    struct parse *p = ctx;
+    if (!e || e->level < XML_ERR_ERROR || p->xerr_set)
+        return;
+    p->xerr_set = 1;
+    p->xerr_line = e->line;
+    const char *m = e->message ? e->message : "unknown error";
+    /*
+     * When the data ends with elements still open, libxml2 2.9's push
+     * parser (which the reader drives) says "Extra content at the end of
+     * the document".  Say what its pull parser would say.
+     */
+    xmlParserCtxtPtr ctxt = e->domain == XML_FROM_PARSER ? e->ctxt : NULL;
+    if (e->code == XML_ERR_DOCUMENT_END && ctxt && ctxt->nameNr > 0 &&
+        ctxt->name) {
+        snprintf(p->xerr, sizeof p->xerr, "Premature end of data in tag %s",
+                 (const char *)ctxt->name);
+        return;
+    }
+    /* One line: inner newlines become blanks, trailing ones go. */
+    size_t o = 0;
+    for (; *m && o + 1 < sizeof p->xerr; m++)
+        p->xerr[o++] = (*m == '\n' || *m == '\r') ? ' ' : *m;
+    while (o > 0 && p->xerr[o - 1] == ' ')
+        o--;
+    p->xerr[o] = '\0';
+}
+
+static void on_generic_error(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+static void warn(struct parse *p, long line, const char *msg)
+{
+    if (p->sink && p->sink->warning)
+        p->sink->warning(p->sink->ctx, line, msg);
+}
+
+/*
+ * The line of the current node's start tag.  libxml2 keeps element lines in
+ * an unsigned short; past 65535 (county files can be that long) it stores
+ * the line of a text node in its psvi field (XML_PARSE_BIG_LINES), taken
+ * when the text has been read, that is at its end.  The element's first
+ * child is most often the text right after the start tag, so its line less
+ * its newlines is the element's line; failing that, xmlGetLineNo() guesses.
+ */
+static long node_line(struct parse *p)
+{
+    xmlNodePtr n = xmlTextReaderCurrentNode(p->r);
+    long line = -1;
+    if (n && n->line < 65535) {
+        line = n->line;
+    } else if (n) {
+        xmlNodePtr c = n->children;
+        if (c && c->type == XML_TEXT_NODE && c->psvi && c->content) {
+            line = (long)(ptrdiff_t)c->psvi;
+            for (const xmlChar *s = c->content; *s; s++)
+                line -= *s == '\n';
+        } else {
+            line = xmlGetLineNo(n);
+        }
+    }
+    if (line <= 0)
+        line = xmlTextReaderGetParserLineNumber(p->r);
+    return line;
+}
+
+/* Keep a value: copied into the arena, checked against the cap. */
+static const char *keep(struct parse *p, const char *s, size_t n, long line)
+{
+    if (p->value_cap && n > p->value_cap) {
+        reject(p, "value longer than %zu bytes at line %ld", p->value_cap,
+               line);
+        return NULL;
+    }
+    char *c = arena_strndup(&p->arena, s, n);
+    if (!c)
+        out_of_memory(p);
+    return c;
+}
+
+static void set_fault(struct parse *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void set_fault(struct parse *p, const char *fmt, ...)
+{
+    if (p->rep.fault)
+        return;
+    char buf[160];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    size_t len = (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1;
+    p->rep.fault = arena_strndup(&p->arena, buf, len);
+    if (!p->rep.fault)
+        out_of_memory(p);
+}
+
+/* The attributes the reader wants of the current element, by local name
+ * (no namespace, or the report namespace).  names[i] receives a copy of the
+ * value or stays NULL. */
+static void get_attrs(struct parse *p, const char *const *names,
+                      const char **values, int n, long line)
+{
+    for (int i = 0; i < n; i++)
+        values[i] = NULL;
+    if (xmlTextReaderHasAttributes(p->r) != 1)
+        return;
+    for (int more = xmlTextReaderMoveToFirstAttribute(p->r); more == 1;
+         more = xmlTextReaderMoveToNextAttribute(p->r)) {
+        if (xmlTextReaderIsNamespaceDecl(p->r) == 1)
+            continue;
+        const char *ns = (const char *)xmlTextReaderConstNamespaceUri(p->r);
+        if (ns && strcmp(ns, XR_NS2) != 0)
+            continue;
+        const char *local = (const char *)xmlTextReaderConstLocalName(p->r);
+        if (!local)
+            continue;
+        for (int i = 0; i < n; i++) {
+            if (values[i] || strcmp(local, names[i]) != 0)
+                continue;
+            const char *v = (const char *)xmlTextReaderConstValue(p->r);
+            if (!v)
+                v = "";
+            values[i] = keep(p, v, strlen(v), line);
+            if (p->rejected) {
+                xmlTextReaderMoveToElement(p->r);
+                return;
+            }
+        }
+    }
+    xmlTextReaderMoveToElement(p->r);
+}
+
+/* Append an answer; its index, or -1 when out of memory. */
+static int add_answer(struct parse *p, const char *question, const char *code,
+                      int parent, long line)
+{
+    if (p->n_answers == p->cap_answers) {
+        size_t cap = p->cap_answers ? p->cap_answers * 2 : 32;
+        struct raw_answer *a = realloc(p->answers, cap * sizeof *a);
+        if (!a) {
+            out_of_memory(p);
+            return -1;
+        }
+        p->answers = a;
+        p->cap_answers = cap;
+    }
+    if (p->n_answers >= INT_MAX) {
+        out_of_memory(p);
+        return -1;
+    }
+    struct raw_answer *a = &p->answers[p->n_answers];
+    a->chapter = p->version == REPORT_V2 ? p->chapter : NULL;
+    a->question = question;
+    a->code = code;
+    a->text = NULL;
+    a->parent = parent;
+    a->line = line;
+    return (int)p->n_answers++;
+}
+
+static void begin_report(struct parse *p, long line)
+{
+    arena_reset(&p->arena);
+    memset(&p->rep, 0, sizeof p->rep);
+    memset(p->seen, 0, sizeof p->seen);
+    p->n_answers = 0;
+    p->chapter = NULL;
+    p->in_report = 1;
+    p->rep.version = (enum report_version)p->version;
+    p->rep.index = ++p->index;
+    p->rep.line = line;
+    if (p->version == REPORT_V2) {
+        static const char *const names[] = { "rapporteringsaar" };
+        const char *v[1];
+        get_attrs(p, names, v, 1, line);
+        p->rep.year = v[0];
+    }
+}
+
+static void end_report(struct parse *p)
+{
+    p->in_report = 0;
+    p->rep.answers = p->answers;
+    p->rep.n_answers = p->n_answers;
+    if (p->sink && p->sink->report &&
+        p->sink->report(p->sink->ctx, &p->rep) != 0)
+        p->stopped = 1;
+    arena_reset(&p->arena);
+}
+
+/* The value of a text-collecting element: NULL when empty or blank. */
+static const char *own_text(struct parse *p, struct frame *f)
+{
+    for (size_t i = 0; i < f->text.len; i++)
+        if (!is_xml_space((unsigned char)f->text.p[i]))
+            return keep(p, f->text.p, f->text.len, f->line);
+    return NULL;
+}
+
+static void end_element(struct parse *p)
+{
+    struct frame *f = &p->frames[p->nframes - 1];
+    const char *text = collects_text(f->kind) ? own_text(p, f) : NULL;
+    switch (f->kind) {
+    case K_RAPPORT:
+    case K_KOMMUNERAPPORT:
+        if (!p->rejected)
+            end_report(p);
+        break;
+    case K_KAPITTEL: p->chapter = NULL; break;
+    case K_ENHET: p->rep.unit_name = text; break;
+    case K_AARGANG: p->rep.year = text; break;
+    case K_INNSENDT: p->rep.submitted = text; break;
+    case K_NUMMER: p->rep.unit_code = text; break;
+    case K_NAVN: p->rep.unit_name = text; break;
+    case K_INNBYGGERE: p->rep.population = text; break;
+    case K_SVAR:
+    case K_VALG:
+    case K_SPORSMAL:
+        if (f->answer >= 0)
+            p->answers[f->answer].text = text;
+        break;
+    default:
+        break;
+    }
+    p->nframes--;
+}
+
+/* Where may kind k stand, given the kind of its parent?  NULL when it is
+ * in its place, else why not. */
+static const char *misplaced(enum kind k, enum kind parent, char *buf,
+                             size_t len)
+{
+    static const enum kind place[K_COUNT] = {
+        [K_RAPPORT] = K_RAPPORTER, [K_INNSENDING] = K_RAPPORT,
+        [K_ENHET] = K_RAPPORT, [K_KAPITTEL] = K_RAPPORT,
+        [K_SVAR] = K_KAPITTEL, [K_VALG] = K_SVAR,
+        [K_AARGANG] = K_KOMMUNERAPPORT, [K_INNSENDT] = K_KOMMUNERAPPORT,
+        [K_ENHET1] = K_KOMMUNERAPPORT, [K_SVAR1] = K_KOMMUNERAPPORT,
+        [K_NUMMER] = K_ENHET1, [K_NAVN] = K_ENHET1,
+        [K_INNBYGGERE] = K_ENHET1, [K_SPORSMAL] = K_SVAR1,
+    };
+    if (place[k] == parent)
+        return NULL;
+    if (k == K_RAPPORT || k == K_RAPPORTER || k == K_KOMMUNERAPPORT)
+        snprintf(buf, len, "'%s' inside a report", kind_name[k]);
+    else if (k == K_SVAR || k == K_VALG || k == K_SPORSMAL)
+        snprintf(buf, len, "'%s' outside a '%s'", kind_name[k],
+                 kind_name[place[k]]);
+    else
+        snprintf(buf, len, "'%s' inside '%s'", kind_name[k],
+                 kind_name[parent]);
+    return buf;
+}
+
+/* Kinds that may stand only once in a report. */
+static int once_only(enum kind k)
+{
+    switch (k) {
+    case K_INNSENDING: case K_ENHET: case K_AARGANG: case K_INNSENDT:
+    case K_ENHET1: case K_NUMMER: case K_NAVN: case K_INNBYGGERE:
+    case K_SVAR1:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int push(struct parse *p, enum kind k, long line, int answer)
+{
+    if (p->nframes == XR_FRAMES) {
+        /* cannot happen: known elements nest at most 5 deep */
+        reject(p, "elements nested too deep at line %ld", line);
+        return -1;
+    }
+    struct frame *f = &p->frames[p->nframes++];
+    f->kind = k;
+    f->line = line;
+    f->answer = answer;
+    f->text.len = 0;
+    if (f->text.p)
+        f->text.p[0] = '\0';
+    return 0;
+}
+
+/* The root element.  Returns 0, or -1 when the file is not a report. */
+static int start_root(struct parse *p, const char *local, const char *ns,
+                      long line)
+{
+    if (ns && strcmp(ns, XR_NS2) == 0 &&
+        (strcmp(local, "Rapport") == 0 || strcmp(local, "Rapporter") == 0)) {
+        p->version = REPORT_V2;
+    } else if (!ns && strcmp(local, "kommunerapport") == 0) {
+        p->version = REPORT_V1;
+    } else {
+        if (ns)
+            reject(p, "not an IS-24/8 report: root element '%s' in namespace "
+                   "'%s'", local, ns);
+        else
+            reject(p, "not an IS-24/8 report: root element '%s'", local);
+        return -1;
+    }
+    enum kind k = classify(local, ns, p->version);
+    if (push(p, k, line, -1) != 0)
+        return -1;
+    if (k != K_RAPPORTER)
+        begin_report(p, line);
+    return 0;
+}
+
+/*
+ * An element start.  Returns 1 when its subtree is to be skipped, else 0.
+ * Sets p->rejected on a fatal problem.
+ */
+static int start_element(struct parse *p, int empty)
+{
+    const char *local = (const char *)xmlTextReaderConstLocalName(p->r);
+    const char *ns = (const char *)xmlTextReaderConstNamespaceUri(p->r);
+    if (!local)
+        local = "";
+    long line = node_line(p);
+
+    if (!p->version) {
+        if (start_root(p, local, ns, line) != 0)
+            return 1;
+        if (empty && !p->rejected)
+            end_element(p);
+        return 0;
+    }
+
+    enum kind k = classify(local, ns, p->version);
+    if (k == K_OTHER || p->nframes == 0)
+        return 1; /* unknown: ignored with everything inside it */
+    enum kind parent = p->frames[p->nframes - 1].kind;
+
+    char why[160];
+    if (!p->in_report) {
+        /* directly under <Rapporter> */
+        if (k != K_RAPPORT) {
+            snprintf(why, sizeof why, "'%s' outside a 'Rapport' ignored",
+                     kind_name[k]);
+            warn(p, line, why);
+            return 1;
+        }
+        if (push(p, k, line, -1) != 0)
+            return 1;
+        begin_report(p, line);
+        if (empty && !p->rejected)
+            end_element(p);
+        return 0;
+    }
+
+    const char *bad = misplaced(k, parent, why, sizeof why);
+    if (bad) {
+        set_fault(p, "%s", bad);
+        return 1;
+    }
+    if (once_only(k) && p->seen[k]++) {
+        set_fault(p, "'%s' given twice", kind_name[k]);
+        return 1;
+    }
+
+    int answer = -1;
+    switch (k) {
+    case K_INNSENDING: {
+        static const char *const names[] = { "id", "tidspunkt" };
+        const char *v[2];
+        get_attrs(p, names, v, 2, line);
+        p->rep.submission_id = v[0];
+        p->rep.submitted = v[1];
+        break;
+    }
+    case K_ENHET: {
+        static const char *const names[] = { "type", "nummer", "innbyggere" };
+        const char *v[3];
+        get_attrs(p, names, v, 3, line);
+        p->rep.unit_type = v[0];
+        p->rep.unit_code = v[1];
+        p->rep.population = v[2];
+        break;
+    }
+    case K_ENHET1: {
+        static const char *const names[] = { "type" };
+        const char *v[1];
+        get_attrs(p, names, v, 1, line);
+        p->rep.unit_type = v[0];
+        break;
+    }
+    case K_KAPITTEL: {
+        static const char *const names[] = { "nr" };
+        const char *v[1];
+        get_attrs(p, names, v, 1, line);
+        p->chapter = v[0];
+        break;
+    }
+    case K_SVAR: {
+        static const char *const names[] = { "sporsmal", "kode" };
+        const char *v[2];
+        get_attrs(p, names, v, 2, line);
+        if (!p->rejected)
+            answer = add_answer(p, v[0], v[1], -1, line);
+        break;
+    }
+    case K_VALG: {
+        static const char *const names[] = { "kode" };
+        const char *v[1];
+        get_attrs(p, names, v, 1, line);
+        int svar = p->frames[p->nframes - 1].answer;
+        if (!p->rejected && svar >= 0)
+            answer = add_answer(p, p->answers[svar].question, v[0], svar,
+                                line);
+        break;
+    }
+    case K_SPORSMAL: {
+        static const char *const names[] = { "id" };
+        const char *v[1];
+        get_attrs(p, names, v, 1, line);
+        if (!p->rejected)
+            answer = add_answer(p, v[0], NULL, -1, line);
+        break;
+    }
+    default:
+        break;
+    }
+    if (p->rejected)
+        return 1;
+    if (push(p, k, line, answer) != 0)
+        return 1;
+    if (empty)
+        end_element(p);
+    return 0;
+}
+
+static void add_text(struct parse *p)
+{
+    if (p->nframes == 0)
+        return;
+    struct frame *f = &p->frames[p->nframes - 1];
+    if (!collects_text(f->kind))
+        return;
+    const char *v = (const char *)xmlTextReaderConstValue(p->r);
+    if (!v)
+        return;
+    size_t n = strlen(v);
+    if (p->value_cap && f->text.len + n > p->value_cap) {
+        reject(p, "value longer than %zu bytes at line %ld", p->value_cap,
+               f->line);
+        return;
+    }
+    if (sbuf_append(&f->text, v, n) != 0)
+        out_of_memory(p);
+}
+
+/* The loop over the reader's nodes. */
+static void walk_nodes(struct parse *p, struct feed *feed)
+{
+    int skip = 0;
+    for (;;) {
+        int ret = skip ? xmlTextReaderNext(p->r) : xmlTextReaderRead(p->r);
+        skip = 0;
+        if (feed->prolog.state == PRO_DOCTYPE) {
+            reject(p, "DOCTYPE declarations are not allowed (line %ld)",
+                   feed->prolog.mark);
+            return;
+        }
+        if (p->xerr_set || feed->failed || feed->oom || ret < 0) {
+            p->rejected = 1; /* the reason is chosen by the caller */
+            return;
+        }
+        if (ret == 0)
+            return;
+
+        /*
+         * Text is the most frequent node.  Its type is read from the node
+         * itself: xmlTextReaderNodeType() would look for xml:space on every
+         * ancestor of every blank text node to tell the two kinds of white
+         * space apart, which we do not need.
+         */
+        xmlNodePtr cur = xmlTextReaderCurrentNode(p->r);
+        if (cur && (cur->type == XML_TEXT_NODE ||
+                    cur->type == XML_CDATA_SECTION_NODE)) {
+            add_text(p);
+        } else {
+            switch (xmlTextReaderNodeType(p->r)) {
+            case XML_READER_TYPE_ELEMENT:
+                skip = start_element(p, xmlTextReaderIsEmptyElement(p->r) == 1);
+                break;
+            case XML_READER_TYPE_END_ELEMENT:
+                if (p->nframes > 0)
+                    end_element(p);
+                break;
+            case XML_READER_TYPE_DOCUMENT_TYPE:
+                reject(p, "DOCTYPE declarations are not allowed (line %d)",
+                       xmlTextReaderGetParserLineNumber(p->r));
+                break;
+            case XML_READER_TYPE_ENTITY_REFERENCE:
+                reject(p, "entity references are not allowed (line %ld)",
+                       node_line(p));
+                break;
+            default:
+                break; /* comments, processing instructions, ... */
+            }
+        }
+        if (p->rejected || p->stopped)
+            return;
+    }
+}
+
+/* The reason for a file that did not parse, into p->err. */
+static void parse_failure(struct parse *p, struct feed *feed,
+                          const char *(*src_error)(void *), void *src)
+{
+    if (!p->err || !p->errlen)
+        return;
+    if (feed->oom) {
+        snprintf(p->err, p->errlen, "out of memory");
+    } else if (feed->failed) {
+        const char *why = src_error ? src_error(src) : NULL;
+        snprintf(p->err, p->errlen, "%s", why ? why : "read error");
+    } else if (p->xerr_set) {
+        snprintf(p->err, p->errlen, "not well-formed XML at line %ld: %s",
+                 p->xerr_line, p->xerr);
+    } else if (p->r) {
+        snprintf(p->err, p->errlen, "not well-formed XML at line %d",
+                 xmlTextReaderGetParserLineNumber(p->r));
+    }
+}
+
+enum xmlrep_status xmlrep_read(xmlrep_read_fn read, void *src,
+                               const char *(*src_error)(void *src),
+                               const struct xmlrep_limits *lim,
+                               const struct xmlrep_sink *sink,
+                               char *err, size_t errlen)
+{
+    static const struct xmlrep_limits defaults = {
+        XMLREP_DEFAULT_VALUE_BYTES, XMLREP_DEFAULT_SNIFF_BYTES
+    };
+    if (!lim)
+        lim = &defaults;
+    if (err && errlen)
+        err[0] = '\0';
+
+    struct parse p;
+    memset(&p, 0, sizeof p);
+    p.sink = sink;
+    p.value_cap = lim->value_bytes;
+    p.err = err;
+    p.errlen = errlen;
+
+    struct feed feed = { .read = read, .src = src };
+    enum xmlrep_status status = XMLREP_REJECTED;
+
+    /* The first block: enough to see the declaration and the prolog. */
+    feed.prolog.line = 1;
+    while (!feed.eof && !feed.failed && feed.len < XR_BLOCK &&
+           feed.prolog.state < PRO_DONE) {
+        ssize_t n = feed_more(&feed, XR_BLOCK - feed.len);
+        if (n < 0 && feed.oom) {
+            out_of_memory(&p);
+            goto out;
+        }
+    }
+    if (feed.prolog.state == PRO_DOCTYPE) {
+        reject(&p, "DOCTYPE declarations are not allowed (line %ld)",
+               feed.prolog.mark);
+        goto out;
+    }
+    if (feed.failed) {
+        const char *why = src_error ? src_error(src) : NULL;
+        reject(&p, "%s", why ? why : "read error");
+        goto out;
+    }
+
+    /* A file declared ISO-8859-1 that is really UTF-8? */
+    int as_utf8 = 0;
+    char enc[40];
+    declared_encoding(feed.buf, feed.len, enc, sizeof enc);
+    if (is_latin1(enc) && lim->sniff_bytes > 0) {
+        while (!feed.eof && !feed.failed && feed.len <= lim->sniff_bytes) {
+            size_t left = lim->sniff_bytes - feed.len; /* + 1 to see more */
+            ssize_t n = feed_more(&feed, left < XR_BLOCK ? left + 1 : XR_BLOCK);
+            if (n < 0 && feed.oom) {
+                out_of_memory(&p);
+                goto out;
+            }
+            if (n < 0 && feed.prolog.state == PRO_DOCTYPE) {
+                reject(&p, "DOCTYPE declarations are not allowed (line %ld)",
+                       feed.prolog.mark);
+                goto out;
+            }
+        }
+        if (feed.failed) {
+            const char *why = src_error ? src_error(src) : NULL;
+            reject(&p, "%s", why ? why : "read error");
+            goto out;
+        }
+        int multi;
+        if (feed.eof && feed.len <= lim->sniff_bytes &&
+            valid_utf8(feed.buf, feed.len, &multi) && multi) {
+            as_utf8 = 1;
+            warn(&p, 0, "declared ISO-8859-1 but is UTF-8; read as UTF-8");
+        }
+    }
+
+    /* Nothing of libxml2's reaches stderr during the call. */
+    xmlGenericErrorFunc old_generic = xmlGenericError;
+    void *old_generic_ctx = xmlGenericErrorContext;
+    xmlStructuredErrorFunc old_structured = xmlStructuredError;
+    void *old_structured_ctx = xmlStructuredErrorContext;
+    xmlSetGenericErrorFunc(NULL, on_generic_error);
+    xmlSetStructuredErrorFunc(&p, on_xml_error);
+
+    int options = XML_PARSE_NONET | XML_PARSE_BIG_LINES;
+    if (as_utf8)
+        options |= XML_PARSE_IGNORE_ENC;
+    p.r = xmlReaderForIO(feed_read, NULL, &feed, NULL,
+                         as_utf8 ? "UTF-8" : NULL, options);
+    if (!p.r) {
+        if (feed.failed || feed.oom || p.xerr_set)
+            parse_failure(&p, &feed, src_error, src);
+        else
+            out_of_memory(&p);
+        p.rejected = 1;
+    } else {
+        xmlTextReaderSetStructuredErrorHandler(p.r, on_xml_error, &p);
+        walk_nodes(&p, &feed);
+        if (p.rejected && !(err && err[0]))
+            parse_failure(&p, &feed, src_error, src);
+        else if (!p.rejected && !p.stopped && p.xerr_set) {
+            /* an error raised after the last node */
+            p.rejected = 1;
+            parse_failure(&p, &feed, src_error, src);
+        }
+        xmlFreeTextReader(p.r);
+    }
+
+    xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
+    xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
+
+    if (p.rejected)
+        status = XMLREP_REJECTED;
+    else if (p.stopped)
+        status = XMLREP_STOPPED;
+    else
+        status = XMLREP_OK;
+
+out:
+    if (status == XMLREP_REJECTED && err && errlen && !err[0])
+        snprintf(err, errlen, "not well-formed XML");
+    for (int i = 0; i < XR_FRAMES; i++)
+        free(p.frames[i].text.p);
+    free(p.answers);
+    arena_free(&p.arena);
+    free(feed.buf);
+    return status;
+}

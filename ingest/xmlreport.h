@@ -41,9 +41,9 @@ struct xmlrep_sink {
 
 struct xmlrep_limits {
     size_t value_bytes;  /* longest value (text or attribute) kept; a longer
-                          * one sets the file aside */
+                          * one sets the file aside; 0: no cap */
     size_t sniff_bytes;  /* largest ISO-8859-1 file buffered for the UTF-8
-                          * check */
+                          * check; 0: never buffer (read as declared) */
 };
 
 #define XMLREP_DEFAULT_VALUE_BYTES (1U << 20) /* 1 MiB */
@@ -62,7 +62,16 @@ enum xmlrep_status {
  * "DOCTYPE declarations are not allowed (line 2)" or
  * "not an IS-24/8 report: root element 'html'".
  * src_error, when not NULL, is asked for the source's own reason after a
- * read error, so that a truncated archive is reported as such.
+ * read error, so that a truncated archive is reported as such.  lim NULL
+ * means the defaults above.
+ *
+ * The reader stops at the first problem, so reports of a file that is not
+ * well-formed may or may not have been delivered before XMLREP_REJECTED;
+ * the caller discards them either way.  Structural faults inside a report
+ * that leave the XML well-formed (a second <Enhet>, a <Svar> outside a
+ * <Kapittel>, ...) do not reject the file: they set raw_report.fault.
+ * libxml2 prints nothing: for the duration of the call the thread's global
+ * libxml2 error handlers are replaced (and restored on return).
  */
 enum xmlrep_status xmlrep_read(xmlrep_read_fn read, void *src,
                                const char *(*src_error)(void *src),
