@@ -1,1 +1,749 @@
-/* placeholder */ typedef int is248_placeholder;
+/*
+ * db.c - connecting, migrating the schema, loading the reference data, the
+ * import lock, and the import_run bookkeeping (see db.h).
+ *
+ * Migrations are applied in one transaction under an advisory lock, so two
+ * migrates run one after the other and the second finds nothing to do.  The
+ * reference CSVs are parsed here (header line, comma-separated, no quoting:
+ * anything else is refused) and sent with COPY; they are reloaded only when
+ * the SHA-256 of the compiled-in bytes differs from is248.reference_meta.
+ */
+#include "db.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "copybuf.h"
+#include "tools/embed.h"
+
+extern const struct embedded_file migrations_files[];
+extern const size_t migrations_count;
+extern const struct embedded_file reference_files[];
+extern const size_t reference_count;
+
+/* Advisory lock keys: (DB_LOCK_SPACE, what), "IS24" as an int4. */
+#define DB_LOCK_SPACE "1230188084"
+#define DB_LOCK_MIGRATE DB_LOCK_SPACE ", 1"
+#define DB_LOCK_IMPORT DB_LOCK_SPACE ", 2"
+
+/* ------------------------------------------------------------------------ */
+/* Messages                                                                  */
+
+/* Append s to out (NUL-terminated, outlen bytes) as one line: runs of
+ * white space that hold a line break become "; ", other runs one space;
+ * leading and trailing white space goes. */
+static void append_line(char *out, size_t outlen, const char *s)
+{
+    size_t o = strlen(out);
+    while (*s && isspace((unsigned char)*s))
+        s++;
+    while (*s && o + 1 < outlen) {
+        if (isspace((unsigned char)*s)) {
+            int nl = 0;
+            while (*s && isspace((unsigned char)*s)) {
+                nl |= *s == '\n' || *s == '\r';
+                s++;
+            }
+            if (!*s)
+                break;
+            for (const char *sep = nl ? "; " : " "; *sep && o + 1 < outlen;)
+                out[o++] = *sep++;
+            continue;
+        }
+        out[o++] = *s++;
+    }
+    out[o] = '\0';
+}
+
+/* Append s to out as it is, as far as it fits. */
+static void append_raw(char *out, size_t outlen, const char *s)
+{
+    size_t o = strlen(out);
+    while (*s && o + 1 < outlen)
+        out[o++] = *s++;
+    out[o] = '\0';
+}
+
+/* Strip libpq's "ERROR:  " style severity prefix. */
+static const char *skip_severity(const char *m)
+{
+    static const char *const prefixes[] = { "ERROR:", "FATAL:", "PANIC:" };
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+        size_t n = strlen(prefixes[i]);
+        if (strncmp(m, prefixes[i], n) == 0)
+            return m + n;
+    }
+    return m;
+}
+
+void db_error(char *err, size_t errlen, PGconn *conn, const PGresult *res,
+              const char *what)
+{
+    if (!err || errlen == 0)
+        return;
+    err[0] = '\0';
+    if (what && *what) {
+        append_line(err, errlen, what);
+        append_raw(err, errlen, ": ");
+    }
+    const char *primary =
+        res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (primary) {
+        append_line(err, errlen, primary);
+        const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+        const char *hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+        if (detail) {
+            append_raw(err, errlen, "; ");
+            append_line(err, errlen, detail);
+        }
+        if (hint) {
+            append_raw(err, errlen, "; hint: ");
+            append_line(err, errlen, hint);
+        }
+    } else {
+        const char *m = res ? PQresultErrorMessage(res) : NULL;
+        if (!m || !*m)
+            m = conn ? PQerrorMessage(conn) : NULL;
+        if (!m || !*m)
+            m = conn ? "unknown error" : "out of memory";
+        append_line(err, errlen, skip_severity(m));
+    }
+    /* one line, no final full stop */
+    size_t o = strlen(err);
+    while (o > 0 && (err[o - 1] == '.' || err[o - 1] == ' ' ||
+                     err[o - 1] == ';' || err[o - 1] == ':'))
+        err[--o] = '\0';
+}
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/*
+ * Run sql (no parameters) and require status want.  Returns the result
+ * (caller clears it) or NULL with err set ("what: message").
+ */
+static PGresult *exec_want(PGconn *conn, const char *sql, ExecStatusType want,
+                           const char *what, char *err, size_t errlen)
+{
+    PGresult *res = PQexec(conn, sql);
+    if (PQresultStatus(res) != want) {
+        db_error(err, errlen, conn, res, what);
+        PQclear(res);
+        return NULL;
+    }
+    return res;
+}
+
+static int exec_cmd(PGconn *conn, const char *sql, const char *what,
+                    char *err, size_t errlen)
+{
+    PGresult *res = exec_want(conn, sql, PGRES_COMMAND_OK, what, err, errlen);
+    PQclear(res);
+    return res ? 0 : -1;
+}
+
+/* Roll back whatever transaction is open; errors are ignored (the caller
+ * already has one to report). */
+static void rollback(PGconn *conn)
+{
+    if (PQtransactionStatus(conn) == PQTRANS_INTRANS ||
+        PQtransactionStatus(conn) == PQTRANS_INERROR)
+        PQclear(PQexec(conn, "ROLLBACK"));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Connecting                                                                */
+
+PGconn *db_connect(const char *conninfo, char *err, size_t errlen)
+{
+    /* Later keywords override what an expanded conninfo says: the loader
+     * sends UTF-8, whatever PGCLIENTENCODING says. */
+    const char *const keys[] = { "dbname", "fallback_application_name",
+                                 "client_encoding", NULL };
+    const char *const vals[] = { conninfo, "is248", "UTF8", NULL };
+    PGconn *conn = PQconnectdbParams(keys, vals, 1);
+    if (!conn) {
+        set_err(err, errlen, "cannot connect: out of memory");
+        return NULL;
+    }
+    if (PQstatus(conn) != CONNECTION_OK) {
+        db_error(err, errlen, conn, NULL, NULL);
+        PQfinish(conn);
+        return NULL;
+    }
+    return conn;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Migrations                                                                */
+
+/* The version of a migration file "NNNN_name.sql", or -1. */
+static int migration_version(const char *name)
+{
+    int v = 0;
+    for (int i = 0; i < 4; i++) {
+        if (!isdigit((unsigned char)name[i]))
+            return -1;
+        v = v * 10 + (name[i] - '0');
+    }
+    return name[4] == '_' ? v : -1;
+}
+
+int db_schema_target(void)
+{
+    int target = 0;
+    for (size_t i = 0; i < migrations_count; i++) {
+        int v = migration_version(migrations_files[i].name);
+        if (v > target)
+            target = v;
+    }
+    return target;
+}
+
+/* 1 when is248.schema_version exists, 0 when not, -1 on error. */
+static int have_version_table(PGconn *conn, char *err, size_t errlen)
+{
+    PGresult *res = exec_want(
+        conn,
+        "SELECT pg_catalog.to_regclass('is248.schema_version') IS NOT NULL",
+        PGRES_TUPLES_OK, "cannot read the schema version", err, errlen);
+    if (!res)
+        return -1;
+    int have = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    return have;
+}
+
+static int read_version(PGconn *conn, char *err, size_t errlen)
+{
+    PGresult *res = exec_want(
+        conn, "SELECT coalesce(max(version), 0) FROM is248.schema_version",
+        PGRES_TUPLES_OK, "cannot read the schema version", err, errlen);
+    if (!res)
+        return -1;
+    int v = atoi(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return v;
+}
+
+int db_schema_version(PGconn *conn, char *err, size_t errlen)
+{
+    int have = have_version_table(conn, err, errlen);
+    if (have <= 0)
+        return have;
+    return read_version(conn, err, errlen);
+}
+
+/* Line number of 1-based character position pos (as the server counts
+ * characters, not bytes) in the UTF-8 text sql. */
+static long line_of(const char *sql, long pos)
+{
+    long line = 1, chars = 0;
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++) {
+        if ((*p & 0xC0) != 0x80 && ++chars >= pos)
+            break;
+        if (*p == '\n')
+            line++;
+    }
+    return line;
+}
+
+static int apply_migration(PGconn *conn, const struct embedded_file *f,
+                           int version, char *err, size_t errlen)
+{
+    PGresult *res = PQexec(conn, (const char *)f->data);
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        char what[256];
+        const char *pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
+        if (pos)
+            snprintf(what, sizeof what, "migration %s failed at line %ld",
+                     f->name, line_of((const char *)f->data, atol(pos)));
+        else
+            snprintf(what, sizeof what, "migration %s failed", f->name);
+        db_error(err, errlen, conn, res, what);
+        PQclear(res);
+        return -1;
+    }
+    PQclear(res);
+
+    char vtext[16];
+    snprintf(vtext, sizeof vtext, "%d", version);
+    const char *params[2] = { vtext, f->name };
+    res = PQexecParams(conn,
+                       "INSERT INTO is248.schema_version (version, name) "
+                       "VALUES ($1::int, $2)",
+                       2, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        db_error(err, errlen, conn, res, "cannot record the schema version");
+        PQclear(res);
+        return -1;
+    }
+    PQclear(res);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reference data                                                            */
+
+struct reference_table {
+    const char *file;     /* name of the embedded CSV */
+    const char *header;   /* its first line, exactly */
+    int fields;
+    const char *copy;     /* COPY statement */
+};
+
+static const struct reference_table reference_tables[] = {
+    { "municipalities_by_year.csv", "year,code,name,county_code", 4,
+      "COPY is248.municipality (year, code, name, county_code) FROM STDIN" },
+    { "municipality_changes.csv",
+      "valid_from,old_code,old_name,new_code,new_name,change", 6,
+      "COPY is248.municipality_change (valid_from, old_code, old_name, "
+      "new_code, new_name, change) FROM STDIN" },
+    { "oslo_districts.csv", "bydelsnummer,bydelsnavn,kommunenummer", 3,
+      "COPY is248.oslo_district (code, name, municipality_code) FROM STDIN" },
+};
+#define N_REFERENCE_TABLES \
+    (sizeof reference_tables / sizeof reference_tables[0])
+
+static const struct embedded_file *find_reference(const char *name)
+{
+    for (size_t i = 0; i < reference_count; i++)
+        if (reference_files[i].name && strcmp(reference_files[i].name, name) == 0)
+            return &reference_files[i];
+    return NULL;
+}
+
+/* SHA-256 of every reference file (name, length, bytes) as hex. */
+static int reference_fingerprint(char hex[65], char *err, size_t errlen)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
+    /* the layout of the tables is part of what is loaded */
+    static const char layout[] = "is248 reference 1\n";
+    ok = ok && EVP_DigestUpdate(ctx, layout, sizeof layout - 1) == 1;
+    for (size_t i = 0; ok && i < N_REFERENCE_TABLES; i++) {
+        const struct embedded_file *f = find_reference(reference_tables[i].file);
+        if (!f) {
+            EVP_MD_CTX_free(ctx);
+            set_err(err, errlen,
+                    "reference data '%s' is not compiled into the program",
+                    reference_tables[i].file);
+            return -1;
+        }
+        char head[64];
+        int n = snprintf(head, sizeof head, "%zu\n", f->len);
+        ok = EVP_DigestUpdate(ctx, f->name, strlen(f->name) + 1) == 1 &&
+             EVP_DigestUpdate(ctx, head, (size_t)n) == 1 &&
+             EVP_DigestUpdate(ctx, f->data, f->len) == 1;
+    }
+    ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen == 32;
+    EVP_MD_CTX_free(ctx);
+    if (!ok) {
+        set_err(err, errlen, "cannot compute the reference data's SHA-256");
+        return -1;
+    }
+    for (unsigned i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    return 0;
+}
+
+/*
+ * Turn the CSV into COPY rows in cb.  Returns 0, or -1 with why set
+ * ("line N: ...").
+ */
+static int csv_to_rows(const struct reference_table *t,
+                       const struct embedded_file *f, struct copybuf *cb,
+                       PGconn *conn, char *why, size_t whylen)
+{
+    const char *p = (const char *)f->data, *end = p + f->len;
+    long line = 0;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *eol = nl ? nl : end;
+        const char *next = nl ? nl + 1 : end;
+        line++;
+        if (eol > p && eol[-1] == '\r')
+            eol--;
+        if (line == 1) {
+            size_t hl = strlen(t->header);
+            /* a byte order mark is tolerated */
+            if (eol - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+                p += 3;
+            if ((size_t)(eol - p) != hl || memcmp(p, t->header, hl) != 0) {
+                snprintf(why, whylen, "line 1: expected the header '%s'",
+                         t->header);
+                return -1;
+            }
+            p = next;
+            continue;
+        }
+        if (eol == p) {         /* blank line: only at the end */
+            if (next < end) {
+                snprintf(why, whylen, "line %ld: empty line", line);
+                return -1;
+            }
+            break;
+        }
+        if (memchr(p, '"', (size_t)(eol - p))) {
+            snprintf(why, whylen, "line %ld: quoted fields are not supported",
+                     line);
+            return -1;
+        }
+        int n = 0;
+        const char *field = p;
+        for (const char *q = p;; q++) {
+            if (q == eol || *q == ',') {
+                if (++n > t->fields)
+                    break;
+                int rc = q == field ? copybuf_null(cb)
+                                    : copybuf_textn(cb, field,
+                                                    (size_t)(q - field));
+                if (rc != COPYBUF_OK) {
+                    snprintf(why, whylen, "line %ld: %s", line,
+                             copybuf_strerror(rc));
+                    return -1;
+                }
+                field = q + 1;
+                if (q == eol)
+                    break;
+            }
+        }
+        if (n != t->fields) {
+            copybuf_cancel_row(cb);
+            snprintf(why, whylen, "line %ld: expected %d fields, found %s",
+                     line, t->fields, n > t->fields ? "more" : "fewer");
+            return -1;
+        }
+        if (copybuf_end_row(cb) != COPYBUF_OK) {
+            snprintf(why, whylen, "line %ld: out of memory", line);
+            return -1;
+        }
+        if (copybuf_flush(cb, conn, 0) != COPYBUF_OK) {
+            snprintf(why, whylen, "cannot send COPY data");
+            return -1;
+        }
+        p = next;
+    }
+    if (line < 2) {
+        snprintf(why, whylen, "no rows");
+        return -1;
+    }
+    return 0;
+}
+
+/* COPY one reference table.  Returns 0 or -1 with err set. */
+static int load_reference_table(PGconn *conn, const struct reference_table *t,
+                                char *err, size_t errlen)
+{
+    const struct embedded_file *f = find_reference(t->file);
+    char what[256];
+    snprintf(what, sizeof what, "cannot load reference data '%s'", t->file);
+    if (!f) {
+        set_err(err, errlen, "%s: not compiled into the program", what);
+        return -1;
+    }
+    PGresult *res = exec_want(conn, t->copy, PGRES_COPY_IN, what, err, errlen);
+    if (!res)
+        return -1;
+    PQclear(res);
+
+    struct copybuf cb = COPYBUF_INIT;
+    char why[256] = "";
+    int ok = csv_to_rows(t, f, &cb, conn, why, sizeof why) == 0 &&
+             copybuf_flush(&cb, conn, 1) == COPYBUF_OK;
+    copybuf_free(&cb);
+    if (!ok && !why[0])
+        snprintf(why, sizeof why, "cannot send COPY data");
+
+    int rc = 0;
+    if (PQputCopyEnd(conn, ok ? NULL : why) <= 0) {
+        db_error(err, errlen, conn, NULL, what);
+        rc = -1;
+    }
+    /* Read every result; the first bad one is the error. */
+    while ((res = PQgetResult(conn)) != NULL) {
+        if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK) {
+            if (!ok)
+                set_err(err, errlen, "%s: %s", what, why);
+            else
+                db_error(err, errlen, conn, res, what);
+            rc = -1;
+        }
+        PQclear(res);
+    }
+    if (rc == 0 && !ok) {       /* the server took a COPY we abandoned? */
+        set_err(err, errlen, "%s: %s", what, why);
+        rc = -1;
+    }
+    return rc;
+}
+
+/* Reload the reference data when its fingerprint differs.  Sets *loaded. */
+static int sync_reference(PGconn *conn, int *loaded, char *err, size_t errlen)
+{
+    char hex[65];
+    if (reference_fingerprint(hex, err, errlen) != 0)
+        return -1;
+    PGresult *res = exec_want(conn, "SELECT sha256 FROM is248.reference_meta",
+                              PGRES_TUPLES_OK,
+                              "cannot read the reference data's fingerprint",
+                              err, errlen);
+    if (!res)
+        return -1;
+    int same = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), hex) == 0;
+    PQclear(res);
+    if (same)
+        return 0;
+
+    if (exec_cmd(conn,
+                 "TRUNCATE is248.municipality, is248.municipality_change, "
+                 "is248.oslo_district",
+                 "cannot empty the reference tables", err, errlen) != 0)
+        return -1;
+    for (size_t i = 0; i < N_REFERENCE_TABLES; i++)
+        if (load_reference_table(conn, &reference_tables[i], err, errlen) != 0)
+            return -1;
+    if (exec_cmd(conn, "DELETE FROM is248.reference_meta",
+                 "cannot record the reference data's fingerprint", err,
+                 errlen) != 0)
+        return -1;
+    const char *params[1] = { hex };
+    res = PQexecParams(conn,
+                       "INSERT INTO is248.reference_meta (sha256) VALUES ($1)",
+                       1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        db_error(err, errlen, conn, res,
+                 "cannot record the reference data's fingerprint");
+        PQclear(res);
+        return -1;
+    }
+    PQclear(res);
+    *loaded = 1;
+    return 0;
+}
+
+/* The body of db_migrate(), inside its transaction. */
+static int migrate_in_transaction(PGconn *conn, int *from, int *to,
+                                  int *reference_loaded, char *err,
+                                  size_t errlen)
+{
+    /* Fixed settings for this transaction only: no NOTICEs about objects
+     * that already exist; nothing resolved through a user's search_path. */
+    if (exec_cmd(conn,
+                 "SET LOCAL client_min_messages = warning; "
+                 "SET LOCAL search_path = pg_catalog, pg_temp",
+                 "cannot prepare the migration", err, errlen) != 0)
+        return -1;
+    PGresult *res = exec_want(conn,
+                              "SELECT pg_catalog.pg_advisory_xact_lock("
+                              DB_LOCK_MIGRATE ")",
+                              PGRES_TUPLES_OK, "cannot take the migration lock",
+                              err, errlen);
+    if (!res)
+        return -1;
+    PQclear(res);
+
+    int have = have_version_table(conn, err, errlen);
+    if (have < 0)
+        return -1;
+    if (!have &&
+        exec_cmd(conn,
+                 "CREATE SCHEMA IF NOT EXISTS is248; "
+                 "CREATE TABLE IF NOT EXISTS is248.schema_version ("
+                 " version int PRIMARY KEY,"
+                 " applied_at timestamptz NOT NULL DEFAULT now(),"
+                 " name text)",
+                 "cannot create schema is248", err, errlen) != 0)
+        return -1;
+    int current = read_version(conn, err, errlen);
+    if (current < 0)
+        return -1;
+    *from = current;
+    int target = db_schema_target();
+    if (current > target) {
+        set_err(err, errlen,
+                "the database's schema version %d is newer than this "
+                "program's (%d): use a newer is248", current, target);
+        return -1;
+    }
+
+    int last = 0;
+    for (size_t i = 0; i < migrations_count; i++) {
+        const struct embedded_file *f = &migrations_files[i];
+        int v = migration_version(f->name);
+        if (v <= last) {
+            set_err(err, errlen, "migration '%s' is out of order or has no "
+                    "NNNN_ version", f->name);
+            return -1;
+        }
+        last = v;
+        if (v > current && apply_migration(conn, f, v, err, errlen) != 0)
+            return -1;
+    }
+    *to = target;
+    return sync_reference(conn, reference_loaded, err, errlen);
+}
+
+int db_migrate(PGconn *conn, int *from, int *to, int *reference_loaded,
+               char *err, size_t errlen)
+{
+    int f = 0, t = 0, loaded = 0;
+    if (PQtransactionStatus(conn) != PQTRANS_IDLE) {
+        set_err(err, errlen, "cannot migrate: the connection is busy or in a "
+                "transaction");
+        return -1;
+    }
+    if (exec_cmd(conn, "BEGIN", "cannot start the migration", err, errlen) != 0)
+        return -1;
+    if (migrate_in_transaction(conn, &f, &t, &loaded, err, errlen) != 0 ||
+        exec_cmd(conn, "COMMIT", "cannot commit the migration", err,
+                 errlen) != 0) {
+        rollback(conn);
+        return -1;
+    }
+    if (from)
+        *from = f;
+    if (to)
+        *to = t;
+    if (reference_loaded)
+        *reference_loaded = loaded;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The import lock and runs                                                  */
+
+int db_lock_import(PGconn *conn, long wait_ms, char *err, size_t errlen)
+{
+    static const char what[] = "cannot take the import lock";
+    PGresult *res;
+    if (wait_ms == 0) {
+        res = exec_want(conn,
+                        "SELECT pg_catalog.pg_try_advisory_lock("
+                        DB_LOCK_IMPORT ")",
+                        PGRES_TUPLES_OK, what, err, errlen);
+        if (!res)
+            return -1;
+        int taken = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+        PQclear(res);
+        return taken;
+    }
+    if (wait_ms < 0) {
+        res = exec_want(conn,
+                        "SELECT pg_catalog.pg_advisory_lock(" DB_LOCK_IMPORT ")",
+                        PGRES_TUPLES_OK, what, err, errlen);
+        PQclear(res);
+        return res ? 1 : -1;
+    }
+
+    /* Wait at most wait_ms: lock_timeout, for this transaction only (a
+     * session-level advisory lock outlives the transaction). */
+    if (PQtransactionStatus(conn) != PQTRANS_IDLE) {
+        set_err(err, errlen, "%s: the connection is in a transaction", what);
+        return -1;
+    }
+    if (exec_cmd(conn, "BEGIN", what, err, errlen) != 0)
+        return -1;
+    char ms[32];
+    snprintf(ms, sizeof ms, "%ldms", wait_ms);
+    const char *params[1] = { ms };
+    res = PQexecParams(conn,
+                       "SELECT pg_catalog.set_config('lock_timeout', $1, true)",
+                       1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        db_error(err, errlen, conn, res, what);
+        PQclear(res);
+        rollback(conn);
+        return -1;
+    }
+    PQclear(res);
+    res = PQexec(conn,
+                 "SELECT pg_catalog.pg_advisory_lock(" DB_LOCK_IMPORT ")");
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+        int timeout = state && strcmp(state, "55P03") == 0; /* lock_not_available */
+        if (!timeout)
+            db_error(err, errlen, conn, res, what);
+        PQclear(res);
+        rollback(conn);
+        return timeout ? 0 : -1;
+    }
+    PQclear(res);
+    return exec_cmd(conn, "COMMIT", what, err, errlen) == 0 ? 1 : -1;
+}
+
+int64_t db_run_begin(PGconn *conn, const char *command, char *err,
+                     size_t errlen)
+{
+    const char *params[1] = { command };
+    PGresult *res = PQexecParams(conn,
+                                 "INSERT INTO is248.import_run (command) "
+                                 "VALUES ($1) RETURNING run_id",
+                                 1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+        db_error(err, errlen, conn, res, "cannot record the import run");
+        PQclear(res);
+        return -1;
+    }
+    int64_t id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return id;
+}
+
+int db_run_end(PGconn *conn, int64_t run_id, const char *status,
+               const struct run_totals *t, char *err, size_t errlen)
+{
+    char v[12][24];
+    snprintf(v[0], sizeof v[0], "%" PRId64, run_id);
+    const uint64_t counts[10] = {
+        t->files, t->files_loaded, t->files_already, t->files_rejected,
+        t->reports_loaded, t->reports_unchanged, t->reports_rejected,
+        t->answers_rejected, t->warnings, t->skipped
+    };
+    for (int i = 0; i < 10; i++)
+        snprintf(v[i + 1], sizeof v[i + 1], "%" PRIu64, counts[i]);
+    const char *params[12] = { v[0], status, v[1], v[2], v[3], v[4], v[5],
+                               v[6], v[7], v[8], v[9], v[10] };
+    PGresult *res = PQexecParams(
+        conn,
+        "UPDATE is248.import_run SET finished_at = now(), status = $2,"
+        " files = $3, files_loaded = $4, files_already = $5,"
+        " files_rejected = $6, reports_loaded = $7, reports_unchanged = $8,"
+        " reports_rejected = $9, answers_rejected = $10, warnings = $11,"
+        " skipped = $12 "
+        "WHERE run_id = $1",
+        12, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        db_error(err, errlen, conn, res, "cannot record the end of the import run");
+        PQclear(res);
+        return -1;
+    }
+    int n = atoi(PQcmdTuples(res));
+    PQclear(res);
+    if (n != 1) {
+        set_err(err, errlen, "cannot record the end of the import run: "
+                "no run %s", v[0]);
+        return -1;
+    }
+    return 0;
+}

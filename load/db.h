@@ -8,8 +8,9 @@
  *
  * Migrations are the files sql/NNNN_*.sql, compiled into the program; the
  * version applied is recorded in is248.schema_version.  The reference data
- * (sql/reference/*.csv, also compiled in) is loaded by migrate and reloaded
- * when it has changed.  Everything migrate does happens in one transaction.
+ * (the CSV files in sql/reference/, also compiled in) is loaded by migrate
+ * and reloaded when it has changed.  Everything migrate does happens in one
+ * transaction.
  */
 #ifndef IS248_LOAD_DB_H
 #define IS248_LOAD_DB_H
@@ -66,5 +67,14 @@ struct run_totals {
  * "interrupted".  Returns 0, or -1 with err set. */
 int db_run_end(PGconn *conn, int64_t run_id, const char *status,
                const struct run_totals *t, char *err, size_t errlen);
+
+/*
+ * Write the error of res (or, when res is NULL or carries none, of conn) into
+ * err as one line: "what: message; detail; hint: hint", without libpq's
+ * "ERROR:" prefix, line breaks or a final full stop.  what may be NULL.
+ * conn and res may be NULL.  Can't fail (truncates to errlen).
+ */
+void db_error(char *err, size_t errlen, PGconn *conn, const PGresult *res,
+              const char *what);
 
 #endif

@@ -16,7 +16,12 @@
  * the latest submission time per unit and year is current.  A file whose
  * SHA-256 is already loaded is "already loaded" and adds nothing.
  *
- * The loader owns no connection: the caller opens and closes it.
+ * The loader owns no connection: the caller opens and closes it (with
+ * db_connect(), which sets client_encoding UTF8 as the loader requires).
+ * While a file is open the connection is in COPY mode: run nothing else on
+ * it between loader_file_begin() and loader_file_commit()/abort()/cancel().
+ * loader_new() creates a temporary table, so the role needs TEMP on the
+ * database (PUBLIC has it by default) and the schema must be migrated.
  */
 #ifndef IS248_LOAD_LOADER_H
 #define IS248_LOAD_LOADER_H
@@ -83,7 +88,15 @@ int loader_file_abort(struct loader *ld, const char *source,
                       const char *entry, const unsigned char *sha256,
                       uint64_t bytes, const char *reason);
 
-/* Record an entry that is not a report (README.txt, a folder, ...). */
+/*
+ * Roll the open file back and record nothing (the import was interrupted).
+ * Does nothing when no file is open.  Returns 0, or -1 when the connection
+ * is lost.
+ */
+int loader_file_cancel(struct loader *ld);
+
+/* Record an entry that is not a report (README.txt, a folder, ...).  Only
+ * between files: -1 when a file is open. */
 int loader_skipped(struct loader *ld, const char *source, const char *entry,
                    const char *why);
 
