@@ -51,7 +51,7 @@ eq "the good reports load, the faulty ones do not" \
    "$(q "SELECT unit_code, coalesce(nav_collab, '-'), coalesce(nav_rating, '-'), coalesce(nav_collab_specialist, '-'),
                 coalesce(ips_se_mental_health, '-'), coalesce(ips_se_substance, '-'), coalesce(se_substance::text, '-')
          FROM is248.report_current ORDER BY unit_code" | tr '\n' ' ')" \
-   "1103|yes|-|-|-|yes|t 1106|yes|-|-|-|-|- "
+   "1103|yes|-|-|-|yes|true 1106|yes|-|-|-|-|- "
 
 eq "every rejection is recorded with file, report, question and level" \
    "$(q "SELECT regexp_replace(entry || source, '^.*/', ''), level, coalesce(year::text, '-'), coalesce(unit_code, '-'), coalesce(question, '-')

@@ -18,7 +18,7 @@ eq "report_current holds the four units as the spec defines them" "$(q "
 "2017|1601|kommune|Trondheim|16|190464|50000+|yes|no|neither|yes|||dont_know|||2018-03-01 13:05:00+00
 2018|5001|kommune|Trondheim|50|193501|50000+|yes|no|good|yes|t|t|no|f|f|2019-02-11 09:03:00+00
 2019|030112|bydel|Alna|03|49801|Oslo bydel|yes|dont_know|very_good|yes|t|f|yes|t|f|2020-01-28 08:12:44+00
-2019|030115|bydel|Søndre Nordstrand|03|39021|Oslo bydel|no||neither|dont_know|||||"
+2019|030115|bydel|Søndre Nordstrand|03|39021|Oslo bydel|no||neither|dont_know||||||2020-02-03 12:40:00+00"
 
 eq "provenance names the file" \
    "$(q "SELECT source FROM is248.report_current WHERE unit_code = '030115'")" \

@@ -31,8 +31,8 @@ collab AS (
   FROM raw WHERE question IN ('7.1', 'ARB_NAV_SAMARBEID')),
 rating AS (
   SELECT report_id, CASE
-    WHEN question = '7.2' THEN (ARRAY['very_good','good','neither','less_good','bad'])[nullif(label, '9')::int]
-         || CASE WHEN label = '9' THEN 'dont_know' ELSE '' END
+    WHEN question = '7.2' THEN CASE label WHEN '1' THEN 'very_good' WHEN '2' THEN 'good' WHEN '3' THEN 'neither'
+                                          WHEN '4' THEN 'less_good' WHEN '5' THEN 'bad' WHEN '9' THEN 'dont_know' END
     ELSE CASE WHEN code = '5' OR label = 'svært god' THEN 'very_good' WHEN code = '4' OR label = 'god' THEN 'good'
               WHEN code = '3' OR label = 'verken god eller dårlig' THEN 'neither'
               WHEN code = '2' OR label = 'mindre god' THEN 'less_good' WHEN code = '1' OR label = 'dårlig' THEN 'bad'
