@@ -94,22 +94,48 @@ static void hold(struct file_ctx *f, int warning, const char *fmt, ...)
 }
 
 /* Print the held messages (unless drop) and free them. */
+/* validate: the file's label once, then its problems indented under it.
+ * Held texts start with ", " (about a report) or ": " (the whole file). */
+static void grouped(const struct walk_entry *e, int warning, const char *text)
+{
+    static char last[2048];
+    char label[2048];
+    file_label(e, label, sizeof label);
+    if (strcmp(label, last) != 0) {
+        printf("%s\n", label);
+        memcpy(last, label, sizeof last);
+    }
+    printf("  %s%s\n", warning ? "warning: " : "", text + 2);
+}
+
+static void print_held(const struct file_ctx *f, const struct held *h,
+                       const char *label)
+{
+    if (!f->p->loader)
+        grouped(f->e, h->warning, h->text);
+    else if (h->warning)
+        msg_warn("%s%s", label, h->text);
+    else
+        msg_info("%s%s", label, h->text);
+}
+
+/* Print the held messages (unless drop) and free them. */
 static void release(struct file_ctx *f, int drop)
 {
     char label[2048];
     file_label(f->e, label, sizeof label);
     for (size_t i = 0; i < f->n_held; i++) {
-        if (!drop) {
-            if (f->held[i].warning)
-                msg_warn("%s%s", label, f->held[i].text);
-            else
-                msg_info("%s%s", label, f->held[i].text);
-        }
+        if (!drop)
+            print_held(f, &f->held[i], label);
         free(f->held[i].text);
     }
-    if (!drop && f->n_unheld)
-        msg_info("%s: %zu more problems not shown (all are recorded)", label,
-                 f->n_unheld);
+    if (!drop && f->n_unheld) {
+        if (f->p->loader)
+            msg_info("%s: %zu more problems not shown (all are recorded)",
+                     label, f->n_unheld);
+        else
+            printf("  ... and %zu more problems\n", f->n_unheld);
+    }
     f->n_held = f->n_unheld = 0;
 }
 
@@ -170,9 +196,9 @@ static void on_warning(void *ctx, long line, const char *msg)
 {
     struct file_ctx *f = ctx;
     f->warnings++;
-    if (line > 0)
+    if (msg_level >= MSG_NORMAL && line > 0)
         hold(f, 1, ": %s (line %ld)", msg, line);
-    else
+    else if (msg_level >= MSG_NORMAL)
         hold(f, 1, ": %s", msg);
     if (f->p->loader && loader_file_warning(f->p->loader, msg) != 0) {
         f->fatal = 1;
@@ -205,7 +231,13 @@ static int reject_file(struct pipeline *p, const struct walk_entry *e,
 {
     char label[2048];
     file_label(e, label, sizeof label);
-    msg_info("%s: file set aside: %s", label, why);
+    if (p->loader) {
+        msg_info("%s: file set aside: %s", label, why);
+    } else {
+        char text[1200];
+        snprintf(text, sizeof text, ": file set aside: %s", why);
+        grouped(e, 0, text);
+    }
     p->totals.files_rejected++;
     if (p->loader &&
         loader_file_abort(p->loader, e->source, e->entry, sha, bytes, why) != 0) {

@@ -77,5 +77,9 @@ eq "the run is recorded with its problems" "$(q "SELECT status FROM is248.import
 
 run validate "$d"
 eq "validate exits 1 for the same delivery" "$rc" 1
-contains "validate names the same problem" "$err" "question ARB_NAV_SAMHANDLING: answer set aside: "
+contains "validate groups the problems under their file" "$out" "'$d/answers.xml'
+  warning: report 1 (1103 2019): unit name 'Navn' differs from the reference name 'Stavanger' for 1103 in 2019
+  report 1 (1103 2019), question ARB_NAV_SAMHANDLING: answer set aside: unknown label 'Kjempebra'"
+contains "validate shows a file set aside under its name" "$out" "'$d/doctype.xml'
+  file set aside: DOCTYPE declarations are not allowed (line 2)"
 finish
