@@ -316,18 +316,15 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
             p->totals.reports_rejected += res.reports_rejected;
             p->totals.answers_rejected += res.answers_rejected;
             p->totals.warnings += res.warnings;
-            if (res.reports_rejected > f->reports_rejected) {
-                /* conflicts found by the merge */
-                char label[2048];
-                file_label(e, label, sizeof label);
-                msg_info("%s: %llu report(s) set aside as conflicting with "
-                         "reports already loaded (see is248.rejection)",
-                         label,
-                         (unsigned long long)(res.reports_rejected -
-                                              f->reports_rejected));
-            }
             char label[2048];
             file_label(e, label, sizeof label);
+            /* conflicts found by the merge (§7), one line each */
+            for (char *line = res.conflicts, *next; line && *line; line = next) {
+                next = strchr(line, '\n');
+                if (next)
+                    *next++ = '\0';
+                msg_info("%s, %s", label, line);
+            }
             msg_debug("%s: %llu new, %llu unchanged, %llu set aside", label,
                       (unsigned long long)res.reports_loaded,
                       (unsigned long long)res.reports_unchanged,

@@ -79,7 +79,7 @@ static const char BEGIN_COPY[] =
 
 static const char MERGE[] =
     "SELECT outcome, reports_loaded, reports_unchanged, reports_rejected,"
-    " answers_rejected, warnings, already_entry"
+    " answers_rejected, warnings, already_entry, conflicts"
     " FROM is248.merge_file($1::bigint, $2::text, $3::text, $4::bytea,"
     " $5::bigint)";
 
@@ -558,7 +558,7 @@ static int merge_and_commit(struct loader *ld, const unsigned char *sha256,
             break;
         }
         if (st == PGRES_TUPLES_OK && !merged && PQntuples(res) == 1 &&
-            PQnfields(res) == 7) {
+            PQnfields(res) == 8) {
             merged = 1;
             const char *outcome = PQgetvalue(res, 0, 0);
             out->outcome = strcmp(outcome, "already_loaded") == 0
@@ -571,6 +571,9 @@ static int merge_and_commit(struct loader *ld, const unsigned char *sha256,
             if (!PQgetisnull(res, 0, 6))
                 snprintf(out->already_entry, sizeof out->already_entry, "%s",
                          PQgetvalue(res, 0, 6));
+            if (!PQgetisnull(res, 0, 7))
+                snprintf(out->conflicts, sizeof out->conflicts, "%s",
+                         PQgetvalue(res, 0, 7));
         } else if (st == PGRES_COMMAND_OK && merged) {
             committed = 1;
         } else if (st != PGRES_PIPELINE_ABORTED && !failed) {

@@ -71,6 +71,9 @@ struct file_result {
     uint64_t answers_rejected;
     uint64_t warnings;
     char already_entry[512];     /* FILE_ALREADY: where it was loaded from */
+    char conflicts[4096];        /* reports the merge set aside, one line
+                                  * each: "report N (unit year): reason";
+                                  * cut short when very many */
 };
 
 /* End the COPY, merge and commit.  Returns 0 with *res filled, or -1

@@ -246,7 +246,8 @@ create function is248.merge_file(
     out reports_rejected  int,
     out answers_rejected  int,
     out warnings          int,
-    out already_entry     text)
+    out already_entry     text,
+    out conflicts         text)
 language plpgsql
 as $merge$
 declare
@@ -393,6 +394,22 @@ begin
           from linked l
          where l.kind = 'a' and l.report_id is not null
     ),
+    conflict as (
+        select d.report_index, d.year, d.unit_code,
+               format('conflicts with the report for %s %s submitted at %s '
+                      'already loaded from %s; the one loaded first stays '
+                      'current', d.unit_code, d.year,
+                      to_char(d.submitted_at at time zone 'UTC',
+                              'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                      coalesce((select f.source ||
+                                       case when f.entry <> ''
+                                            then '!' || f.entry else '' end
+                                  from is248.source_file f
+                                 where f.file_id = d.earlier_file),
+                               v_here)) as reason
+          from decided d
+         where d.decision = 'conflict'
+    ),
     new_rejection as (
         insert into is248.rejection (run_id, file_id, source, entry, sha256,
                                      report_index, year, unit_code, question,
@@ -404,20 +421,8 @@ begin
          where l.kind = 'p' and l.decision is distinct from 'unchanged'
         union all
         select p_run, v_file, p_source, p_entry, p_sha,
-               d.report_index, d.year, d.unit_code, null, 'report',
-               format('conflicts with the report for %s %s submitted at %s '
-                      'already loaded from %s; the one loaded first stays '
-                      'current', d.unit_code, d.year,
-                      to_char(d.submitted_at at time zone 'UTC',
-                              'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                      coalesce((select f.source ||
-                                       case when f.entry <> ''
-                                            then '!' || f.entry else '' end
-                                  from is248.source_file f
-                                 where f.file_id = d.earlier_file),
-                               v_here))
-          from decided d
-         where d.decision = 'conflict'
+               c.report_index, c.year, c.unit_code, null, 'report', c.reason
+          from conflict c
     ),
     new_warning as (
         insert into is248.warning (run_id, file_id, source, entry, sha256,
@@ -428,9 +433,14 @@ begin
           from linked l
          where l.kind = 'w' and l.decision is distinct from 'unchanged'
     )
-    select c.n_new, c.n_same, c.n_rejected, c.n_answers, c.n_warnings
+    select c.n_new, c.n_same, c.n_rejected, c.n_answers, c.n_warnings,
+           (select string_agg(format('report %s (%s %s): report set aside: %s',
+                                     x.report_index,
+                                     x.unit_code, x.year, x.reason),
+                              E'\n' order by x.report_index)
+              from conflict x)
       into reports_loaded, reports_unchanged, reports_rejected,
-           answers_rejected, warnings
+           answers_rejected, warnings, conflicts
       from counts c
       join file_row f on true;
 end
