@@ -89,6 +89,7 @@ int cmd_demo(struct cli *c)
         rc = demo_in(&local, conn, fixtures);
         PQfinish(conn);
     }
+    fflush(stdout);
     cluster_stop(&cl);
     msg_info("throwaway PostgreSQL stopped and removed");
     return rc;
