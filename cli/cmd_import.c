@@ -9,12 +9,19 @@
 #include "msg.h"
 #include "pipeline.h"
 
-static const struct units *builtin_units(void)
+/* A pipeline with the built-in municipality codes and c's limits, no
+ * loader yet.  Returns 0, or -1 after saying why. */
+static int pipeline_init(struct pipeline *p, const struct cli *c)
 {
-    const struct units *u = units_builtin();
-    if (!u)
+    memset(p, 0, sizeof *p);
+    p->units = units_builtin();
+    if (!p->units) {
         msg_error("out of memory reading the built-in municipality codes");
-    return u;
+        return -1;
+    }
+    p->walk = &c->walk;
+    p->xml = &c->xml;
+    return 0;
 }
 
 int cli_import(const struct cli *c, PGconn *conn, int npaths,
@@ -37,12 +44,8 @@ int cli_import(const struct cli *c, PGconn *conn, int npaths,
     }
 
     struct pipeline p;
-    memset(&p, 0, sizeof p);
-    p.units = builtin_units();
-    if (!p.units)
+    if (pipeline_init(&p, c) != 0)
         return EXIT_INTERNAL;
-    p.walk = &c->walk;
-    p.xml = &c->xml;
 
     int64_t run = db_run_begin(conn, cli_command_line(), err, sizeof err);
     if (run < 0) {
@@ -96,12 +99,8 @@ int cmd_import(struct cli *c)
 int cmd_validate(struct cli *c)
 {
     struct pipeline p;
-    memset(&p, 0, sizeof p);
-    p.units = builtin_units();
-    if (!p.units)
+    if (pipeline_init(&p, c) != 0)
         return EXIT_INTERNAL;
-    p.walk = &c->walk;
-    p.xml = &c->xml;
     cli_catch_signals();
     for (int i = 0; i < c->argc; i++)
         if (pipeline_run(&p, c->argv[i]) != 0)

@@ -25,6 +25,7 @@
  * what came after the break was never seen.
  */
 #include "walk.h"
+#include "utf8.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -55,39 +56,6 @@
 /* ------------------------------------------------------------------------ */
 /* Names.                                                                    */
 
-/* Length of the valid UTF-8 sequence at s (1-4), 0 when there is none. */
-static size_t utf8_seq(const unsigned char *s, uint32_t *cp)
-{
-    unsigned c = s[0];
-    size_t len;
-    uint32_t min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    uint32_t v = c & (0x7Fu >> len);
-    for (size_t k = 1; k < len; k++) {
-        if ((s[k] & 0xC0) != 0x80) /* also stops at the NUL */
-            return 0;
-        v = (v << 6) | (s[k] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return len;
-}
-
 /* Characters that would make a name unsafe to print: controls, line and
  * paragraph separators, and the bidirectional formatting characters. */
 static int unprintable(uint32_t cp)
@@ -110,10 +78,11 @@ static char *label_of(const char *s)
     if (!out)
         return NULL;
     const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *end = p + n;
     size_t o = 0;
     while (*p) {
         uint32_t cp;
-        size_t len = utf8_seq(p, &cp);
+        size_t len = utf8_next(p, (size_t)(end - p), &cp);
         if (len && !unprintable(cp)) {
             memcpy(out + o, p, len);
             o += len;

@@ -39,6 +39,7 @@
  * file.  No allocation happens per node except when a buffer has to grow.
  */
 #include "xmlreport.h"
+#include "utf8.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -433,39 +434,14 @@ static int is_latin1(const char *name)
  * above U+10FFFF); *multi says whether a multi-byte sequence occurred. */
 static int valid_utf8(const unsigned char *p, size_t n, int *multi)
 {
-    size_t i = 0;
     *multi = 0;
-    while (i < n) {
-        unsigned c = p[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t len;
-        unsigned min;
-        if (c >= 0xC2 && c <= 0xDF) {
-            len = 2;
-            min = 0x80;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            len = 3;
-            min = 0x800;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            len = 4;
-            min = 0x10000;
-        } else {
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t len = utf8_next(p + i, n - i, &cp);
+        if (len == 0)
             return 0;
-        }
-        if (n - i < len)
-            return 0;
-        unsigned cp = c & (0x7F >> len);
-        for (size_t k = 1; k < len; k++) {
-            if ((p[i + k] & 0xC0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (p[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        *multi = 1;
+        if (len > 1)
+            *multi = 1;
         i += len;
     }
     return 1;
