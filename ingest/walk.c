@@ -323,15 +323,15 @@ static char *dead_reason(struct arc *c)
     if (c->ns && c->ns->failed && c->ns->why)
         return str_printf("%s", c->ns->why);
     const char *msg = archive_error_string(c->a);
-    if (!msg)
-        msg = "unknown error";
-    int truncated = contains_ci(msg, "truncated");
+    int truncated = msg && contains_ci(msg, "truncated");
     if (!truncated && c->ns)
         truncated = c->ns->eof;
     if (!truncated && !c->ns && c->file_size > 0) {
         la_int64_t raw = archive_filter_bytes(c->a, -1);
         truncated = raw >= 0 && (uint64_t)raw >= c->file_size;
     }
+    if (!msg)
+        msg = truncated ? "it ends part way" : "libarchive gives no reason";
     return str_printf("%s archive: %s", truncated ? "truncated" : "damaged",
                       msg);
 }
@@ -722,6 +722,34 @@ static int walk_entry(struct walker *w, struct arc *c, int depth,
     return 0;
 }
 
+/*
+ * Whether the zip file at path ends in its end-of-central-directory record
+ * ("PK\5\6" within the last 64 KiB + 22 bytes).  Without it libarchive
+ * falls back to reading the zip as a stream and stops quietly where the
+ * central directory was cut: the entries read may be whole, but the
+ * archive is not.
+ */
+static int zip_has_end(const char *path)
+{
+    enum { TAIL = 65535 + 22 };
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 1; /* cannot tell: say nothing */
+    struct stat st;
+    int found = 1;
+    unsigned char *buf = malloc(TAIL);
+    if (buf && fstat(fd, &st) == 0) {
+        off_t from = st.st_size > TAIL ? st.st_size - TAIL : 0;
+        ssize_t n = pread(fd, buf, TAIL, from);
+        found = 0;
+        for (ssize_t i = n - 22; i >= 0 && !found; i--)
+            found = memcmp(buf + i, "PK\5\6", 4) == 0;
+    }
+    free(buf);
+    close(fd);
+    return found;
+}
+
 /* The entries of archive c, till its end, a fatal error, a cap or a stop. */
 static void walk_archive(struct walker *w, struct arc *c, int depth)
 {
@@ -752,8 +780,12 @@ static void walk_archive(struct walker *w, struct arc *c, int depth)
             char *label = name && depth > 0
                               ? str_printf("%s!%s", c->label, name)
                               : NULL;
-            char *why = str_printf("cannot read entry: %s",
-                                   msg ? msg : "unknown error");
+            int encrypted = (e && archive_entry_is_encrypted(e)) ||
+                            (msg && contains_ci(msg, "passphrase"));
+            char *why = encrypted ? str_printf("encrypted entry")
+                                  : str_printf("cannot read entry: %s",
+                                               msg ? msg : "libarchive gives "
+                                                           "no reason");
             report_failed(w, depth > 0 ? label : name, why);
             free(why);
             free(label);
@@ -852,6 +884,12 @@ static int walk_disk_archive(struct walker *w, const char *path)
             report_failed(w, "", c.why);
         else if (w->over)
             report_failed(w, "", over_why(w));
+        else if (!w->stop &&
+                 (archive_format(c.a) & ARCHIVE_FORMAT_BASE_MASK) ==
+                     ARCHIVE_FORMAT_ZIP &&
+                 !zip_has_end(path))
+            report_failed(w, "", "truncated archive: the zip's central "
+                                 "directory is missing or cut off");
     }
     archive_read_free(c.a);
     free(c.why);

@@ -578,8 +578,12 @@ static void on_xml_error(void *ctx, xr_error_ptr e)
      * the document".  Say what its pull parser would say.
      */
     xmlParserCtxtPtr ctxt = e->domain == XML_FROM_PARSER ? e->ctxt : NULL;
-    if (e->code == XML_ERR_DOCUMENT_END && ctxt && ctxt->nameNr > 0 &&
-        ctxt->name) {
+    /* Likewise when the parser stopped at the very end of the data, in the
+     * middle of a tag or attribute: the file ends part way. */
+    int at_end = ctxt && ctxt->input && ctxt->input->cur &&
+                 ctxt->input->end && ctxt->input->cur >= ctxt->input->end;
+    if ((e->code == XML_ERR_DOCUMENT_END || at_end) && ctxt &&
+        ctxt->nameNr > 0 && ctxt->name) {
         snprintf(p->xerr, sizeof p->xerr, "Premature end of data in tag %s",
                  (const char *)ctxt->name);
         return;

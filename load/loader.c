@@ -158,13 +158,13 @@ static const char *trimmed(const char *s, size_t *len)
     return n ? s : NULL;
 }
 
-/* The year of a raw report as an int, when it is one (digits, surrounding
- * white space allowed); 0 otherwise. */
+/* The year of a raw report as an int, when it is one (four digits,
+ * surrounding white space allowed); 0 otherwise. */
 static int raw_year(const char *s)
 {
     size_t n;
     const char *p = trimmed(s, &n);
-    if (!p || n > 9)
+    if (!p || n != 4)
         return 0;
     int v = 0;
     for (size_t i = 0; i < n; i++) {

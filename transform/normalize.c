@@ -786,6 +786,9 @@ static int put_u64(EVP_MD_CTX *ctx, uint64_t x)
 }
 
 /* A string: 0x00 for NULL, else 0x01, its length (8 bytes) and its bytes. */
+/* A value without the white space around it: the same report written out
+ * anew (indented otherwise, values on lines of their own) is the same
+ * report (§4, §7). */
 static int put_str(EVP_MD_CTX *ctx, const char *s)
 {
     unsigned char tag = s ? 1 : 0;
@@ -793,12 +796,12 @@ static int put_str(EVP_MD_CTX *ctx, const char *s)
         return 0;
     if (!s)
         return 1;
-    size_t n = strlen(s);
-    return put_u64(ctx, n) && EVP_DigestUpdate(ctx, s, n);
+    struct view v = trim(s);
+    return put_u64(ctx, v.n) && EVP_DigestUpdate(ctx, v.p, v.n);
 }
 
-/* SHA-256 over every value of the report, not where it came from (index,
- * line).  Returns 0, or -1 when OpenSSL fails (out of memory). */
+/* SHA-256 over every value of the report (trimmed), not where it came from
+ * (index, line).  Returns 0, or -1 when OpenSSL fails (out of memory). */
 static int digest(const struct raw_report *raw, unsigned char md[32])
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();

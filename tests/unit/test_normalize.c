@@ -1188,7 +1188,11 @@ static void test_digest(void)
     CHECK(memcmp(n1.digest, n2.digest, 32) != 0);
     r2.n_answers = 3;
 
-    r2.submitted = "2019-02-11T10:03:00+01:00 "; /* same instant */
+    /* white space around a value is no content: the same report */
+    r2.submitted = "2019-02-11T10:03:00+01:00 ";
+    normalize_report(&r2, U, &n2);
+    CHECK(memcmp(n1.digest, n2.digest, 32) == 0);
+    r2.submitted = "2019-02-11T09:03:00Z"; /* same instant, other text */
     normalize_report(&r2, U, &n2);
     CHECK(memcmp(n1.digest, n2.digest, 32) != 0);
     CHECK_INT(n1.submitted_us, n2.submitted_us);
@@ -1199,7 +1203,10 @@ static void test_digest(void)
     CHECK(memcmp(n1.digest, n2.digest, 32) != 0);
     r2.submission_id = r1.submission_id;
 
-    r2.unit_name = "Trondheim ";
+    r2.unit_name = "\n  Trondheim ";
+    normalize_report(&r2, U, &n2);
+    CHECK(memcmp(n1.digest, n2.digest, 32) == 0);
+    r2.unit_name = "Trondhjem";
     normalize_report(&r2, U, &n2);
     CHECK(memcmp(n1.digest, n2.digest, 32) != 0);
     r2.unit_name = r1.unit_name;
