@@ -1104,6 +1104,24 @@ static void parse_failure(struct parse *p, struct feed *feed,
     }
 }
 
+/* Whether reading the prolog ended the file: a DOCTYPE, or the source's
+ * read error.  Sets the reason when so. */
+static int feed_rejected(struct parse *p, const struct feed *feed,
+                         const char *(*src_error)(void *), void *src)
+{
+    if (feed->prolog.state == PRO_DOCTYPE) {
+        reject(p, "DOCTYPE declarations are not allowed (line %ld)",
+               feed->prolog.mark);
+        return 1;
+    }
+    if (feed->failed) {
+        const char *why = src_error ? src_error(src) : NULL;
+        reject(p, "%s", why ? why : "read error");
+        return 1;
+    }
+    return 0;
+}
+
 enum xmlrep_status xmlrep_read(xmlrep_read_fn read, void *src,
                                const char *(*src_error)(void *src),
                                const struct xmlrep_limits *lim,
@@ -1138,16 +1156,8 @@ enum xmlrep_status xmlrep_read(xmlrep_read_fn read, void *src,
             goto out;
         }
     }
-    if (feed.prolog.state == PRO_DOCTYPE) {
-        reject(&p, "DOCTYPE declarations are not allowed (line %ld)",
-               feed.prolog.mark);
+    if (feed_rejected(&p, &feed, src_error, src))
         goto out;
-    }
-    if (feed.failed) {
-        const char *why = src_error ? src_error(src) : NULL;
-        reject(&p, "%s", why ? why : "read error");
-        goto out;
-    }
 
     /* A file declared ISO-8859-1 that is really UTF-8? */
     int as_utf8 = 0;
@@ -1161,17 +1171,11 @@ enum xmlrep_status xmlrep_read(xmlrep_read_fn read, void *src,
                 out_of_memory(&p);
                 goto out;
             }
-            if (n < 0 && feed.prolog.state == PRO_DOCTYPE) {
-                reject(&p, "DOCTYPE declarations are not allowed (line %ld)",
-                       feed.prolog.mark);
-                goto out;
-            }
+            if (n < 0)
+                break;
         }
-        if (feed.failed) {
-            const char *why = src_error ? src_error(src) : NULL;
-            reject(&p, "%s", why ? why : "read error");
+        if (feed_rejected(&p, &feed, src_error, src))
             goto out;
-        }
         int multi;
         if (feed.eof && feed.len <= lim->sniff_bytes &&
             valid_utf8(feed.buf, feed.len, &multi) && multi) {
