@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libpq-fe.h>
+
 #include "cli.h"
 #include "msg.h"
 
@@ -156,6 +158,22 @@ static int parse_size(const char *s, uint64_t *out)
     return 0;
 }
 
+/* 1 when conninfo (a string or a URI) carries a password. */
+static int has_password(const char *conninfo)
+{
+    char *errmsg = NULL;
+    PQconninfoOption *opts = PQconninfoParse(conninfo, &errmsg);
+    PQfreemem(errmsg);
+    if (!opts)
+        return 0; /* malformed: libpq will say so when connecting */
+    int found = 0;
+    for (PQconninfoOption *o = opts; o->keyword; o++)
+        if (strcmp(o->keyword, "password") == 0 && o->val && *o->val)
+            found = 1;
+    PQconninfoFree(opts);
+    return found;
+}
+
 static void print_command_help(const struct command *cmd)
 {
     printf("Usage: is248 %s\n\n%s", cmd->usage, cmd->help);
@@ -240,7 +258,15 @@ int main(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, ":qvhV", longopts, NULL)) != -1) {
         uint64_t *limit = NULL;
         switch (opt) {
-        case O_DB: c.db = optarg; used |= OPT_DB; break;
+        case O_DB:
+            if (has_password(optarg))
+                return usage_error("--db must not hold a password (it would "
+                                   "show in the process list and the shell's "
+                                   "history): use ~/.pgpass, PGPASSFILE or a "
+                                   "service file");
+            c.db = optarg;
+            used |= OPT_DB;
+            break;
         case O_WAIT: c.lock_wait_ms = -1; used |= OPT_WAIT; break;
         case O_MAX_ENTRY: limit = &c.walk.entry_bytes; break;
         case O_MAX_TOTAL: limit = &c.walk.total_bytes; break;

@@ -49,6 +49,13 @@ run trends --db "host=$WORK port=1 dbname=nothing connect_timeout=2"
 eq "unreachable database exits 3" "$rc" 3
 contains "unreachable database is explained" "$err" "cannot connect to the database"
 
+# a password on the command line is refused, as a string or in a URI
+for db in "dbname=x password=secret" "postgresql://u:secret@localhost/x"; do
+    run trends --db "$db"
+    eq "a password in --db is refused ($db)" "$rc" 2
+    contains "the refusal says where passwords go" "$err" "must not hold a password"
+done
+
 # validate needs no database
 run validate "$SRC/fixtures/spec-examples"
 eq "validate of the spec examples exits 0" "$rc" 0
