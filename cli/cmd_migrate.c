@@ -23,7 +23,7 @@ int cli_check_schema(PGconn *conn)
     int have = db_schema_version(conn, err, sizeof err);
     int want = db_schema_target();
     if (have < 0) {
-        msg_error("cannot read the schema version: %s", err);
+        msg_error("%s", err);
         return EXIT_DB;
     }
     if (have == 0) {

@@ -487,8 +487,7 @@ select c.year, c.unit_code, c.unit_type, c.unit_name, c.county_code,
 create view is248.report_history as
 select r.year, r.unit_code, r.unit_type, r.unit_name, r.county_code,
        r.population, r.size_class, r.nav_collab,
-       case when r.nav_collab = 'yes' then r.nav_collab_specialist
-       end as nav_collab_specialist,
+       r.nav_collab_specialist,  -- as given (§5), even after no
        r.nav_rating, r.ips_se_mental_health, r.ips_mental_health,
        r.se_mental_health, r.ips_se_substance, r.ips_substance,
        r.se_substance, r.submitted_at,
@@ -623,6 +622,7 @@ begin
 end
 $comments$;
 
+comment on column is248.report_history.nav_collab_specialist is 'Hvis ja, gjøres dette i samarbeid med spesialisthelsetjenesten? (yes, no, dont_know) As given, also after nav_collab no or dont_know, when it does not count (report_current shows it only after yes)';
 comment on column is248.report_history.report_id is 'Key of the report in is248.report';
 comment on column is248.report_history.is_current is 'True for the report shown in report_current';
 comment on column is248.report_history.file_id is 'The file in is248.source_file';
@@ -691,6 +691,8 @@ grant select on is248.report_current, is248.report_history,
                 is248.trend_nav_collab, is248.trend_nav_rating,
                 is248.trend_ips_se
    to is248_reader;
+-- and the schema's version, so that "is248 trends" can check it
+grant select on is248.schema_version to is248_reader;
 
 -- Loaders: what an import needs, and no schema changes.
 grant usage on schema is248 to is248_loader;

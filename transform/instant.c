@@ -135,14 +135,22 @@ enum instant_status instant_parse_offset(const char *s, int64_t *us)
     if (parse_local(&p, &local) < 0)
         return INSTANT_MALFORMED;
     int64_t offset_s;
-    if (*p == 'Z') {
+    if (*p == 'Z' || *p == 'z') {
         offset_s = 0;
         p++;
     } else if (*p == '+' || *p == '-') {
-        int sign = *p == '-' ? -1 : 1, oh, om;
+        /* ISO 8601 allows +hh:mm, +hhmm and +hh */
+        int sign = *p == '-' ? -1 : 1, oh, om = 0;
         p++;
-        if (digits(&p, 2, &oh) < 0 || *p++ != ':' || digits(&p, 2, &om) < 0)
+        if (digits(&p, 2, &oh) < 0)
             return INSTANT_MALFORMED;
+        if (*p == ':') {
+            p++;
+            if (digits(&p, 2, &om) < 0)
+                return INSTANT_MALFORMED;
+        } else if (*p >= '0' && *p <= '9' && digits(&p, 2, &om) < 0) {
+            return INSTANT_MALFORMED;
+        }
         if (om > 59 || oh * 60 + om > 14 * 60)
             return INSTANT_MALFORMED;
         offset_s = sign * (oh * 3600 + om * 60);

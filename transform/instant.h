@@ -26,8 +26,8 @@ enum instant_status {
                             * ends; *us is the first (summer time) one */
 };
 
-/* "YYYY-MM-DDThh:mm:ss[.f+](Z|+hh:mm|-hh:mm)"; surrounding white space is
- * allowed, a space may stand for the T. */
+/* "YYYY-MM-DDThh:mm:ss[.f+]" and an offset: Z (or z), +hh:mm, +hhmm or +hh
+ * (or -); surrounding white space is allowed, a space may stand for the T. */
 enum instant_status instant_parse_offset(const char *s, int64_t *us);
 
 /* "YYYY-MM-DDThh:mm:ss[.f+]" in Europe/Oslo local time. */

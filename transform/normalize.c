@@ -800,16 +800,20 @@ static int put_str(EVP_MD_CTX *ctx, const char *s)
     return put_u64(ctx, v.n) && EVP_DigestUpdate(ctx, v.p, v.n);
 }
 
-/* SHA-256 over every value of the report (trimmed), not where it came from
- * (index, line).  Returns 0, or -1 when OpenSSL fails (out of memory). */
-static int digest(const struct raw_report *raw, unsigned char md[32])
+/* SHA-256 over every value of the report (trimmed; the submission time as
+ * an instant), not where it came from (index, line).  Returns 0, or -1 when OpenSSL fails (out of memory). */
+static int digest(const struct raw_report *raw, int64_t submitted_us,
+                  unsigned char md[32])
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     unsigned int len = 0;
+    /* the submission as the instant it names: "+01:00" and "Z" spellings
+     * of one time are one submission time (§7) */
     int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
              put_str(ctx, "is248 raw report 1") &&
-             put_u64(ctx, (uint64_t)raw->version) &&
-             put_str(ctx, raw->year) && put_str(ctx, raw->submitted) &&
+             put_u64(ctx, (uint64_t)raw->version) && put_str(ctx, raw->year) &&
+             (submitted_us ? put_u64(ctx, (uint64_t)submitted_us)
+                           : put_str(ctx, raw->submitted)) &&
              put_str(ctx, raw->submission_id) &&
              put_str(ctx, raw->unit_type) && put_str(ctx, raw->unit_code) &&
              put_str(ctx, raw->unit_name) && put_str(ctx, raw->population) &&
@@ -853,7 +857,7 @@ void normalize_report(const struct raw_report *raw, const struct units *units,
     check_submitted(raw, out);
     check_answers(raw, out);
 
-    if (digest(raw, out->digest) < 0)
+    if (digest(raw, out->submitted_us, out->digest) < 0)
         add_problem(out, PROBLEM_REPORT, "",
                     "cannot compute the report digest (out of memory)");
 }

@@ -35,6 +35,15 @@ eq "the reader may not read the tables behind them" \
 eq "the loader may insert reports but not change the schema" \
    "$(q "SELECT has_table_privilege('is248_loader', 'is248.report', 'INSERT'), has_schema_privilege('is248_loader', 'is248', 'CREATE')")" "t|f"
 
+# an analyst in is248_reader can print the trends but not read the tables
+q "DROP ROLE IF EXISTS t_migrate_analyst; CREATE ROLE t_migrate_analyst LOGIN IN ROLE is248_reader" >/dev/null
+run trends --db "user=t_migrate_analyst"
+eq "a reader can run is248 trends" "$rc" 0
+contains "a reader sees the tables" "$out" "Collaboration between health and care services and Nav"
+eq "a reader cannot read what was set aside" \
+   "$(psql -X -A -t -q -U t_migrate_analyst -c "SELECT count(*) FROM is248.rejection" 2>&1 | grep -o 'permission denied')" "permission denied"
+q "DROP ROLE t_migrate_analyst" >/dev/null
+
 eq "public interface: report_current columns" \
    "$(q "SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'is248' AND table_name = 'report_current'")" \
    "year integer, unit_code text, unit_type text, unit_name text, county_code text, population integer, size_class text, nav_collab text, nav_collab_specialist text, nav_rating text, ips_se_mental_health text, ips_mental_health boolean, se_mental_health boolean, ips_se_substance text, ips_substance boolean, se_substance boolean, submitted_at timestamp with time zone, source text"

@@ -76,4 +76,11 @@ eq "a second import exits 0" "$rc" 0
 contains "a second import says the files were loaded before" "$err" "already loaded"
 eq "a second import adds no report" "$(q "SELECT count(*) FROM is248.report")" "$before"
 eq "the second run is recorded as ok" "$(q "SELECT status FROM is248.import_run ORDER BY run_id DESC LIMIT 1")" "ok"
+
+# the same report sent again with its time written in UTC: the same report (§7)
+mkdir -p "$WORK/resent"
+sed 's/tidspunkt="2019-02-11T10:03:00+01:00"/tidspunkt="2019-02-11T09:03:00Z"/' "$ex/v2-2018-5001.xml" >"$WORK/resent/5001.xml"
+run import "$WORK/resent"
+eq "a report re-sent with its time in UTC exits 0" "$rc" 0
+eq "it is unchanged, not a conflict" "$(q "SELECT reports_loaded, reports_unchanged, reports_rejected FROM is248.source_file ORDER BY file_id DESC LIMIT 1")" "0|1|0"
 finish

@@ -31,6 +31,11 @@ static const char *fmt(int64_t us)
 
 static void test_offset(void)
 {
+    /* ISO 8601's other offset forms */
+    CHECK_OFFSET("2019-02-11T10:03:00+0100", "2019-02-11 09:03:00+00");
+    CHECK_OFFSET("2019-02-11T10:03:00+01", "2019-02-11 09:03:00+00");
+    CHECK_OFFSET("2019-02-11T10:03:00-0530", "2019-02-11 15:33:00+00");
+    CHECK_OFFSET("2019-02-11T09:03:00z", "2019-02-11 09:03:00+00");
     int64_t us = 0;
     CHECK_INT(instant_parse_offset("1970-01-01T00:00:00Z", &us), INSTANT_OK);
     CHECK_INT(us, 0);
@@ -79,10 +84,6 @@ static void test_offset(void)
     CHECK_INT(instant_parse_offset("2019-02-11T10:03:00+14:01", &us),
               INSTANT_MALFORMED);
     CHECK_INT(instant_parse_offset("2019-02-11T10:03:00+01:60", &us),
-              INSTANT_MALFORMED);
-    CHECK_INT(instant_parse_offset("2019-02-11T10:03:00+0100", &us),
-              INSTANT_MALFORMED);
-    CHECK_INT(instant_parse_offset("2019-02-11T10:03:00+01", &us),
               INSTANT_MALFORMED);
     CHECK_INT(instant_parse_offset("2019-02-11T10:03+01:00", &us),
               INSTANT_MALFORMED);
