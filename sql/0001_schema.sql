@@ -252,8 +252,6 @@ language plpgsql
 as $merge$
 declare
     v_file bigint;
-    v_here text := p_source || case when p_entry <> '' then '!' || p_entry
-                                    else '' end;
 begin
     reports_loaded := 0;
     reports_unchanged := 0;
@@ -310,7 +308,9 @@ begin
                        e.file_id as earlier_file
                   from (select st.*,
                                row_number() over w as rn,
-                               first_value(st.digest) over w as first_digest
+                               first_value(st.digest) over w as first_digest,
+                               first_value(st.report_index) over w
+                                   as first_index
                           from pg_temp.is248_stage st
                          where st.kind = 'r'
                         window w as (partition by st.year, st.unit_code,
@@ -396,17 +396,19 @@ begin
     ),
     conflict as (
         select d.report_index, d.year, d.unit_code,
-               format('conflicts with the report for %s %s submitted at %s '
-                      'already loaded from %s; the one loaded first stays '
-                      'current', d.unit_code, d.year,
+               format('conflicts with the report for %s %s submitted at %s %s: '
+                      'same unit, year and submission time but other '
+                      'content; the report loaded first is kept',
+                      d.unit_code, d.year,
                       to_char(d.submitted_at at time zone 'UTC',
                               'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                      coalesce((select f.source ||
+                      coalesce((select 'already loaded from ' || f.source ||
                                        case when f.entry <> ''
                                             then '!' || f.entry else '' end
                                   from is248.source_file f
                                  where f.file_id = d.earlier_file),
-                               v_here)) as reason
+                               'given as report ' || d.first_index ||
+                               ' of this file')) as reason
           from decided d
          where d.decision = 'conflict'
     ),

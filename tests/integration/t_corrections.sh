@@ -57,7 +57,7 @@ eq "the trend counts the current report only" \
 run import "$fx/1106-d-conflict.xml"
 eq "a conflicting report: exit 1" "$rc" 1
 eq "the conflicting report is set aside, naming what was kept" "$(rej)" \
-   "report|1|2019|1106|-|conflicts with the report for 1106 2019 submitted at 2020-03-01T08:00:00Z already loaded from $fx/1106-b-corrected.xml; the one loaded first stays current"
+   "report|1|2019|1106|-|conflicts with the report for 1106 2019 submitted at 2020-03-01T08:00:00Z already loaded from $fx/1106-b-corrected.xml: same unit, year and submission time but other content; the report loaded first is kept"
 eq "the report loaded first stays current" "$(current 2019 1106)" "2020-03-01T08:00|no|less_good|1106-b-corrected.xml"
 eq "nothing added to the history" "$(q "SELECT count(*) FROM is248.report WHERE unit_code = '1106'")" 3
 eq "the file is recorded with its report set aside" "$(last_file)" "loaded|0|0|1"
@@ -95,7 +95,7 @@ eq "the repeated report loads once, the first of the conflicting pair loads" \
    "1119:1:yes 1120:1:yes "
 eq "the second of the conflicting pair is set aside" \
    "$(q "SELECT concat_ws('|', level, report_index, year, unit_code, reason) FROM is248.rejection WHERE source LIKE '%/dup-in-file.xml'")" \
-   "report|4|2019|1120|conflicts with the report for 1120 2019 submitted at 2020-02-04T10:00:00Z already loaded from $fx/dup-in-file.xml; the one loaded first stays current"
+   "report|4|2019|1120|conflicts with the report for 1120 2019 submitted at 2020-02-04T10:00:00Z given as report 3 of this file: same unit, year and submission time but other content; the report loaded first is kept"
 eq "the file: two new, one unchanged, one set aside" "$(last_file)" "loaded|2|1|1"
 
 # --- the same delivery loaded twice ---------------------------------------------
