@@ -886,6 +886,18 @@ static int start_root(struct parse *p, const char *local, const char *ns,
     return 0;
 }
 
+/* Elements whose text is a value. */
+static int holds_value(enum kind k)
+{
+    switch (k) {
+    case K_ENHET: case K_SVAR: case K_VALG: case K_AARGANG: case K_INNSENDT:
+    case K_NUMMER: case K_NAVN: case K_INNBYGGERE: case K_SPORSMAL:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /*
  * An element start.  Returns 1 when its subtree is to be skipped, else 0.
  * Sets p->rejected on a fatal problem.
@@ -907,9 +919,17 @@ static int start_element(struct parse *p, int empty)
     }
 
     enum kind k = classify(local, ns, p->version);
-    if (k == K_OTHER || p->nframes == 0)
-        return 1; /* unknown: ignored with everything inside it */
+    if (p->nframes == 0)
+        return 1;
     enum kind parent = p->frames[p->nframes - 1].kind;
+    if (k == K_OTHER) {
+        /* unknown: ignored with everything inside it, unless it would hide
+         * part of a value (<Svar><span>Ja</span></Svar>) */
+        if (p->in_report && holds_value(parent))
+            set_fault(p, "unexpected element '%.40s' inside '%s' (line %ld)",
+                      local, kind_name[parent], line);
+        return 1;
+    }
 
     char why[160];
     if (!p->in_report) {

@@ -456,7 +456,7 @@ static void test_text(void)
         "    <x:Svar sporsmal=\"C\"> \t\n </x:Svar>\n"
         "    <x:Svar sporsmal=\"D\"></x:Svar>\n"
         "    <x:Svar sporsmal=\"E\"><![CDATA[<Nei>]]> &amp; &#x263A;</x:Svar>\n"
-        "    <x:Svar sporsmal=\"F\">a<ukjent>b</ukjent>c</x:Svar>\n"
+        "    <x:Svar sporsmal=\"F\">a<?pi?>c</x:Svar>\n"
         "    <x:Svar sporsmal=\"G\" kode=\"1\"/>\n"
         "    <x:Svar sporsmal=\"H\">\n"
         "      <!-- x --><x:Valg kode=\"SE\"> SE </x:Valg>\n"
@@ -731,6 +731,11 @@ static void test_faults(void)
         { "<Kapittel><Kapittel/></Kapittel>", "'Kapittel' inside 'Kapittel'" },
         /* the first fault wins */
         { "<Svar/><Enhet/><Enhet/>", "'Svar' outside a 'Kapittel'" },
+        /* an unknown element would hide part of a value */
+        { "<Kapittel><Svar sporsmal=\"A\"><span>Ja</span></Svar></Kapittel>",
+          "unexpected element 'span' inside 'Svar' (line 1)" },
+        { "<Enhet nummer=\"1\"><b>A</b></Enhet>",
+          "unexpected element 'b' inside 'Enhet' (line 1)" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char xml[512];
