@@ -270,6 +270,8 @@ struct nested {
     int eof, failed;
     char *why;              /* why the bytes stopped */
     unsigned char *buf;
+    unsigned char *tail;    /* the last bytes pulled, for zip_end_in() */
+    size_t tail_len;
 };
 
 enum input_state { IN_OPEN, IN_END, IN_ERROR };
@@ -392,7 +394,7 @@ static ssize_t input_raw(struct walk_input *in, void *buf, size_t len)
             input_fail(in, str_printf("%s entry: %s",
                                       n == ARCHIVE_WARN ? "damaged"
                                                         : "cannot read",
-                                      msg ? msg : "unknown error"));
+                                      msg ? msg : "libarchive gives no reason"));
     }
     return -1;
 }
@@ -560,6 +562,64 @@ static void drain_entry(struct walker *w, struct arc *c)
 
 static void walk_archive(struct walker *w, struct arc *c, int depth);
 
+/*
+ * A zip ends in its end-of-central-directory record ("PK\5\6" within the
+ * last 64 KiB + 22 bytes).  Without it libarchive falls back to reading the
+ * zip as a stream and stops quietly where the central directory was cut:
+ * the entries read may be whole, but the archive is not.
+ */
+#define ZIP_TAIL (65535 + 22)
+static const char ZIP_CUT[] =
+    "truncated archive: the zip's central directory is missing or cut off";
+
+static int zip_end_in(const unsigned char *tail, size_t n)
+{
+    for (size_t i = n >= 22 ? n - 22 + 1 : 0; i-- > 0;)
+        if (memcmp(tail + i, "PK\5\6", 4) == 0)
+            return 1;
+    return 0;
+}
+
+/* The same for the zip file at path; 1 when it cannot tell. */
+static int zip_file_has_end(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 1;
+    struct stat st;
+    int found = 1;
+    unsigned char *buf = malloc(ZIP_TAIL);
+    if (buf && fstat(fd, &st) == 0) {
+        off_t from = st.st_size > ZIP_TAIL ? st.st_size - ZIP_TAIL : 0;
+        ssize_t n = pread(fd, buf, ZIP_TAIL, from);
+        found = n < 0 || zip_end_in(buf, (size_t)n);
+    }
+    free(buf);
+    close(fd);
+    return found;
+}
+
+static int is_zip(struct archive *a)
+{
+    return (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
+}
+
+/* Keep the last ZIP_TAIL bytes that passed through a nested archive. */
+static void keep_tail(struct nested *ns, const unsigned char *p, size_t n)
+{
+    if (!ns->tail)
+        return;
+    if (n >= ZIP_TAIL) {
+        memcpy(ns->tail, p + n - ZIP_TAIL, ZIP_TAIL);
+        ns->tail_len = ZIP_TAIL;
+        return;
+    }
+    size_t keep = ns->tail_len + n > ZIP_TAIL ? ZIP_TAIL - n : ns->tail_len;
+    memmove(ns->tail, ns->tail + ns->tail_len - keep, keep);
+    memcpy(ns->tail + keep, p, n);
+    ns->tail_len = keep + n;
+}
+
 /* Nested archives read their bytes from the outer entry. */
 static la_ssize_t nested_read(struct archive *a, void *data,
                               const void **block)
@@ -598,6 +658,7 @@ static la_ssize_t nested_read(struct archive *a, void *data,
                 stop = over_why(w);
             } else {
                 ns->bytes += (uint64_t)n;
+                keep_tail(ns, ns->buf, (size_t)n);
                 return n;
             }
         } else if (n == ARCHIVE_FATAL || n == ARCHIVE_RETRY) {
@@ -608,7 +669,7 @@ static la_ssize_t nested_read(struct archive *a, void *data,
             ns->failed = 1;
             ns->why = str_printf("%s entry: %s",
                                  n == ARCHIVE_WARN ? "damaged" : "cannot read",
-                                 msg ? msg : "unknown error");
+                                 msg ? msg : "libarchive gives no reason");
         }
     }
     if (!ns->failed) {
@@ -634,6 +695,7 @@ static void walk_nested(struct walker *w, struct arc *outer,
     struct nested ns = { .w = w, .outer = outer };
     struct arc inner = { .label = label };
     ns.buf = malloc(WALK_BLOCK);
+    ns.tail = malloc(ZIP_TAIL); /* NULL: the check is skipped */
     inner.a = ns.buf ? arc_new() : NULL;
     if (!inner.a) {
         free(ns.buf);
@@ -653,20 +715,31 @@ static void walk_nested(struct walker *w, struct arc *outer,
                 why = str_printf("truncated archive: %s", msg);
             else
                 why = str_printf(UNSUPPORTED ": %s",
-                                 msg ? msg : "unknown error");
+                                 msg ? msg : "libarchive gives no reason");
             report_failed(w, label, why);
             free(why);
         }
     } else {
         inner.compressed = archive_filter_count(inner.a) > 1;
         walk_archive(w, &inner, 1);
-        if (inner.dead && !w->over && !outer->dead)
+        if (inner.dead && !w->over && !outer->dead) {
             report_failed(w, label, inner.why);
+        } else if (!inner.dead && !w->over && !w->stop && !outer->dead &&
+                   ns.tail && is_zip(inner.a)) {
+            /* read the zip to its end, then look for its end record */
+            const void *block;
+            while (!ns.eof && !ns.failed && !outer->dead &&
+                   nested_read(inner.a, &ns, &block) > 0)
+                ;
+            if (ns.eof && !zip_end_in(ns.tail, ns.tail_len))
+                report_failed(w, label, ZIP_CUT);
+        }
     }
     archive_read_free(inner.a);
     free(inner.why);
     free(ns.why);
     free(ns.buf);
+    free(ns.tail);
 }
 
 /* One entry of archive c.  Returns -1 when the archive is to be left. */
@@ -720,34 +793,6 @@ static int walk_entry(struct walker *w, struct arc *c, int depth,
     free(name);
     free(label);
     return 0;
-}
-
-/*
- * Whether the zip file at path ends in its end-of-central-directory record
- * ("PK\5\6" within the last 64 KiB + 22 bytes).  Without it libarchive
- * falls back to reading the zip as a stream and stops quietly where the
- * central directory was cut: the entries read may be whole, but the
- * archive is not.
- */
-static int zip_has_end(const char *path)
-{
-    enum { TAIL = 65535 + 22 };
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 1; /* cannot tell: say nothing */
-    struct stat st;
-    int found = 1;
-    unsigned char *buf = malloc(TAIL);
-    if (buf && fstat(fd, &st) == 0) {
-        off_t from = st.st_size > TAIL ? st.st_size - TAIL : 0;
-        ssize_t n = pread(fd, buf, TAIL, from);
-        found = 0;
-        for (ssize_t i = n - 22; i >= 0 && !found; i--)
-            found = memcmp(buf + i, "PK\5\6", 4) == 0;
-    }
-    free(buf);
-    close(fd);
-    return found;
 }
 
 /* The entries of archive c, till its end, a fatal error, a cap or a stop. */
@@ -873,7 +918,7 @@ static int walk_disk_archive(struct walker *w, const char *path)
         if (msg && contains_ci(msg, "truncated"))
             why = str_printf("truncated archive: %s", msg);
         else
-            why = str_printf(UNSUPPORTED ": %s", msg ? msg : "unknown error");
+            why = str_printf(UNSUPPORTED ": %s", msg ? msg : "libarchive gives no reason");
         report_failed(w, "", why);
         free(why);
         rc = -1;
@@ -884,12 +929,8 @@ static int walk_disk_archive(struct walker *w, const char *path)
             report_failed(w, "", c.why);
         else if (w->over)
             report_failed(w, "", over_why(w));
-        else if (!w->stop &&
-                 (archive_format(c.a) & ARCHIVE_FORMAT_BASE_MASK) ==
-                     ARCHIVE_FORMAT_ZIP &&
-                 !zip_has_end(path))
-            report_failed(w, "", "truncated archive: the zip's central "
-                                 "directory is missing or cut off");
+        else if (!w->stop && is_zip(c.a) && !zip_file_has_end(path))
+            report_failed(w, "", ZIP_CUT);
     }
     archive_read_free(c.a);
     free(c.why);

@@ -257,4 +257,18 @@ eq "not an archive, inside a zip: exit 1" "$rc" 1
 eq "not an archive, inside a zip: the rest loads" "$(loaded)" "2018:1106 "
 eq "not an archive, inside a zip: the entry is set aside" "$(rej)" \
    "fake.zip|file|not a supported archive (zip, tar, tar.gz, tar.xz, tar.bz2): Unrecognized archive format"
+# a zip cut inside its central directory, inside another zip: said for the
+# inner zip, though its entries are whole and load
+nz="$WORK/nested-cut"
+rm -rf "$nz"; mkdir -p "$nz/in" "$nz/o"
+cp "$SRC/fixtures/spec-examples/"*.xml "$nz/in/"
+(cd "$nz" && bsdtar -a -cf inner.zip in)
+head -c $(($(stat -c %s "$nz/inner.zip") - 30)) "$nz/inner.zip" >"$nz/o/inner-cut.zip"
+(cd "$nz" && bsdtar -a -cf outer.zip o)
+run validate "$nz/outer.zip"
+eq "nested zip without its end record: validate exits 1" "$rc" 1
+contains "nested zip without its end record: said for the inner zip" "$out" "'$nz/outer.zip' entry 'o/inner-cut.zip'
+  file set aside: truncated archive: the zip's central directory is missing or cut off"
+contains "nested zip without its end record: its whole entries still load" "$err" "reports: 4 would load"
+
 finish
