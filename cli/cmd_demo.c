@@ -3,6 +3,7 @@
  * (or the database of --db), migrated, loaded with the fixtures shipped
  * with is248, and the trends printed.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -48,6 +49,9 @@ int cmd_demo(struct cli *c)
         return EXIT_USAGE;
     }
     cli_catch_signals();
+    /* "is248 demo | head" must not kill us before the cluster is removed:
+     * a closed pipe becomes a write error instead */
+    signal(SIGPIPE, SIG_IGN);
 
     if (c->db) {
         PGconn *conn = cli_connect(c);

@@ -12,4 +12,8 @@ for y in 2015 2016 2017 2018 2019 2020 2021 2022 2023 2024 2025; do
     contains "demo prints $y" "$out" " $y | Alle "
 done
 eq "demo removes its cluster" "$(ls -d /tmp/is248-demo-* 2>/dev/null | wc -l)" "$before"
+
+# a reader that stops early (a closed pipe) must not leave a server behind
+( unset PGHOST PGPORT PGUSER PGDATABASE; "$IS248" demo 2>/dev/null | head -n 3 >/dev/null )
+eq "demo piped into head removes its cluster too" "$(ls -d /tmp/is248-demo-* 2>/dev/null | wc -l)" "$before"
 finish
