@@ -886,18 +886,6 @@ static int start_root(struct parse *p, const char *local, const char *ns,
     return 0;
 }
 
-/* Elements whose text is a value. */
-static int holds_value(enum kind k)
-{
-    switch (k) {
-    case K_ENHET: case K_SVAR: case K_VALG: case K_AARGANG: case K_INNSENDT:
-    case K_NUMMER: case K_NAVN: case K_INNBYGGERE: case K_SPORSMAL:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 /*
  * An element start.  Returns 1 when its subtree is to be skipped, else 0.
  * Sets p->rejected on a fatal problem.
@@ -925,7 +913,7 @@ static int start_element(struct parse *p, int empty)
     if (k == K_OTHER) {
         /* unknown: ignored with everything inside it, unless it would hide
          * part of a value (<Svar><span>Ja</span></Svar>) */
-        if (p->in_report && holds_value(parent))
+        if (p->in_report && collects_text(parent))
             set_fault(p, "unexpected element '%.40s' inside '%s' (line %ld)",
                       local, kind_name[parent], line);
         return 1;
