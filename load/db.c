@@ -139,10 +139,24 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
  * Run sql (no parameters) and require status want.  Returns the result
  * (caller clears it) or NULL with err set ("what: message").
  */
+static PGresult *exec_params(PGconn *conn, const char *sql, int n,
+                             const char *const *params, ExecStatusType want,
+                             const char *what, char *err, size_t errlen);
+
 static PGresult *exec_want(PGconn *conn, const char *sql, ExecStatusType want,
                            const char *what, char *err, size_t errlen)
 {
-    PGresult *res = PQexec(conn, sql);
+    return exec_params(conn, sql, 0, NULL, want, what, err, errlen);
+}
+
+/* exec_want() with n text parameters $1..$n (n == 0: sql may hold several
+ * statements). */
+static PGresult *exec_params(PGconn *conn, const char *sql, int n,
+                             const char *const *params, ExecStatusType want,
+                             const char *what, char *err, size_t errlen)
+{
+    PGresult *res = n ? PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0)
+                      : PQexec(conn, sql);
     if (PQresultStatus(res) != want) {
         db_error(err, errlen, conn, res, what);
         PQclear(res);
@@ -287,17 +301,13 @@ static int apply_migration(PGconn *conn, const struct embedded_file *f,
     char vtext[16];
     snprintf(vtext, sizeof vtext, "%d", version);
     const char *params[2] = { vtext, f->name };
-    res = PQexecParams(conn,
-                       "INSERT INTO is248.schema_version (version, name) "
-                       "VALUES ($1::int, $2)",
-                       2, NULL, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        db_error(err, errlen, conn, res, "cannot record the schema version");
-        PQclear(res);
-        return -1;
-    }
+    res = exec_params(conn,
+                      "INSERT INTO is248.schema_version (version, name) "
+                      "VALUES ($1::int, $2)",
+                      2, params, PGRES_COMMAND_OK,
+                      "cannot record the schema version", err, errlen);
     PQclear(res);
-    return 0;
+    return res ? 0 : -1;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -528,15 +538,13 @@ static int sync_reference(PGconn *conn, int *loaded, char *err, size_t errlen)
                  errlen) != 0)
         return -1;
     const char *params[1] = { hex };
-    res = PQexecParams(conn,
-                       "INSERT INTO is248.reference_meta (sha256) VALUES ($1)",
-                       1, NULL, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        db_error(err, errlen, conn, res,
-                 "cannot record the reference data's fingerprint");
-        PQclear(res);
+    res = exec_params(conn,
+                      "INSERT INTO is248.reference_meta (sha256) VALUES ($1)",
+                      1, params, PGRES_COMMAND_OK,
+                      "cannot record the reference data's fingerprint", err,
+                      errlen);
+    if (!res)
         return -1;
-    }
     PQclear(res);
     *loaded = 1;
     return 0;
@@ -667,12 +675,10 @@ int db_lock_import(PGconn *conn, long wait_ms, char *err, size_t errlen)
     char ms[32];
     snprintf(ms, sizeof ms, "%ldms", wait_ms);
     const char *params[1] = { ms };
-    res = PQexecParams(conn,
-                       "SELECT pg_catalog.set_config('lock_timeout', $1, true)",
-                       1, NULL, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        db_error(err, errlen, conn, res, what);
-        PQclear(res);
+    res = exec_params(conn,
+                      "SELECT pg_catalog.set_config('lock_timeout', $1, true)",
+                      1, params, PGRES_TUPLES_OK, what, err, errlen);
+    if (!res) {
         rollback(conn);
         return -1;
     }
@@ -696,15 +702,13 @@ int64_t db_run_begin(PGconn *conn, const char *command, char *err,
                      size_t errlen)
 {
     const char *params[1] = { command };
-    PGresult *res = PQexecParams(conn,
-                                 "INSERT INTO is248.import_run (command) "
-                                 "VALUES ($1) RETURNING run_id",
-                                 1, NULL, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-        db_error(err, errlen, conn, res, "cannot record the import run");
-        PQclear(res);
+    PGresult *res = exec_params(conn,
+                                "INSERT INTO is248.import_run (command) "
+                                "VALUES ($1) RETURNING run_id",
+                                1, params, PGRES_TUPLES_OK,
+                                "cannot record the import run", err, errlen);
+    if (!res)
         return -1;
-    }
     int64_t id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     PQclear(res);
     return id;
@@ -724,7 +728,7 @@ int db_run_end(PGconn *conn, int64_t run_id, const char *status,
         snprintf(v[i + 1], sizeof v[i + 1], "%" PRIu64, counts[i]);
     const char *params[12] = { v[0], status, v[1], v[2], v[3], v[4], v[5],
                                v[6], v[7], v[8], v[9], v[10] };
-    PGresult *res = PQexecParams(
+    PGresult *res = exec_params(
         conn,
         "UPDATE is248.import_run SET finished_at = now(), status = $2,"
         " files = $3, files_loaded = $4, files_already = $5,"
@@ -732,12 +736,10 @@ int db_run_end(PGconn *conn, int64_t run_id, const char *status,
         " reports_rejected = $9, answers_rejected = $10, warnings = $11,"
         " skipped = $12 "
         "WHERE run_id = $1",
-        12, NULL, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        db_error(err, errlen, conn, res, "cannot record the end of the import run");
-        PQclear(res);
+        12, params, PGRES_COMMAND_OK, "cannot record the end of the import run",
+        err, errlen);
+    if (!res)
         return -1;
-    }
     int n = atoi(PQcmdTuples(res));
     PQclear(res);
     if (n != 1) {
