@@ -32,7 +32,7 @@ def codes_by_year():
 
 def pick(unit, year, salt, n):
     h = hashlib.sha256(f"{unit}/{year}/{salt}".encode()).digest()
-    return h[0] % n
+    return int.from_bytes(h[:8], "big") % n
 
 def answers(unit, year):
     """Normalized answers: collaboration grows more common over the years."""
