@@ -11,6 +11,8 @@
 #include "ingest/walk.h"
 #include "ingest/xmlreport.h"
 
+#include <signal.h>
+
 #include <libpq-fe.h>
 
 enum exit_code {
@@ -23,13 +25,22 @@ enum exit_code {
     EXIT_INTERNAL = 6     /* internal error (out of memory, ...) */
 };
 
+/* Defaults of --lock-timeout and --statement-timeout: a statement that
+ * waits a minute for a table lock, or runs an hour, is given up rather than
+ * left to hang an unattended run. */
+#define CLI_DEFAULT_LOCK_TIMEOUT_MS 60000L
+#define CLI_DEFAULT_STATEMENT_TIMEOUT_MS 3600000L
+
 struct cli {
     const char *command;      /* the subcommand's name */
     const char *db;           /* --db CONNINFO, or NULL for libpq's
                                * environment */
     struct walk_limits walk;  /* --max-entry-bytes, ... */
     struct xmlrep_limits xml;
-    long lock_wait_ms;        /* 0: fail at once; --wait: -1 */
+    long lock_wait_ms;        /* 0: fail at once; --wait: -1 (forever) or
+                               * --wait=TIME */
+    long lock_timeout_ms;     /* --lock-timeout; 0: none */
+    long statement_timeout_ms; /* --statement-timeout; 0: none */
     int argc;                 /* operands after the options */
     char **argv;
 };
@@ -40,8 +51,11 @@ int cmd_validate(struct cli *c);
 int cmd_trends(struct cli *c);
 int cmd_demo(struct cli *c);
 
-/* Connect as --db or libpq's environment say; NULL after printing why. */
+/* Connect as --db or libpq's environment say, with the time-outs of c;
+ * NULL after printing why.  The connection is watched (cli_watch()) until
+ * cli_disconnect(). */
 PGconn *cli_connect(const struct cli *c);
+void cli_disconnect(PGconn *conn);
 /* EXIT_OK when the schema is at the version this program needs; else
  * prints what to do and returns the exit code. */
 int cli_check_schema(PGconn *conn);
@@ -57,8 +71,16 @@ int cli_print_trends(PGconn *conn);
 /* The full command as typed, for is248.import_run.command; static. */
 const char *cli_command_line(void);
 
-/* Set by SIGINT/SIGTERM while an import runs. */
-extern volatile int cli_stop_signal;
+/*
+ * SIGINT and SIGTERM, once cli_catch_signals() is called, set
+ * cli_stop_signal and ask the server to cancel what the watched connection
+ * is running, so that a long statement (a merge, a wait for a lock) stops
+ * at once; the open transaction then rolls back.  A second signal ends the
+ * process at once (the server rolls back on its own).
+ */
+extern volatile sig_atomic_t cli_stop_signal;
 void cli_catch_signals(void);
+/* Watch conn for the signals above (NULL: none). */
+void cli_watch(PGconn *conn);
 
 #endif

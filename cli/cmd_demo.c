@@ -58,7 +58,7 @@ int cmd_demo(struct cli *c)
         if (!conn)
             return EXIT_DB;
         int rc = demo_in(c, conn, fixtures);
-        PQfinish(conn);
+        cli_disconnect(conn);
         return rc;
     }
 
@@ -82,7 +82,7 @@ int cmd_demo(struct cli *c)
             msg_error("cannot create the demo database: %s",
                       PQerrorMessage(conn));
         PQclear(res);
-        PQfinish(conn);
+        cli_disconnect(conn);
         conn = NULL;
         if (made) {
             cluster_conninfo(&cl, "is248", cl.conninfo, sizeof cl.conninfo);
@@ -91,7 +91,7 @@ int cmd_demo(struct cli *c)
     }
     if (conn) {
         rc = demo_in(&local, conn, fixtures);
-        PQfinish(conn);
+        cli_disconnect(conn);
     }
     fflush(stdout);
     cluster_stop(&cl);

@@ -32,14 +32,24 @@ int cli_import(const struct cli *c, PGconn *conn, int npaths,
     if (rc != EXIT_OK)
         return rc;
 
+    cli_catch_signals();
     int locked = db_lock_import(conn, c->lock_wait_ms, err, sizeof err);
+    if (locked < 0 && cli_stop_signal) {
+        msg_error("interrupted by %s while waiting for another import; "
+                  "nothing loaded", strsignal((int)cli_stop_signal));
+        return EXIT_INTERRUPTED;
+    }
     if (locked < 0) {
         msg_error("cannot take the import lock: %s", err);
         return EXIT_DB;
     }
     if (locked == 0) {
-        msg_error("another import is running in this database; try again "
-                  "later or use --wait");
+        if (c->lock_wait_ms > 0)
+            msg_error("another import is still running in this database "
+                      "after waiting %ld ms; try again later", c->lock_wait_ms);
+        else
+            msg_error("another import is running in this database; try again "
+                      "later or use --wait");
         return EXIT_LOCKED;
     }
 
@@ -58,18 +68,26 @@ int cli_import(const struct cli *c, PGconn *conn, int npaths,
         return EXIT_DB;
     }
 
-    cli_catch_signals();
     for (int i = 0; i < npaths; i++)
         if (pipeline_run(&p, paths[i]) != 0)
             break;
 
     rc = pipeline_exit_code(&p);
-    if (rc == EXIT_DB)
-        msg_error("database failure, the file being loaded was rolled back: %s",
-                  p.error);
+    if (rc == EXIT_DB && p.stopped_at[0])
+        msg_error("database failure while loading %s, which was rolled back "
+                  "(files before it stay loaded; run the import again to "
+                  "complete it): %s", p.stopped_at, p.error);
+    else if (rc == EXIT_DB)
+        msg_error("database failure: %s", p.error);
+    else if (rc == EXIT_INTERRUPTED && p.stopped_at[0])
+        msg_error("interrupted by %s while loading %s, which was rolled "
+                  "back; files before it stay loaded; run the import again "
+                  "to complete it", strsignal((int)cli_stop_signal),
+                  p.stopped_at);
     else if (rc == EXIT_INTERRUPTED)
-        msg_error("interrupted by signal %d; the file being loaded was rolled "
-                  "back, files before it stay loaded", cli_stop_signal);
+        msg_error("interrupted by %s between files; files before stay "
+                  "loaded; run the import again to complete it",
+                  strsignal((int)cli_stop_signal));
 
     const char *status = rc == EXIT_OK ? "ok"
                          : rc == EXIT_PROBLEMS ? "problems"
@@ -92,7 +110,7 @@ int cmd_import(struct cli *c)
     if (!conn)
         return EXIT_DB;
     int rc = cli_import(c, conn, c->argc, c->argv);
-    PQfinish(conn);
+    cli_disconnect(conn);
     return rc;
 }
 

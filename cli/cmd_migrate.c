@@ -12,9 +12,26 @@ PGconn *cli_connect(const struct cli *c)
 {
     char err[1024];
     PGconn *conn = db_connect(c->db, err, sizeof err);
-    if (!conn)
+    if (!conn) {
         msg_error("cannot connect to the database: %s", err);
+        return NULL;
+    }
+    if (db_set_timeouts(conn, c->lock_timeout_ms, c->statement_timeout_ms,
+                        err, sizeof err) != 0) {
+        msg_error("%s", err);
+        PQfinish(conn);
+        return NULL;
+    }
+    cli_watch(conn);
     return conn;
+}
+
+void cli_disconnect(PGconn *conn)
+{
+    if (!conn)
+        return;
+    cli_watch(NULL);
+    PQfinish(conn);
 }
 
 int cli_check_schema(PGconn *conn)
@@ -66,6 +83,6 @@ int cmd_migrate(struct cli *c)
     if (!conn)
         return EXIT_DB;
     int rc = cli_migrate(conn);
-    PQfinish(conn);
+    cli_disconnect(conn);
     return rc;
 }

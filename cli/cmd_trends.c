@@ -121,6 +121,6 @@ int cmd_trends(struct cli *c)
     if (!conn)
         return EXIT_DB;
     int rc = cli_print_trends(conn);
-    PQfinish(conn);
+    cli_disconnect(conn);
     return rc;
 }

@@ -20,7 +20,8 @@
 enum opt_flag {
     OPT_DB = 1,     /* --db */
     OPT_LIMITS = 2, /* --max-entry-bytes, --max-total-bytes, --max-entries */
-    OPT_WAIT = 4    /* --wait */
+    OPT_WAIT = 4,   /* --wait */
+    OPT_TIMEOUTS = 8 /* --lock-timeout, --statement-timeout */
 };
 
 struct command {
@@ -33,21 +34,22 @@ struct command {
 };
 
 static const struct command commands[] = {
-    { "migrate", cmd_migrate, OPT_DB, 0, 0, "migrate [--db CONNINFO]",
+    { "migrate", cmd_migrate, OPT_DB | OPT_TIMEOUTS, 0, 0, "migrate [--db CONNINFO]",
       "Create or upgrade the schema is248 in the database and load the\n"
       "reference data (municipality codes 2015-2026).  Running it again\n"
       "changes nothing.\n" },
-    { "import", cmd_import, OPT_DB | OPT_LIMITS | OPT_WAIT, 1, -1,
-      "import [--db CONNINFO] [--wait] [LIMITS] PATH...",
+    { "import", cmd_import, OPT_DB | OPT_LIMITS | OPT_WAIT | OPT_TIMEOUTS, 1, -1,
+      "import [--db CONNINFO] [--wait[=TIME]] [LIMITS] [TIMEOUTS] PATH...",
       "Load every report found in PATH (an archive: zip, tar, tar.gz, tar.xz,\n"
       "tar.bz2; a directory; or an XML file) into the database, one\n"
       "transaction per report file.  What is set aside is printed on stderr\n"
-      "and recorded in is248.rejection.\n" },
+      "and recorded in is248.rejection.  One line per file says what became of\n"
+      "it (with --quiet: only files with something set aside).\n" },
     { "validate", cmd_validate, OPT_LIMITS, 1, -1,
       "validate [LIMITS] PATH...",
       "Read and check PATH as import would, without a database.  Prints every\n"
       "problem; exits 1 when anything would be set aside.\n" },
-    { "trends", cmd_trends, OPT_DB, 0, 0, "trends [--db CONNINFO]",
+    { "trends", cmd_trends, OPT_DB | OPT_TIMEOUTS, 0, 0, "trends [--db CONNINFO]",
       "Print the trend views (collaboration with Nav, its rating, IPS/SE) as\n"
       "aligned tables.\n" },
     { "demo", cmd_demo, OPT_DB, 0, 0, "demo [--db CONNINFO]",
@@ -77,8 +79,13 @@ static const char general_help[] =
     "                         PGDATABASE, PGSERVICE, PGPASSFILE, ...).\n"
     "                         Never put a password here: use ~/.pgpass or a\n"
     "                         service file\n"
-    "  --wait                 import: wait for another import to finish\n"
-    "                         instead of stopping at once\n"
+    "  --wait[=TIME]          import: wait for another import to finish\n"
+    "                         (at most TIME) instead of stopping at once\n"
+    "  --lock-timeout TIME    give up a statement that waits this long for a\n"
+    "                         table lock (default 1min; 0: wait forever)\n"
+    "  --statement-timeout TIME\n"
+    "                         give up a statement that runs this long\n"
+    "                         (default 1h; 0: no limit)\n"
     "  --max-entry-bytes N    bytes decompressed from one archive entry\n"
     "                         (default 512M)\n"
     "  --max-total-bytes N    bytes decompressed from one archive (default 64G)\n"
@@ -87,6 +94,10 @@ static const char general_help[] =
     "  -v, --verbose          print more\n"
     "  -h, --help             show help (\"is248 COMMAND --help\" for one command)\n"
     "  -V, --version          show the version\n"
+    "\n"
+    "TIME is a number of seconds, or a number with ms, s, min or h.\n"
+    "Passwords come from ~/.pgpass (PGPASSFILE) or a service file\n"
+    "(PGSERVICE), never from --db or PGPASSWORD.\n"
     "\n"
     "Exit status:\n"
     "  0  all loaded, or loaded before\n"
@@ -97,11 +108,26 @@ static const char general_help[] =
     "  5  interrupted by SIGINT or SIGTERM (the open file rolled back)\n"
     "  6  internal error\n";
 
-volatile int cli_stop_signal;
+volatile sig_atomic_t cli_stop_signal;
+static PGcancel *volatile watched;
 
 static void on_signal(int sig)
 {
+    int saved = errno;
     cli_stop_signal = sig;
+    /* PQcancel() is safe in a signal handler (libpq's documentation) */
+    PGcancel *cancel = watched;
+    if (cancel) {
+        char buf[256];
+        PQcancel(cancel, buf, sizeof buf);
+    }
+    /* a second signal ends us at once */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, NULL);
+    errno = saved;
 }
 
 void cli_catch_signals(void)
@@ -110,8 +136,26 @@ void cli_catch_signals(void)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGINT);
+    sigaddset(&sa.sa_mask, SIGTERM);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+}
+
+void cli_watch(PGconn *conn)
+{
+    /* block the signals while the pointer changes, so the handler never
+     * sees a freed cancel object */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    PGcancel *prev = watched;
+    watched = conn ? PQgetCancel(conn) : NULL;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (prev)
+        PQfreeCancel(prev);
 }
 
 static char command_line[1024];
@@ -158,6 +202,32 @@ static int parse_size(const char *s, uint64_t *out)
     return 0;
 }
 
+/* A duration in milliseconds: digits with an optional ms, s, min or h
+ * (seconds without one), as PostgreSQL writes them. */
+static int parse_duration(const char *s, long *out_ms)
+{
+    if (*s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno != 0)
+        return -1;
+    static const struct { const char *unit; unsigned long ms; } units[] = {
+        { "", 1000 }, { "ms", 1 }, { "s", 1000 }, { "min", 60000 },
+        { "h", 3600000 }
+    };
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strcmp(end, units[i].unit) == 0) {
+            /* lock_timeout and statement_timeout are int4 milliseconds */
+            if (v > INT32_MAX / units[i].ms)
+                return -1;
+            *out_ms = (long)(v * units[i].ms);
+            return 0;
+        }
+    return -1;
+}
+
 /* 1 when conninfo (a string or a URI) carries a password. */
 static int has_password(const char *conninfo)
 {
@@ -181,7 +251,14 @@ static void print_command_help(const struct command *cmd)
     if (cmd->opts & OPT_DB)
         printf("  --db CONNINFO          database (default: libpq's environment)\n");
     if (cmd->opts & OPT_WAIT)
-        printf("  --wait                 wait for a running import instead of exiting 4\n");
+        printf("  --wait[=TIME]          wait (at most TIME) for a running import\n"
+               "                         instead of exiting 4 at once\n");
+    if (cmd->opts & OPT_TIMEOUTS)
+        printf("  --lock-timeout TIME    give up waiting for a table lock after TIME\n"
+               "                         (default 1min; 0: never)\n"
+               "  --statement-timeout TIME\n"
+               "                         give up a statement after TIME (default 1h;\n"
+               "                         0: never)\n");
     if (cmd->opts & OPT_LIMITS)
         printf("  --max-entry-bytes N    cap on one entry decompressed (default 512M)\n"
                "  --max-total-bytes N    cap on one archive decompressed (default 64G)\n"
@@ -207,10 +284,13 @@ static int usage_error(const char *fmt, ...)
 
 int main(int argc, char **argv)
 {
-    enum { O_DB = 256, O_WAIT, O_MAX_ENTRY, O_MAX_TOTAL, O_MAX_ENTRIES };
+    enum { O_DB = 256, O_WAIT, O_MAX_ENTRY, O_MAX_TOTAL, O_MAX_ENTRIES,
+           O_LOCK_TIMEOUT, O_STATEMENT_TIMEOUT };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, O_DB },
-        { "wait", no_argument, NULL, O_WAIT },
+        { "wait", optional_argument, NULL, O_WAIT },
+        { "lock-timeout", required_argument, NULL, O_LOCK_TIMEOUT },
+        { "statement-timeout", required_argument, NULL, O_STATEMENT_TIMEOUT },
         { "max-entry-bytes", required_argument, NULL, O_MAX_ENTRY },
         { "max-total-bytes", required_argument, NULL, O_MAX_TOTAL },
         { "max-entries", required_argument, NULL, O_MAX_ENTRIES },
@@ -228,12 +308,16 @@ int main(int argc, char **argv)
                   WALK_DEFAULT_ENTRIES },
         .xml = { XMLREP_DEFAULT_VALUE_BYTES, XMLREP_DEFAULT_SNIFF_BYTES },
         .lock_wait_ms = 0,
+        .lock_timeout_ms = CLI_DEFAULT_LOCK_TIMEOUT_MS,
+        .statement_timeout_ms = CLI_DEFAULT_STATEMENT_TIMEOUT_MS,
     };
 
     /* The command is the first operand; options may stand anywhere. */
     const struct command *cmd = NULL;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--db") == 0 || strncmp(argv[i], "--max-", 6) == 0) {
+        if (strcmp(argv[i], "--db") == 0 || strncmp(argv[i], "--max-", 6) == 0 ||
+            strcmp(argv[i], "--lock-timeout") == 0 ||
+            strcmp(argv[i], "--statement-timeout") == 0) {
             if (!strchr(argv[i], '='))
                 i++; /* skip the option's argument */
             continue;
@@ -267,7 +351,23 @@ int main(int argc, char **argv)
             c.db = optarg;
             used |= OPT_DB;
             break;
-        case O_WAIT: c.lock_wait_ms = -1; used |= OPT_WAIT; break;
+        case O_WAIT:
+            used |= OPT_WAIT;
+            c.lock_wait_ms = -1;
+            if (optarg && (parse_duration(optarg, &c.lock_wait_ms) != 0 ||
+                           c.lock_wait_ms == 0))
+                return usage_error("invalid time '%s' for --wait (seconds, or "
+                                   "a number with ms, s, min or h)", optarg);
+            break;
+        case O_LOCK_TIMEOUT:
+        case O_STATEMENT_TIMEOUT:
+            used |= OPT_TIMEOUTS;
+            if (parse_duration(optarg, opt == O_LOCK_TIMEOUT
+                                           ? &c.lock_timeout_ms
+                                           : &c.statement_timeout_ms) != 0)
+                return usage_error("invalid time '%s' (seconds, or a number "
+                                   "with ms, s, min or h)", optarg);
+            break;
         case O_MAX_ENTRY: limit = &c.walk.entry_bytes; break;
         case O_MAX_TOTAL: limit = &c.walk.total_bytes; break;
         case O_MAX_ENTRIES: limit = &c.walk.entries; break;
@@ -303,6 +403,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "is248: an option given does not apply to '%s'\n"
                         "Try \"is248 %s --help\" for more information.\n",
                 cmd->name, cmd->name);
+        return EXIT_USAGE;
+    }
+    if ((cmd->opts & OPT_DB) && getenv("PGPASSWORD")) {
+        fprintf(stderr, "is248: PGPASSWORD is set: is248 takes passwords only "
+                        "from libpq's password file (~/.pgpass or PGPASSFILE) "
+                        "or a service file (PGSERVICE), which other users "
+                        "cannot read; unset PGPASSWORD\n");
         return EXIT_USAGE;
     }
     c.command = cmd->name;

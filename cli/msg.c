@@ -35,6 +35,14 @@ void msg_warn(const char *fmt, ...)
     va_end(ap);
 }
 
+void msg_notice(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay("", fmt, ap);
+    va_end(ap);
+}
+
 void msg_info(const char *fmt, ...)
 {
     if (msg_level < MSG_NORMAL)

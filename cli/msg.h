@@ -21,6 +21,9 @@ extern enum msg_level msg_level;
 void msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "is248: warning: ..." printed unless --quiet. */
 void msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "is248: ..." printed even with --quiet: something was set aside, or an
+ * import stopped; not an error of is248's. */
+void msg_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "is248: ..." printed unless --quiet. */
 void msg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "is248: ..." printed with --verbose only. */

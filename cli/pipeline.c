@@ -116,7 +116,7 @@ static void print_held(const struct file_ctx *f, const struct held *h,
     else if (h->warning)
         msg_warn("%s%s", label, h->text);
     else
-        msg_info("%s%s", label, h->text);
+        msg_notice("%s%s", label, h->text);
 }
 
 /* Print the held messages (unless drop) and free them. */
@@ -131,7 +131,7 @@ static void release(struct file_ctx *f, int drop)
     }
     if (!drop && f->n_unheld) {
         if (f->p->loader)
-            msg_info("%s: %zu more problems not shown (all are recorded)",
+            msg_notice("%s: %zu more problems not shown (all are recorded)",
                      label, f->n_unheld);
         else
             printf("  ... and %zu more problems\n", f->n_unheld);
@@ -217,6 +217,13 @@ static const char *input_error(void *src)
     return walk_input_error(src);
 }
 
+static const char *sha_hex(const unsigned char sha[32], char hex[65])
+{
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", sha[i]);
+    return hex;
+}
+
 static void fatal(struct pipeline *p)
 {
     p->failed = 1;
@@ -232,7 +239,12 @@ static int reject_file(struct pipeline *p, const struct walk_entry *e,
     char label[2048];
     file_label(e, label, sizeof label);
     if (p->loader) {
-        msg_info("%s: file set aside: %s", label, why);
+        char hex[65];
+        if (sha)
+            msg_notice("%s: file set aside: %s; sha256 %s", label, why,
+                       sha_hex(sha, hex));
+        else
+            msg_notice("%s: file set aside: %s", label, why);
     } else {
         char text[1200];
         snprintf(text, sizeof text, ": file set aside: %s", why);
@@ -280,15 +292,28 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
     uint64_t bytes = 0;
     int read_failed = walk_input_finish(in, sha, &bytes) != 0;
 
-    if (f->fatal) {
+    char label[2048], hex[65];
+    file_label(e, label, sizeof label);
+    if ((f->fatal || st == XMLREP_STOPPED) && cli_stop_signal) {
+        /* a signal: the reader stopped, or the server cancelled the
+         * statement on our request (see cli_catch_signals()) */
+        release(f, 1);
+        if (p->loader)
+            loader_file_cancel(p->loader);
+        p->interrupted = 1;
+        snprintf(p->stopped_at, sizeof p->stopped_at, "%s", label);
+        rc = 1;
+    } else if (f->fatal) {
         release(f, 1);
         p->failed = 1;
+        snprintf(p->stopped_at, sizeof p->stopped_at, "%s", label);
         rc = 1;
     } else if (st == XMLREP_STOPPED) {
         release(f, 1);
         if (p->loader)
             loader_file_cancel(p->loader);
         p->interrupted = 1;
+        snprintf(p->stopped_at, sizeof p->stopped_at, "%s", label);
         rc = 1;
     } else if (st == XMLREP_REJECTED || read_failed) {
         release(f, 1);
@@ -299,14 +324,17 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
         struct file_result res;
         if (loader_file_commit(p->loader, sha, bytes, &res) != 0) {
             release(f, 1);
-            fatal(p);
+            if (cli_stop_signal) {
+                p->interrupted = 1;
+            } else {
+                fatal(p);
+            }
+            snprintf(p->stopped_at, sizeof p->stopped_at, "%s", label);
             rc = 1;
         } else if (res.outcome == FILE_ALREADY) {
             release(f, 1);
-            char label[2048];
-            file_label(e, label, sizeof label);
-            msg_info("%s: already loaded (from '%s'), nothing changed", label,
-                     res.already_entry);
+            msg_info("%s: already loaded (from '%s'), nothing changed; "
+                     "sha256 %s", label, res.already_entry, sha_hex(sha, hex));
             p->totals.files_already++;
         } else {
             release(f, 0);
@@ -316,19 +344,24 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
             p->totals.reports_rejected += res.reports_rejected;
             p->totals.answers_rejected += res.answers_rejected;
             p->totals.warnings += res.warnings;
-            char label[2048];
-            file_label(e, label, sizeof label);
             /* conflicts found by the merge (§7), one line each */
             for (char *line = res.conflicts, *next; line && *line; line = next) {
                 next = strchr(line, '\n');
                 if (next)
                     *next++ = '\0';
-                msg_info("%s, %s", label, line);
+                msg_notice("%s, %s", label, line);
             }
-            msg_debug("%s: %llu new, %llu unchanged, %llu set aside", label,
-                      (unsigned long long)res.reports_loaded,
-                      (unsigned long long)res.reports_unchanged,
-                      (unsigned long long)res.reports_rejected);
+            /* the file's line: with --quiet only when something was set
+             * aside */
+            int problems = res.reports_rejected || res.answers_rejected;
+            (problems ? msg_notice : msg_info)(
+                "%s: %s: %llu report(s) new, %llu unchanged, %llu set aside; "
+                "%llu answer(s) set aside; sha256 %s", label,
+                problems ? "loaded, with something set aside" : "loaded",
+                (unsigned long long)res.reports_loaded,
+                (unsigned long long)res.reports_unchanged,
+                (unsigned long long)res.reports_rejected,
+                (unsigned long long)res.answers_rejected, sha_hex(sha, hex));
         }
     } else {
         release(f, 0);

@@ -25,6 +25,8 @@ struct pipeline {
     int failed;                 /* a fatal database error happened */
     int interrupted;            /* stopped by a signal */
     char error[1024];           /* the fatal error */
+    char stopped_at[2048];      /* the file being read when a signal or a
+                                 * fatal error stopped the run, or "" */
 };
 
 /*

@@ -187,11 +187,32 @@ static void rollback(PGconn *conn)
 
 PGconn *db_connect(const char *conninfo, char *err, size_t errlen)
 {
-    /* Later keywords override what an expanded conninfo says: the loader
-     * sends UTF-8, whatever PGCLIENTENCODING says. */
-    const char *const keys[] = { "dbname", "fallback_application_name",
-                                 "client_encoding", NULL };
-    const char *const vals[] = { conninfo, "is248", "UTF8", NULL };
+    /* Keywords before "dbname" are defaults that the conninfo overrides
+     * (an unattended run must not hang on a server that never answers:
+     * connect_timeout, and TCP keepalives that notice a dead peer within
+     * a minute or two); keywords after it override what an expanded
+     * conninfo says: the loader sends UTF-8, whatever PGCLIENTENCODING
+     * says.  PGCONNECT_TIMEOUT, when set, wins over our default. */
+    const char *keys[8], *vals[8];
+    int n = 0;
+    if (!getenv("PGCONNECT_TIMEOUT")) {
+        keys[n] = "connect_timeout";
+        vals[n++] = "30";
+    }
+    keys[n] = "keepalives_idle";
+    vals[n++] = "60";
+    keys[n] = "keepalives_interval";
+    vals[n++] = "10";
+    keys[n] = "keepalives_count";
+    vals[n++] = "6";
+    keys[n] = "dbname";
+    vals[n++] = conninfo;
+    keys[n] = "fallback_application_name";
+    vals[n++] = "is248";
+    keys[n] = "client_encoding";
+    vals[n++] = "UTF8";
+    keys[n] = NULL;
+    vals[n] = NULL;
     PGconn *conn = PQconnectdbParams(keys, vals, 1);
     if (!conn) {
         set_err(err, errlen, "cannot connect: out of memory");
@@ -203,6 +224,22 @@ PGconn *db_connect(const char *conninfo, char *err, size_t errlen)
         return NULL;
     }
     return conn;
+}
+
+int db_set_timeouts(PGconn *conn, long lock_timeout_ms,
+                    long statement_timeout_ms, char *err, size_t errlen)
+{
+    char lock[32], stmt[32];
+    snprintf(lock, sizeof lock, "%ldms", lock_timeout_ms);
+    snprintf(stmt, sizeof stmt, "%ldms", statement_timeout_ms);
+    const char *params[2] = { lock, stmt };
+    PGresult *res = exec_params(conn,
+                                "SELECT pg_catalog.set_config('lock_timeout', $1, false),"
+                                " pg_catalog.set_config('statement_timeout', $2, false)",
+                                2, params, PGRES_TUPLES_OK,
+                                "cannot set the time-outs", err, errlen);
+    PQclear(res);
+    return res ? 0 : -1;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -656,16 +693,10 @@ int db_lock_import(PGconn *conn, long wait_ms, char *err, size_t errlen)
         PQclear(res);
         return taken;
     }
-    if (wait_ms < 0) {
-        res = exec_want(conn,
-                        "SELECT pg_catalog.pg_advisory_lock(" DB_LOCK_IMPORT ")",
-                        PGRES_TUPLES_OK, what, err, errlen);
-        PQclear(res);
-        return res ? 1 : -1;
-    }
 
-    /* Wait at most wait_ms: lock_timeout, for this transaction only (a
-     * session-level advisory lock outlives the transaction). */
+    /* Wait at most wait_ms (< 0: forever): lock_timeout for this
+     * transaction only (a session-level advisory lock outlives the
+     * transaction), and no statement_timeout while waiting. */
     if (PQtransactionStatus(conn) != PQTRANS_IDLE) {
         set_err(err, errlen, "%s: the connection is in a transaction", what);
         return -1;
@@ -673,10 +704,11 @@ int db_lock_import(PGconn *conn, long wait_ms, char *err, size_t errlen)
     if (exec_cmd(conn, "BEGIN", what, err, errlen) != 0)
         return -1;
     char ms[32];
-    snprintf(ms, sizeof ms, "%ldms", wait_ms);
+    snprintf(ms, sizeof ms, "%ldms", wait_ms < 0 ? 0 : wait_ms);
     const char *params[1] = { ms };
     res = exec_params(conn,
-                      "SELECT pg_catalog.set_config('lock_timeout', $1, true)",
+                      "SELECT pg_catalog.set_config('lock_timeout', $1, true),"
+                      " pg_catalog.set_config('statement_timeout', '0', true)",
                       1, params, PGRES_TUPLES_OK, what, err, errlen);
     if (!res) {
         rollback(conn);

@@ -22,9 +22,18 @@
 
 /*
  * Connect.  Returns the connection, or NULL with the reason in err.
- * Sets application_name "is248" unless the conninfo sets one.
+ * Sets application_name "is248" unless the conninfo sets one, and, unless
+ * it (or PGCONNECT_TIMEOUT) says otherwise, a connect_timeout of 30 s and
+ * TCP keepalives that give up on a silent peer after about two minutes.
  */
 PGconn *db_connect(const char *conninfo, char *err, size_t errlen);
+
+/*
+ * Set lock_timeout and statement_timeout (milliseconds, 0: none) for the
+ * session.  Returns 0, or -1 with err set.
+ */
+int db_set_timeouts(PGconn *conn, long lock_timeout_ms,
+                    long statement_timeout_ms, char *err, size_t errlen);
 
 /* Highest migration compiled into the program. */
 int db_schema_target(void);
