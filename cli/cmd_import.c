@@ -2,6 +2,7 @@
  * cmd_import.c - "is248 import" and "is248 validate": run deliveries
  * through the pipeline, with a database (import) or without (validate).
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,7 +37,8 @@ int cli_import(const struct cli *c, PGconn *conn, int npaths,
     int locked = db_lock_import(conn, c->lock_wait_ms, err, sizeof err);
     if (locked < 0 && cli_stop_signal) {
         msg_error("interrupted by %s while waiting for another import; "
-                  "nothing loaded", strsignal((int)cli_stop_signal));
+                  "nothing loaded",
+                  cli_stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
         return EXIT_INTERRUPTED;
     }
     if (locked < 0) {
@@ -57,11 +59,18 @@ int cli_import(const struct cli *c, PGconn *conn, int npaths,
     if (pipeline_init(&p, c) != 0)
         return EXIT_INTERNAL;
 
-    int64_t run = db_run_begin(conn, cli_command_line(), err, sizeof err);
+    int64_t abandoned = 0;
+    int64_t run = db_run_begin(conn, cli_command_line(), &abandoned, err,
+                               sizeof err);
     if (run < 0) {
         msg_error("cannot record the import run: %s", err);
         return EXIT_DB;
     }
+    if (abandoned)
+        msg_warn("%lld earlier import run(s) ended without a word (the server "
+                 "stopped, the connection was cut, or is248 was killed); "
+                 "marked 'abandoned' in is248.import_run; what they loaded "
+                 "is whole and stays", (long long)abandoned);
     p.loader = loader_new(conn, run, err, sizeof err);
     if (!p.loader) {
         msg_error("cannot prepare loading: %s", err);
@@ -73,21 +82,22 @@ int cli_import(const struct cli *c, PGconn *conn, int npaths,
             break;
 
     rc = pipeline_exit_code(&p);
+    const char *sig = cli_stop_signal == SIGINT ? "SIGINT" : "SIGTERM";
+    const char *how = p.stopped_in_file ? "while loading" : "before loading";
+    const char *then = p.stopped_in_file ? ", which was rolled back" : "";
     if (rc == EXIT_DB && p.stopped_at[0])
-        msg_error("database failure while loading %s, which was rolled back "
-                  "(files before it stay loaded; run the import again to "
-                  "complete it): %s", p.stopped_at, p.error);
+        msg_error("database failure %s %s%s; files before it stay loaded; "
+                  "run the import again to complete it: %s", how,
+                  p.stopped_at, then, p.error);
     else if (rc == EXIT_DB)
         msg_error("database failure: %s", p.error);
     else if (rc == EXIT_INTERRUPTED && p.stopped_at[0])
-        msg_error("interrupted by %s while loading %s, which was rolled "
-                  "back; files before it stay loaded; run the import again "
-                  "to complete it", strsignal((int)cli_stop_signal),
-                  p.stopped_at);
+        msg_error("interrupted by %s %s %s%s; files before it stay loaded; "
+                  "run the import again to complete it", sig, how,
+                  p.stopped_at, then);
     else if (rc == EXIT_INTERRUPTED)
-        msg_error("interrupted by %s between files; files before stay "
-                  "loaded; run the import again to complete it",
-                  strsignal((int)cli_stop_signal));
+        msg_error("interrupted by %s; files before stay loaded; run the "
+                  "import again to complete it", sig);
 
     const char *status = rc == EXIT_OK ? "ok"
                          : rc == EXIT_PROBLEMS ? "problems"

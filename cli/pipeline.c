@@ -262,10 +262,14 @@ static int reject_file(struct pipeline *p, const struct walk_entry *e,
 static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
 {
     struct pipeline *p = ctx;
+    /* until the file is done, it is where the run stopped */
+    file_label(e, p->stopped_at, sizeof p->stopped_at);
+    p->stopped_in_file = 0;
     if (cli_stop_signal) {
         p->interrupted = 1;
         return 1;
     }
+    p->stopped_in_file = 1;
     struct file_ctx *f = calloc(1, sizeof *f);
     if (!f) {
         snprintf(p->error, sizeof p->error, "out of memory");
@@ -301,19 +305,16 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
         if (p->loader)
             loader_file_cancel(p->loader);
         p->interrupted = 1;
-        snprintf(p->stopped_at, sizeof p->stopped_at, "%s", label);
         rc = 1;
     } else if (f->fatal) {
         release(f, 1);
         p->failed = 1;
-        snprintf(p->stopped_at, sizeof p->stopped_at, "%s", label);
         rc = 1;
     } else if (st == XMLREP_STOPPED) {
         release(f, 1);
         if (p->loader)
             loader_file_cancel(p->loader);
         p->interrupted = 1;
-        snprintf(p->stopped_at, sizeof p->stopped_at, "%s", label);
         rc = 1;
     } else if (st == XMLREP_REJECTED || read_failed) {
         release(f, 1);
@@ -324,12 +325,10 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
         struct file_result res;
         if (loader_file_commit(p->loader, sha, bytes, &res) != 0) {
             release(f, 1);
-            if (cli_stop_signal) {
+            if (cli_stop_signal)
                 p->interrupted = 1;
-            } else {
+            else
                 fatal(p);
-            }
-            snprintf(p->stopped_at, sizeof p->stopped_at, "%s", label);
             rc = 1;
         } else if (res.outcome == FILE_ALREADY) {
             release(f, 1);
@@ -372,6 +371,8 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
         p->totals.warnings += f->warnings;
     }
     free(f);
+    if (rc == 0)
+        p->stopped_at[0] = '\0';
     return rc;
 }
 

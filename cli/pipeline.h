@@ -25,8 +25,10 @@ struct pipeline {
     int failed;                 /* a fatal database error happened */
     int interrupted;            /* stopped by a signal */
     char error[1024];           /* the fatal error */
-    char stopped_at[2048];      /* the file being read when a signal or a
-                                 * fatal error stopped the run, or "" */
+    char stopped_at[2048];      /* the file where a signal or a fatal error
+                                 * stopped the run, or "" */
+    int stopped_in_file;        /* 1: while reading it (it was rolled
+                                 * back); 0: before it was begun */
 };
 
 /*

@@ -730,18 +730,26 @@ int db_lock_import(PGconn *conn, long wait_ms, char *err, size_t errlen)
     return exec_cmd(conn, "COMMIT", what, err, errlen) == 0 ? 1 : -1;
 }
 
-int64_t db_run_begin(PGconn *conn, const char *command, char *err,
-                     size_t errlen)
+int64_t db_run_begin(PGconn *conn, const char *command, int64_t *abandoned,
+                     char *err, size_t errlen)
 {
     const char *params[1] = { command };
+    /* The caller holds the import lock: a run still 'running' is dead. */
     PGresult *res = exec_params(conn,
+                                "WITH dead AS ("
+                                " UPDATE is248.import_run"
+                                " SET status = 'abandoned', finished_at = now()"
+                                " WHERE status = 'running' RETURNING run_id) "
                                 "INSERT INTO is248.import_run (command) "
-                                "VALUES ($1) RETURNING run_id",
+                                "VALUES ($1) "
+                                "RETURNING run_id, (SELECT count(*) FROM dead)",
                                 1, params, PGRES_TUPLES_OK,
                                 "cannot record the import run", err, errlen);
     if (!res)
         return -1;
     int64_t id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    if (abandoned)
+        *abandoned = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
     PQclear(res);
     return id;
 }

@@ -62,9 +62,11 @@ int db_migrate(PGconn *conn, int *from, int *to, int *reference_loaded,
 int db_lock_import(PGconn *conn, long wait_ms, char *err, size_t errlen);
 
 /* Start an import run; returns its id (> 0), or -1 with err set.
- * command is what was run ("import deliveries/2019.zip ..."). */
-int64_t db_run_begin(PGconn *conn, const char *command, char *err,
-                     size_t errlen);
+ * command is what was run ("import deliveries/2019.zip ...").  Call it
+ * holding the import lock: runs left 'running' by an import that died are
+ * then marked 'abandoned', and *abandoned (when not NULL) says how many. */
+int64_t db_run_begin(PGconn *conn, const char *command, int64_t *abandoned,
+                     char *err, size_t errlen);
 
 struct run_totals {
     uint64_t files, files_loaded, files_already, files_rejected;
@@ -73,7 +75,7 @@ struct run_totals {
 };
 
 /* Record the end of a run: status is "ok", "problems", "failed" or
- * "interrupted".  Returns 0, or -1 with err set. */
+ * "interrupted" (or "abandoned", set by db_run_begin()).  Returns 0, or -1 with err set. */
 int db_run_end(PGconn *conn, int64_t run_id, const char *status,
                const struct run_totals *t, char *err, size_t errlen);
 

@@ -52,3 +52,52 @@ finish() {
     [ "$failed" -eq 0 ]
     exit $?
 }
+
+# own_cluster: start a throwaway cluster of this test's own (for tests that
+# stop the server or change its configuration) and point PG* at it; it is
+# stopped and removed when the test exits, also on failure.
+own_cluster() {
+    OWN_PG=$(mktemp -d /tmp/is248-own-XXXXXX)
+    trap 'kill $(jobs -p) 2>/dev/null; "$SRC/tests/integration/pg_cluster.sh" stop "$OWN_PG" >/dev/null 2>&1' EXIT
+    "$SRC/tests/integration/pg_cluster.sh" start "$OWN_PG" >/dev/null || { echo "cannot start a cluster" >&2; exit 1; }
+    . "$OWN_PG/env"
+    createdb "$PGDATABASE" || { echo "cannot create database $PGDATABASE" >&2; exit 1; }
+}
+
+# pg_as_owner CMD...: run a server program as the cluster's owner
+pg_as_owner() {
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# wait_for SECONDS SQL: poll until the query returns 't'; 1 on time-out
+wait_for() {
+    local end=$((SECONDS + $1))
+    while [ "$SECONDS" -lt "$end" ]; do
+        [ "$(q "$2" 2>/dev/null)" = t ] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+# reports_in FILE...: how many reports the XML files hold (a version 1 file
+# holds one kommunerapport, a version 2 file a Rapport element per report)
+reports_in() {
+    cat "$@" | awk '{ n += gsub(/<([A-Za-z0-9_.-]+:)?(kommunerapport|Rapport)([ \t>\/]|$)/, "&") } END { print n + 0 }'
+}
+
+# whole_files: "ok" when every file recorded as loaded holds exactly the
+# reports it was recorded with (no file is half-loaded), else the files
+# that are not
+whole_files() {
+    local bad
+    bad=$(q "SELECT f.source || ' ' || f.entry || ': ' || f.reports_loaded || ' recorded, '
+                    || (SELECT count(*) FROM is248.report r WHERE r.file_id = f.file_id) || ' present'
+             FROM is248.source_file f
+             WHERE f.outcome = 'loaded'
+               AND f.reports_loaded <> (SELECT count(*) FROM is248.report r WHERE r.file_id = f.file_id)
+             UNION ALL
+             SELECT 'report ' || r.report_id || ' of no loaded file'
+             FROM is248.report r LEFT JOIN is248.source_file f USING (file_id)
+             WHERE f.outcome IS DISTINCT FROM 'loaded'")
+    echo "${bad:-ok}"
+}
