@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Least privilege (issue 4): is248_reader reads the views and nothing else;
+# is248_loader imports but cannot change the schema or rewrite history.
+# Passwords come from libpq's password file or a service file only.
+#
+# Runs on a cluster of its own: it turns on password authentication for
+# the two login roles it creates.
+. "$(dirname "$0")/lib.sh"
+own_cluster
+fixtures="$SRC/fixtures/delivery"
+
+run migrate
+eq "migrate as the owner exits 0" "$rc" 0
+
+q "CREATE ROLE loader_u LOGIN PASSWORD 'pw-of-loader' IN ROLE is248_loader;
+   CREATE ROLE reader_u LOGIN PASSWORD 'pw-of-reader' IN ROLE is248_reader" >/dev/null
+hba="$OWN_PG/data/pg_hba.conf"
+{ printf 'local all loader_u scram-sha-256\nlocal all reader_u scram-sha-256\n'; cat "$hba"; } >"$WORK/hba"
+cat "$WORK/hba" >"$hba"
+q "SELECT pg_reload_conf()" >/dev/null
+sleep 0.5
+
+printf '*:*:*:loader_u:pw-of-loader\n*:*:*:reader_u:pw-of-reader\n' >"$WORK/pgpass"
+chmod 600 "$WORK/pgpass"
+# as USER CMD...: run CMD as that database user, with the password file
+as() { local u=$1; shift; PGUSER=$u PGPASSFILE="$WORK/pgpass" "$@"; }
+# qa USER SQL: a query as USER; prints the rows or the error
+qa() { as "$1" psql -X -A -t -q -v ON_ERROR_STOP=1 -c "$2" 2>&1; }
+
+# --- passwords ------------------------------------------------------------------
+PGUSER=loader_u PGPASSFILE=/dev/null run import "$fixtures"
+eq "without a password: exit 3" "$rc" 3
+contains "... and libpq's reason" "$err" "no password supplied"
+
+as loader_u run import "$fixtures"
+eq "the loader imports with the password file (exit 0)" "$rc" 0
+eq "... everything" "$(q "SELECT count(*) FROM is248.report_history")" \
+   "$(reports_in $(find "$fixtures" -name '*.xml'))"
+eq "... recorded as done by loader_u" "$(q "SELECT db_user FROM is248.import_run")" loader_u
+
+cat >"$WORK/services" <<EOF
+[is248]
+host=$PGHOST
+port=$PGPORT
+dbname=$PGDATABASE
+user=reader_u
+password=pw-of-reader
+EOF
+chmod 600 "$WORK/services"
+PGUSER= PGSERVICEFILE="$WORK/services" PGPASSFILE=/dev/null run trends --db service=is248
+eq "the reader reads the trends through a service file (exit 0)" "$rc" 0
+contains "... and sees them" "$out" "2025"
+
+run import --db "dbname=$PGDATABASE password=pw-of-loader user=loader_u" "$fixtures"
+eq "a password in --db is refused (exit 2)" "$rc" 2
+contains "... saying where passwords go" "$err" "--db must not hold a password"
+
+# --- the loader ------------------------------------------------------------------
+for sql in "CREATE TABLE is248.x (i int)" \
+           "ALTER TABLE is248.report ADD COLUMN x int" \
+           "DROP VIEW is248.trend_ips_se" \
+           "CREATE OR REPLACE VIEW is248.trend_ips_se AS SELECT 1" \
+           "ALTER FUNCTION is248.merge_file(bigint, text, text, bytea, bigint) SECURITY DEFINER" \
+           "UPDATE is248.report SET nav_collab = 'no'" \
+           "DELETE FROM is248.answer" \
+           "TRUNCATE is248.report CASCADE" \
+           "UPDATE is248.municipality SET name = 'x'"; do
+    got=$(qa loader_u "$sql")
+    contains "the loader may not: $sql" "$got" "ERROR:"
+    ok "... because it lacks the right ($got)" grep -q -E "permission denied|must be owner" <<<"$got"
+done
+got=$(qa loader_u "GRANT SELECT ON is248.answer TO PUBLIC")
+contains "the loader may not grant what it has" "$got" 'no privileges were granted for "answer"'
+eq "... so the reader still cannot read raw answers" \
+   "$(q "SELECT has_table_privilege('reader_u', 'is248.answer', 'SELECT')")" f
+eq "the schema is as migrate left it" "$(q "SELECT count(*) FROM pg_attribute WHERE attrelid = 'is248.report'::regclass AND attname = 'x'")" 0
+eq "... history untouched" "$(q "SELECT count(*) FROM is248.report_history")" \
+   "$(reports_in $(find "$fixtures" -name '*.xml'))"
+
+createdb -O postgres fresh_db
+PGDATABASE=fresh_db as loader_u run migrate
+eq "the loader cannot migrate a database (exit 3)" "$rc" 3
+contains "... refused by the server" "$err" "permission denied"
+eq "... which stays empty" "$(PGDATABASE=fresh_db q "SELECT count(*) FROM pg_namespace WHERE nspname = 'is248'")" 0
+
+# --- the reader ------------------------------------------------------------------
+for view in report_current report_history trend_nav_collab trend_nav_rating trend_ips_se \
+            unit_lineage coverage missing_report schema_version; do
+    got=$(qa reader_u "SELECT count(*) > 0 FROM is248.$view")
+    eq "the reader reads is248.$view" "$got" t
+done
+for table in report answer source_file rejection warning skipped_entry import_run municipality; do
+    got=$(qa reader_u "SELECT 1 FROM is248.$table LIMIT 1")
+    contains "the reader may not read is248.$table" "$got" "permission denied for table $table"
+done
+got=$(qa reader_u "SELECT is248.merge_file(1, 'a', 'b', '\\x00', 1)")
+contains "the reader may not call merge_file" "$got" "permission denied for function merge_file"
+got=$(qa reader_u "INSERT INTO is248.import_run (command) VALUES ('x')")
+contains "the reader may not write" "$got" "permission denied"
+got=$(qa reader_u "CREATE VIEW is248.mine AS SELECT 1")
+contains "the reader may not create" "$got" "permission denied for schema is248"
+
+as reader_u run import "$fixtures"
+eq "the reader cannot import (exit 3)" "$rc" 3
+contains "... refused by the server" "$err" "permission denied"
+eq "... and nothing was added" "$(q "SELECT count(*) FROM is248.import_run")" 1
+
+finish
