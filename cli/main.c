@@ -90,7 +90,7 @@ static const char general_help[] =
     "                         (default 512M)\n"
     "  --max-total-bytes N    bytes decompressed from one archive (default 64G)\n"
     "  --max-entries N        entries read from one archive (default 10000000)\n"
-    "  -q, --quiet            print errors only\n"
+    "  -q, --quiet            print only what went wrong\n"
     "  -v, --verbose          print more\n"
     "  -h, --help             show help (\"is248 COMMAND --help\" for one command)\n"
     "  -V, --version          show the version\n"
@@ -263,7 +263,7 @@ static void print_command_help(const struct command *cmd)
         printf("  --max-entry-bytes N    cap on one entry decompressed (default 512M)\n"
                "  --max-total-bytes N    cap on one archive decompressed (default 64G)\n"
                "  --max-entries N        cap on entries in one archive (default 10000000)\n");
-    printf("  -q, --quiet            print errors only\n"
+    printf("  -q, --quiet            print only what went wrong\n"
            "  -v, --verbose          print more\n"
            "  -h, --help             show this help\n"
            "\nExit status: see \"is248 --help\".\n");
