@@ -298,9 +298,10 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
 
     char label[2048], hex[65];
     file_label(e, label, sizeof label);
-    if ((f->fatal || st == XMLREP_STOPPED) && cli_stop_signal) {
+    if (cli_stop_signal) {
         /* a signal: the reader stopped, or the server cancelled the
-         * statement on our request (see cli_catch_signals()) */
+         * statement on our request (see cli_catch_signals()), or a read
+         * was interrupted: whatever became of the file, it is not done */
         release(f, 1);
         if (p->loader)
             loader_file_cancel(p->loader);

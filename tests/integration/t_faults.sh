@@ -72,39 +72,80 @@ finish_import() {
 
 loaded_some="SELECT count(*) >= 20 FROM is248.source_file"
 
-# --- SIGTERM and SIGINT ------------------------------------------------------
-for sig in TERM INT; do
-    fresh_db "faults_sig$sig"
-    start_import
-    ok "SIG$sig: the import gets under way" wait_for 60 "$loaded_some"
-    kill -s "$sig" "$pid"
-    finish_import
-    eq "SIG$sig: exit 5" "$rc" 5
-    contains "SIG$sig: says where it stopped" "$err" "interrupted by SIG$sig "
-    contains "SIG$sig: names the file" "$err" "loading '$delivery/"
-    contains "SIG$sig: says what to do" "$err" "run the import again to complete it"
-    eq "SIG$sig: the run is recorded as interrupted" \
-       "$(q "SELECT status FROM is248.import_run ORDER BY run_id DESC LIMIT 1")" interrupted
-    ok "SIG$sig: stopped part way" [ "$(q "SELECT count(*) FROM is248.report")" -lt "$total" ]
-    ok "SIG$sig: no session of is248 left" wait_for 10 \
-       "SELECT count(*) = 0 FROM pg_stat_activity WHERE application_name = 'is248'"
-    invariants "SIG$sig"
-    completes "SIG$sig"
-done
+# A report file that arrives slowly, through a FIFO: its first 3000 bytes,
+# then the rest once $WORK/go exists.  Given after the delivery, it makes the
+# fault land deterministically in the middle of a COPY: every file of the
+# delivery is loaded, and is248 holds a COPY open while it waits for bytes.
+slow_src=$(ls -S "$delivery"/2019/*.xml | head -n 1)
+slow="$WORK/slow-county.xml"
+start_slow_import() {
+    rm -f "$slow" "$WORK/go"
+    mkfifo "$slow"
+    { head -c 3000 "$slow_src"
+      while [ ! -e "$WORK/go" ]; do sleep 0.05; done
+      tail -c +3001 "$slow_src"; } >"$slow" &
+    writer=$!
+    "$IS248" import "$delivery" "$slow" >"$WORK/out" 2>"$WORK/err" </dev/null &
+    pid=$!
+}
+in_copy_on_slow="SELECT (SELECT count(*) FROM is248.source_file) = $files
+                  AND EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = 'is248'
+                              AND query LIKE '%COPY%' AND state = 'active')"
+# slow_done: let the slow file finish and wait for its writer
+slow_done() {
+    touch "$WORK/go"
+    wait "$writer" 2>/dev/null
+    rm -f "$slow"
+}
+
+# --- SIGTERM in the middle of a COPY -------------------------------------------
+fresh_db faults_sigterm
+start_slow_import
+ok "SIGTERM: is248 is in the COPY of the last file" wait_for 60 "$in_copy_on_slow"
+kill -s TERM "$pid"
+slow_done
+finish_import
+eq "SIGTERM: exit 5" "$rc" 5
+contains "SIGTERM: says where it stopped, and that the file rolled back" "$err" \
+    "interrupted by SIGTERM while loading '$slow', which was rolled back; files before it stay loaded; run the import again to complete it"
+eq "SIGTERM: the run is recorded as interrupted" \
+   "$(q "SELECT status FROM is248.import_run ORDER BY run_id DESC LIMIT 1")" interrupted
+eq "SIGTERM: nothing of the file it was in" \
+   "$(q "SELECT count(*) FROM is248.source_file WHERE source = '$slow'")" 0
+ok "SIGTERM: no session of is248 left" wait_for 10 \
+   "SELECT count(*) = 0 FROM pg_stat_activity WHERE application_name = 'is248'"
+invariants "SIGTERM"
+completes "SIGTERM"
+
+# --- SIGINT, wherever it lands ---------------------------------------------------
+fresh_db faults_sigint
+start_import
+ok "SIGINT: the import gets under way" wait_for 60 "$loaded_some"
+kill -s INT "$pid"
+finish_import
+eq "SIGINT: exit 5" "$rc" 5
+contains "SIGINT: says where it stopped" "$err" "interrupted by SIGINT "
+contains "SIGINT: names the file" "$err" "loading '$delivery/"
+eq "SIGINT: the run is recorded as interrupted" \
+   "$(q "SELECT status FROM is248.import_run ORDER BY run_id DESC LIMIT 1")" interrupted
+ok "SIGINT: stopped part way" [ "$(q "SELECT count(*) FROM is248.report")" -lt "$total" ]
+invariants "SIGINT"
+completes "SIGINT"
 
 # --- the server stopped mid-COPY ----------------------------------------------
 fresh_db faults_stop
-start_import
-ok "stop: the import gets under way" wait_for 60 "$loaded_some"
-ok "stop: is248 is in a COPY" wait_for 30 \
-   "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = 'is248' AND query LIKE '%COPY%' AND state = 'active')"
+start_slow_import
+ok "stop: is248 is in the COPY of the last file" wait_for 60 "$in_copy_on_slow"
 pg_as_owner "$IS248_PG_BINDIR/pg_ctl" -D "$OWN_PG/data" -m immediate -w stop >/dev/null
+slow_done
 finish_import
 eq "stop: exit 3" "$rc" 3
-contains "stop: says which file was rolled back" "$err" "loading '$delivery/"
+contains "stop: says which file was rolled back" "$err" "database failure while loading '$slow', which was rolled back"
 pg_as_owner "$IS248_PG_BINDIR/pg_ctl" -D "$OWN_PG/data" -l "$OWN_PG/server.log" -w start >/dev/null
 eq "stop: the run is recorded as running (it could not say more)" \
    "$(q "SELECT status FROM is248.import_run ORDER BY run_id DESC LIMIT 1")" running
+eq "stop: nothing of the file it was in" \
+   "$(q "SELECT count(*) FROM is248.source_file WHERE source = '$slow'")" 0
 invariants "stop"
 completes "stop"
 contains "stop: the next run says the dead run was abandoned" "$err" "marked 'abandoned' in is248.import_run"
@@ -113,13 +154,16 @@ eq "stop: the dead run is marked abandoned, the next one ok" \
 
 # --- the connection cut --------------------------------------------------------
 fresh_db faults_cut
-start_import
-ok "cut: the import gets under way" wait_for 60 "$loaded_some"
+start_slow_import
+ok "cut: is248 is in the COPY of the last file" wait_for 60 "$in_copy_on_slow"
 eq "cut: the backend is terminated" \
    "$(q "SELECT bool_and(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'is248'")" t
+slow_done
 finish_import
 eq "cut: exit 3" "$rc" 3
-contains "cut: says which file was rolled back" "$err" "loading '$delivery/"
+contains "cut: says which file was rolled back" "$err" "database failure while loading '$slow', which was rolled back"
+eq "cut: nothing of the file it was in" \
+   "$(q "SELECT count(*) FROM is248.source_file WHERE source = '$slow'")" 0
 invariants "cut"
 completes "cut"
 eq "cut: the dead run is marked abandoned, the next one ok" \
