@@ -672,7 +672,10 @@ begin
         if not exists (select 1 from pg_catalog.pg_roles where rolname = r) then
             begin
                 execute format('create role %I nologin', r);
-            exception when insufficient_privilege then
+            exception
+            when unique_violation or duplicate_object then
+                null;  -- a migrate of another database made it just now
+            when insufficient_privilege then
                 raise exception 'cannot create role "%": %', r, sqlerrm
                     using hint = 'create the roles is248_reader and is248_loader '
                                  '(NOLOGIN) as a superuser, then run migrate again';

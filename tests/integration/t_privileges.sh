@@ -9,6 +9,15 @@
 own_cluster
 fixtures="$SRC/fixtures/delivery"
 
+# the first migrates of a cluster create the roles: two at once must both
+# succeed (roles are cluster-wide, the databases are not)
+createdb race_a && createdb race_b
+PGDATABASE=race_a "$IS248" migrate -q 2>"$WORK/race_a" & a=$!
+PGDATABASE=race_b "$IS248" migrate -q 2>"$WORK/race_b" & b=$!
+wait $a; rc_a=$?; wait $b; rc_b=$?
+eq "two first migrates at once: both exit 0" "$rc_a $rc_b" "0 0"
+eq "... and say nothing" "$(cat "$WORK/race_a" "$WORK/race_b")" ""
+
 run migrate
 eq "migrate as the owner exits 0" "$rc" 0
 
