@@ -7,10 +7,10 @@
  * 64 KiB buffer (struct feed) into xmlReaderForIO.  Before the parser sees
  * anything, the first block is sniffed:
  *   - the prolog is watched for "<!DOCTYPE" (struct prolog, on every byte
- *     as it arrives), so that a file with a DOCTYPE is set aside before
- *     libxml2 has been given a byte of the declaration; the reader's own
- *     DOCUMENT_TYPE node is the backstop (for encodings that are not
- *     ASCII-compatible, such as UTF-16);
+ *     as it arrives, in ASCII-compatible encodings and in UTF-16), so that
+ *     a file with a DOCTYPE is set aside before libxml2 has been given a
+ *     byte of the declaration; the reader's own DOCUMENT_TYPE node is the
+ *     backstop (for encodings not watched, such as EBCDIC);
  *   - the encoding declaration is read; a file declared ISO-8859-1 is
  *     buffered whole (up to xmlrep_limits.sniff_bytes) and, when it is valid
  *     UTF-8 with at least one multi-byte sequence, parsed as UTF-8
@@ -50,6 +50,7 @@
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlreader.h>
@@ -177,95 +178,315 @@ static int sbuf_append(struct sbuf *b, const char *s, size_t n)
 /* The prolog, watched as the bytes arrive, for a DOCTYPE.                   */
 
 /*
- * A byte-at-a-time scanner of the prolog: byte order mark, XML declaration,
- * processing instructions, comments and white space, up to the first other
- * markup.  It sees every byte as it comes from the source, before libxml2
- * does, so a DOCTYPE is found (with its line) before the parser has been
- * given a byte of it, however long the prolog.  Only ASCII-compatible
- * encodings can be watched this way; for others the reader's DOCTYPE node
- * is the backstop.
+ * A character-at-a-time scanner of the prolog: byte order mark, XML
+ * declaration, processing instructions, comments and white space, up to the
+ * first other markup.  It sees every byte as it comes from the source,
+ * before libxml2 does, so a DOCTYPE is found (with its line) before the
+ * parser has been given a byte of it, however long the prolog.
+ *
+ * The prolog is ASCII, so it can be watched in any encoding whose ASCII
+ * characters are single bytes (UTF-8, ISO-8859-1, ...) and in UTF-16,
+ * whose code units are read as characters: the first four bytes tell which
+ * (as libxml2 decides, XML 1.0 appendix F: a UTF-16 byte order mark, or
+ * "<?" as two 16-bit units).  Without this a UTF-16 file would have its
+ * DOCTYPE, entity declarations and all, parsed by libxml2 before the
+ * reader's DOCUMENT_TYPE node (the backstop, for the encodings still not
+ * watched: UCS-4, EBCDIC) could stop it.
  */
+/*
+ * After the prolog the same watcher goes on through the body, for one more
+ * thing: start tags with too many attributes.  libxml2 2.9 checks a start
+ * tag for a repeated attribute by comparing every attribute with each one
+ * before it, and the reader adds every attribute to its element by walking
+ * the list of those before: a start tag of n attributes costs n * n.  One
+ * tag of 100 000 empty attributes (1 MB) took 33 s; a 20 MB file of them
+ * would take hours.  The elements of a report carry at most four
+ * attributes, so a start tag with more than XR_MAX_ATTRS ('=' outside
+ * quotes) sets the file aside before libxml2 is given it.  Comments,
+ * processing instructions, CDATA sections and attribute values are stepped
+ * over, so that an '=' inside them does not count.
+ */
+#define XR_MAX_ATTRS 256
+
+enum tag_state {
+    TAG_TEXT = 0, /* character data */
+    TAG_LT,       /* after '<' */
+    TAG_START,    /* inside a start tag, outside quotes */
+    TAG_QUOT,     /* inside "..." in a start tag */
+    TAG_APOS,     /* inside '...' in a start tag */
+    TAG_OTHER,    /* an end tag, or other "<!" markup: up to '>' */
+    TAG_BANG,     /* after "<!" */
+    TAG_PI,       /* inside <? ... ?> */
+    TAG_COMMENT,  /* inside <!-- ... --> */
+    TAG_CDATA     /* inside <![CDATA[ ... ]]> */
+};
+
+struct tags {
+    enum tag_state state;
+    int run;          /* '-' or ']' in a row; in a PI, the last was '?' */
+    int attrs;        /* attributes of the open start tag */
+    long line;        /* the line of its '<' */
+    int too_many;     /* a start tag with more than XR_MAX_ATTRS */
+};
+
+static void tags_char(struct tags *t, unsigned c, long line)
+{
+    switch (t->state) {
+    case TAG_TEXT:
+        if (c == '<') {
+            t->state = TAG_LT;
+            t->line = line;
+        }
+        break;
+    case TAG_LT:
+        t->run = 0;
+        if (c == '!') {
+            t->state = TAG_BANG;
+        } else if (c == '?') {
+            t->state = TAG_PI;
+        } else if (c == '/') {
+            t->state = TAG_OTHER;
+        } else {
+            t->state = TAG_START;
+            t->attrs = 0;
+        }
+        break;
+    case TAG_START:
+        if (c == '"')
+            t->state = TAG_QUOT;
+        else if (c == '\'')
+            t->state = TAG_APOS;
+        else if (c == '>')
+            t->state = TAG_TEXT;
+        else if (c == '=' && ++t->attrs > XR_MAX_ATTRS)
+            t->too_many = 1;
+        break;
+    case TAG_QUOT:
+        if (c == '"')
+            t->state = TAG_START;
+        break;
+    case TAG_APOS:
+        if (c == '\'')
+            t->state = TAG_START;
+        break;
+    case TAG_OTHER:
+        if (c == '>')
+            t->state = TAG_TEXT;
+        break;
+    case TAG_BANG: /* "<!--" a comment, "<![" a CDATA section */
+        if (c == '-' && t->run == 0) {
+            t->run = 1;
+        } else if (c == '-') {
+            t->state = TAG_COMMENT;
+            t->run = 0;
+        } else if (c == '[' && t->run == 0) {
+            t->state = TAG_CDATA;
+        } else {
+            t->state = c == '>' ? TAG_TEXT : TAG_OTHER;
+        }
+        break;
+    case TAG_PI:
+        if (t->run && c == '>')
+            t->state = TAG_TEXT;
+        t->run = c == '?';
+        break;
+    case TAG_COMMENT:
+    case TAG_CDATA:
+        if (t->run >= 2 && c == '>')
+            t->state = TAG_TEXT;
+        else
+            t->run = c == (t->state == TAG_COMMENT ? '-' : ']') ? t->run + 1
+                                                                 : 0;
+        break;
+    }
+}
+
 enum prolog_state {
     PRO_TOP,      /* between markup */
     PRO_LT,       /* after '<' */
     PRO_BANG,     /* after "<!": "--" or "DOCTYPE" follows */
     PRO_PI,       /* inside <? ... ?> */
     PRO_COMMENT,  /* inside <!-- ... --> */
-    PRO_DONE,     /* past the prolog: nothing more to watch */
+    PRO_DONE,     /* past the prolog: start tags are watched (tags) */
     PRO_DOCTYPE   /* found one */
 };
 
 struct prolog {
     enum prolog_state state;
-    uint64_t offset;  /* bytes seen */
+    uint64_t chars;   /* characters (code units) seen */
     long line;        /* the current line */
     long mark;        /* the line of the last '<' */
     int kw;           /* characters of "--" or "DOCTYPE" matched */
     int dashes;       /* '-' in a row, in a comment */
-    int question;     /* the last byte was '?', in a PI */
-    int bom;          /* bytes of a byte order mark seen */
+    int question;     /* the last character was '?', in a PI */
+    int bom;          /* characters of a byte order mark seen */
+    int width;        /* bytes per code unit: 1, or 2 (UTF-16); 0 until
+                       * the first four bytes have been seen */
+    int big_endian;   /* UTF-16BE */
+    unsigned char head[4]; /* the first bytes, until width is known */
+    int nhead;
+    unsigned unit;    /* a UTF-16 code unit being put together */
+    int unit_bytes;
+    struct tags tags; /* after the prolog */
 };
 
-static void prolog_scan(struct prolog *s, const unsigned char *p, size_t n)
+static void prolog_char(struct prolog *s, unsigned c)
 {
     static const char doctype[] = "DOCTYPE";
     static const unsigned char bom[] = { 0xEF, 0xBB, 0xBF };
-    for (size_t i = 0; i < n && s->state < PRO_DONE; i++) {
-        unsigned c = p[i];
-        uint64_t at = s->offset++;
-        if (c == '\n')
-            s->line++;
-        switch (s->state) {
-        case PRO_TOP:
-            if (at < 3 && s->bom == (int)at && c == bom[at]) {
-                s->bom++; /* the byte order mark */
-                break;
-            }
-            if (c == '<') {
-                s->state = PRO_LT;
-                s->mark = s->line;
-            } else if (!is_xml_space((int)c)) {
-                s->state = PRO_DONE;
-            }
-            break;
-        case PRO_LT:
-            if (c == '?') {
-                s->state = PRO_PI;
-                s->question = 0;
-            } else if (c == '!') {
-                s->state = PRO_BANG;
-                s->kw = 0;
-            } else {
-                s->state = PRO_DONE; /* the root element */
-            }
-            break;
-        case PRO_BANG:
-            if (s->kw == 0 && c == '-') {
-                s->kw = -1; /* "<!-" */
-            } else if (s->kw == -1) {
-                s->state = c == '-' ? PRO_COMMENT : PRO_DONE;
-                s->dashes = 0;
-            } else if (s->kw >= 0 && c == (unsigned char)doctype[s->kw]) {
-                if (++s->kw == 7)
-                    s->state = PRO_DOCTYPE;
-            } else {
-                s->state = PRO_DONE;
-            }
-            break;
-        case PRO_PI:
-            if (s->question && c == '>')
-                s->state = PRO_TOP;
-            s->question = c == '?';
-            break;
-        case PRO_COMMENT:
-            if (s->dashes >= 2 && c == '>')
-                s->state = PRO_TOP;
-            s->dashes = c == '-' ? s->dashes + 1 : 0;
-            break;
-        default:
+    uint64_t at = s->chars++;
+    if (c == '\n')
+        s->line++;
+    switch (s->state) {
+    case PRO_TOP:
+        if (at < 3 && s->bom == (int)at &&
+            (s->width == 1 ? c == bom[at] : at == 0 && c == 0xFEFF)) {
+            s->bom++; /* the byte order mark */
             break;
         }
+        if (c == '<') {
+            s->state = PRO_LT;
+            s->mark = s->line;
+        } else if (c > 0x7F || !is_xml_space((int)c)) {
+            s->state = PRO_DONE; /* text: tags.state is TAG_TEXT */
+        }
+        break;
+    case PRO_LT:
+        if (c == '?') {
+            s->state = PRO_PI;
+            s->question = 0;
+        } else if (c == '!') {
+            s->state = PRO_BANG;
+            s->kw = 0;
+        } else {
+            s->state = PRO_DONE; /* the root element */
+            s->tags.state = TAG_START;
+            s->tags.line = s->mark;
+        }
+        break;
+    case PRO_BANG:
+        if (s->kw == 0 && c == '-') {
+            s->kw = -1; /* "<!-" */
+        } else if (s->kw == -1) {
+            s->state = c == '-' ? PRO_COMMENT : PRO_DONE;
+            s->dashes = 0;
+        } else if (s->kw >= 0 && c == (unsigned char)doctype[s->kw]) {
+            if (++s->kw == 7)
+                s->state = PRO_DOCTYPE;
+        } else {
+            s->state = PRO_DONE;
+            s->tags.state = TAG_OTHER;
+        }
+        break;
+    case PRO_PI:
+        if (s->question && c == '>')
+            s->state = PRO_TOP;
+        s->question = c == '?';
+        break;
+    case PRO_COMMENT:
+        if (s->dashes >= 2 && c == '>')
+            s->state = PRO_TOP;
+        s->dashes = c == '-' ? s->dashes + 1 : 0;
+        break;
+    case PRO_DONE:
+        tags_char(&s->tags, c, s->line);
+        break;
+    case PRO_DOCTYPE:
+        break;
     }
+}
+
+/* Whether the watcher has seen enough to set the file aside. */
+static int prolog_stop(const struct prolog *s)
+{
+    return s->state == PRO_DOCTYPE || s->tags.too_many;
+}
+
+/*
+ * Bytes that cannot change the state of t: most of a file (character data,
+ * names, attribute values) is stepped over here, in a loop of its own,
+ * rather than a call per byte.  Returns the first byte that may matter.
+ */
+static const unsigned char *tags_skip(const struct tags *t,
+                                      const unsigned char *p,
+                                      const unsigned char *end)
+{
+    switch (t->state) {
+    case TAG_TEXT:
+        while (p < end && *p != '<' && *p != '\n')
+            p++;
+        break;
+    case TAG_START:
+        while (p < end && *p != '"' && *p != '\'' && *p != '>' &&
+               *p != '=' && *p != '\n')
+            p++;
+        break;
+    case TAG_QUOT:
+        while (p < end && *p != '"' && *p != '\n')
+            p++;
+        break;
+    case TAG_APOS:
+        while (p < end && *p != '\'' && *p != '\n')
+            p++;
+        break;
+    case TAG_OTHER:
+        while (p < end && *p != '>' && *p != '\n')
+            p++;
+        break;
+    default:
+        break;
+    }
+    return p;
+}
+
+/* Bytes to characters, once the width is known. */
+static void prolog_bytes(struct prolog *s, const unsigned char *p, size_t n)
+{
+    const unsigned char *end = p + n;
+    while (p < end && !prolog_stop(s)) {
+        if (s->width == 1) {
+            if (s->state == PRO_DONE) {
+                p = tags_skip(&s->tags, p, end);
+                if (p == end)
+                    break;
+            }
+            prolog_char(s, *p++);
+            continue;
+        }
+        if (s->big_endian)
+            s->unit = s->unit << 8 | *p++;
+        else
+            s->unit |= (unsigned)*p++ << (8 * s->unit_bytes);
+        if (++s->unit_bytes == 2) {
+            prolog_char(s, s->unit);
+            s->unit = 0;
+            s->unit_bytes = 0;
+        }
+    }
+}
+
+static void prolog_scan(struct prolog *s, const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    while (s->width == 0 && i < n && s->nhead < 4)
+        s->head[s->nhead++] = p[i++];
+    if (s->width == 0) {
+        if (s->nhead < 4)
+            return; /* too short to hold a DOCTYPE yet */
+        const unsigned char *h = s->head;
+        if ((h[0] == 0xFF && h[1] == 0xFE && (h[2] || h[3])) ||
+            (h[0] == '<' && !h[1] && h[2] == '?' && !h[3])) {
+            s->width = 2; /* UTF-16LE (FF FE 00 00 would be UCS-4) */
+        } else if ((h[0] == 0xFE && h[1] == 0xFF) ||
+                   (!h[0] && h[1] == '<' && !h[2] && h[3] == '?')) {
+            s->width = 2;
+            s->big_endian = 1;
+        } else {
+            s->width = 1;
+        }
+        prolog_bytes(s, h, 4);
+    }
+    prolog_bytes(s, p + i, n - i);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -278,18 +499,20 @@ struct feed {
     size_t cap, len, pos; /* buf[pos..len) not yet handed to libxml2 */
     int eof, failed;       /* failed: the source's read failed */
     int oom;               /* out of memory */
-    struct prolog prolog;  /* watches the bytes for a DOCTYPE */
+    struct prolog prolog;  /* watches the bytes for a DOCTYPE, and start
+                            * tags for their attributes */
 };
 
 /* Read once more into the free space of buf (growing it to at least
  * want bytes of room).  Returns the bytes read, 0 at the end, or -1 after a
- * read error (failed), when out of memory (oom) or on a DOCTYPE
- * (prolog.state says so; its bytes are never handed on). */
+ * read error (failed), when out of memory (oom), or on a DOCTYPE or a start
+ * tag with too many attributes (prolog_stop() says so; those bytes are
+ * never handed on). */
 static ssize_t feed_more(struct feed *f, size_t want)
 {
     if (f->eof)
         return 0;
-    if (f->failed || f->oom || f->prolog.state == PRO_DOCTYPE)
+    if (f->failed || f->oom || prolog_stop(&f->prolog))
         return -1;
     if (f->cap - f->len < want) {
         size_t cap = f->cap ? f->cap : XR_BLOCK;
@@ -322,11 +545,9 @@ static ssize_t feed_more(struct feed *f, size_t want)
     }
     if ((size_t)n > room) /* a broken read function */
         n = (ssize_t)room;
-    if (f->prolog.state < PRO_DONE) {
-        prolog_scan(&f->prolog, f->buf + f->len, (size_t)n);
-        if (f->prolog.state == PRO_DOCTYPE)
-            return -1;
-    }
+    prolog_scan(&f->prolog, f->buf + f->len, (size_t)n);
+    if (prolog_stop(&f->prolog))
+        return -1;
     f->len += (size_t)n;
     return n;
 }
@@ -538,6 +759,8 @@ struct parse {
 
     /* the first libxml2 error */
     int xerr_set;
+    int xerr_limit;           /* a limit of libxml2's, not a fault of
+                               * well-formedness: xerr says which */
     long xerr_line;
     char xerr[512];
 };
@@ -564,6 +787,40 @@ static void out_of_memory(struct parse *p)
     reject(p, "out of memory");
 }
 
+/*
+ * libxml2's own limits on hostile input (without XML_PARSE_HUGE, which is
+ * never set): nesting depth, the length of a text node, of a name, and of
+ * one piece of markup (a tag with its attributes, a comment, a CDATA
+ * section).  Such a file may be well-formed, and libxml2's message advises
+ * a parser option the operator cannot set ("Excessive depth in document:
+ * 256 use XML_PARSE_HUGE option", "internal error: Huge input lookup"), so
+ * say in buf which limit was met instead.  The messages are libxml2 2.9's;
+ * others fall through to "not well-formed XML" with libxml2's own words.
+ * Returns 1 when e is one of them.
+ */
+static int limit_met(xr_error_ptr e, char *buf, size_t len)
+{
+    const char *m = e->message ? e->message : "";
+    static const char depth[] = "Excessive depth in document:";
+    int n;
+    if (strncmp(m, depth, sizeof depth - 1) == 0) {
+        if (sscanf(m + sizeof depth - 1, "%d", &n) == 1)
+            snprintf(buf, len, "elements nested more than %d deep", n);
+        else
+            snprintf(buf, len, "elements nested too deep");
+    } else if (strstr(m, "huge text node")) {
+        snprintf(buf, len, "text longer than %d bytes", XML_MAX_TEXT_LENGTH);
+    } else if (strstr(m, "Huge input lookup")) {
+        snprintf(buf, len, "a tag, comment or other markup longer than %d "
+                 "bytes", XML_MAX_LOOKUP_LIMIT);
+    } else if (e->code == XML_ERR_NAME_TOO_LONG) {
+        snprintf(buf, len, "a name longer than %d bytes", XML_MAX_NAME_LENGTH);
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 static void on_xml_error(void *ctx, xr_error_ptr e)
 {
     struct parse *p = ctx;
@@ -572,6 +829,10 @@ static void on_xml_error(void *ctx, xr_error_ptr e)
     p->xerr_set = 1;
     p->xerr_line = e->line;
     const char *m = e->message ? e->message : "unknown error";
+    if (limit_met(e, p->xerr, sizeof p->xerr)) {
+        p->xerr_limit = 1;
+        return;
+    }
     /*
      * When the data ends with elements still open, libxml2 2.9's push
      * parser (which the reader drives) says "Extra content at the end of
@@ -1037,6 +1298,23 @@ static void add_text(struct parse *p)
         out_of_memory(p);
 }
 
+/* Whether the watcher of the bytes (struct prolog) stopped the file.  Sets
+ * the reason when so. */
+static int watch_rejected(struct parse *p, const struct feed *feed)
+{
+    if (feed->prolog.state == PRO_DOCTYPE) {
+        reject(p, "DOCTYPE declarations are not allowed (line %ld)",
+               feed->prolog.mark);
+        return 1;
+    }
+    if (feed->prolog.tags.too_many) {
+        reject(p, "more than %d attributes on one element at line %ld",
+               XR_MAX_ATTRS, feed->prolog.tags.line);
+        return 1;
+    }
+    return 0;
+}
+
 /* The loop over the reader's nodes. */
 static void walk_nodes(struct parse *p, struct feed *feed)
 {
@@ -1044,11 +1322,8 @@ static void walk_nodes(struct parse *p, struct feed *feed)
     for (;;) {
         int ret = skip ? xmlTextReaderNext(p->r) : xmlTextReaderRead(p->r);
         skip = 0;
-        if (feed->prolog.state == PRO_DOCTYPE) {
-            reject(p, "DOCTYPE declarations are not allowed (line %ld)",
-                   feed->prolog.mark);
+        if (watch_rejected(p, feed))
             return;
-        }
         if (p->xerr_set || feed->failed || feed->oom || ret < 0) {
             p->rejected = 1; /* the reason is chosen by the caller */
             return;
@@ -1103,6 +1378,12 @@ static void parse_failure(struct parse *p, struct feed *feed,
     } else if (feed->failed) {
         const char *why = src_error ? src_error(src) : NULL;
         snprintf(p->err, p->errlen, "%s", why ? why : "read error");
+    } else if (p->xerr_set && p->xerr_limit) {
+        snprintf(p->err, p->errlen, "%s at line %ld", p->xerr, p->xerr_line);
+    } else if (p->xerr_set && p->xerr_line <= 0) {
+        /* raised before any line was read (an encoding libxml2 cannot
+         * convert): "at line 0" would say nothing */
+        snprintf(p->err, p->errlen, "not well-formed XML: %s", p->xerr);
     } else if (p->xerr_set) {
         snprintf(p->err, p->errlen, "not well-formed XML at line %ld: %s",
                  p->xerr_line, p->xerr);
@@ -1112,16 +1393,14 @@ static void parse_failure(struct parse *p, struct feed *feed,
     }
 }
 
-/* Whether reading the prolog ended the file: a DOCTYPE, or the source's
- * read error.  Sets the reason when so. */
+/* Whether reading ahead (the prolog, or a whole file declared ISO-8859-1)
+ * ended the file: the watcher of the bytes, or the source's read error.
+ * Sets the reason when so. */
 static int feed_rejected(struct parse *p, const struct feed *feed,
                          const char *(*src_error)(void *), void *src)
 {
-    if (feed->prolog.state == PRO_DOCTYPE) {
-        reject(p, "DOCTYPE declarations are not allowed (line %ld)",
-               feed->prolog.mark);
+    if (watch_rejected(p, feed))
         return 1;
-    }
     if (feed->failed) {
         const char *why = src_error ? src_error(src) : NULL;
         reject(p, "%s", why ? why : "read error");
@@ -1166,6 +1445,15 @@ enum xmlrep_status xmlrep_read(xmlrep_read_fn read, void *src,
     }
     if (feed_rejected(&p, &feed, src_error, src))
         goto out;
+
+    /* UTF-16 is read as what it is (every XML parser must), but it is not
+     * what the format promises: tell. */
+    if (feed.prolog.width == 2)
+        warn(&p, 0, feed.prolog.big_endian
+                        ? "encoded in UTF-16BE (the format says UTF-8 or "
+                          "ISO-8859-1); read as UTF-16BE"
+                        : "encoded in UTF-16LE (the format says UTF-8 or "
+                          "ISO-8859-1); read as UTF-16LE");
 
     /* A file declared ISO-8859-1 that is really UTF-8? */
     int as_utf8 = 0;

@@ -8,7 +8,12 @@
  *
  * The input is untrusted.  The parser runs with XML_PARSE_NONET and without
  * entity substitution, DTD loading or validation; a file with a DOCTYPE is
- * set aside before any of its reports is delivered.
+ * set aside before any of its reports is delivered (in UTF-16 as well,
+ * which is read, with a warning: the format's files are UTF-8 or
+ * ISO-8859-1).  libxml2's own limits on hostile input (nesting depth, the
+ * length of text, names and markup) set the file aside with a reason that
+ * names the limit, and so does a start tag of more than 256 attributes
+ * (libxml2 2.9 spends n * n on one of n).
  *
  * Version 1 files that declare ISO-8859-1 but are in fact UTF-8 (at least one
  * multi-byte sequence, and valid UTF-8 as a whole) are read as UTF-8 and a
@@ -60,6 +65,7 @@ enum xmlrep_status {
  * there is one) when XMLREP_REJECTED is returned, for example
  * "not well-formed XML at line 12: Premature end of data in tag Rapport" or
  * "DOCTYPE declarations are not allowed (line 2)" or
+ * "elements nested more than 256 deep at line 7" or
  * "not an IS-24/8 report: root element 'html'".
  * src_error, when not NULL, is asked for the source's own reason after a
  * read error, so that a truncated archive is reported as such.  lim NULL

@@ -139,6 +139,32 @@ static void run_str(struct result *res, const char *xml)
     run(res, xml, strlen(xml), 0, 0, NULL);
 }
 
+/* s (ASCII or UTF-8 without surrogates needed) as UTF-16, big-endian or
+ * not, with a byte order mark or not; *n its length.  Only the BMP. */
+static char *utf16(const char *s, int big, int bom, size_t *n)
+{
+    size_t len = strlen(s);
+    char *out = malloc(2 + 2 * len), *o = out;
+    if (bom) {
+        *o++ = (char)(big ? 0xFE : 0xFF);
+        *o++ = (char)(big ? 0xFF : 0xFE);
+    }
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned c = *p++;
+        if (c >= 0xE0) { /* three bytes */
+            c = (c & 0x0F) << 12 | (unsigned)(p[0] & 0x3F) << 6 | (p[1] & 0x3F);
+            p += 2;
+        } else if (c >= 0xC0) { /* two */
+            c = (c & 0x1F) << 6 | (*p++ & 0x3F);
+        }
+        *o++ = (char)(big ? c >> 8 : c & 0xFF);
+        *o++ = (char)(big ? c & 0xFF : c >> 8);
+    }
+    *n = (size_t)(o - out);
+    return out;
+}
+
 /* ---- the spec's examples ----------------------------------------------- */
 
 /* examples/v1-2017-1601.xml, ISO-8859-1: \xC5 is Å, \xF8 is ø */
@@ -605,28 +631,29 @@ static void test_doctype(void)
     CHECK_INT(r.st, XMLREP_REJECTED);
     CHECK_STR(r.err, "DOCTYPE declarations are not allowed (line 2)");
 
-    /* In UTF-16 the bytes cannot be watched: the reader's DOCTYPE node
-     * stops it (the line is where the parser was). */
+    /* UTF-16 is watched as well (its code units as characters), so the
+     * DOCTYPE is refused as early and its line is exact, in both byte
+     * orders, with or without a byte order mark, however the bytes come. */
     const char *u8 = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n"
                      "<!DOCTYPE kommunerapport [\n"
                      "<!ENTITY p SYSTEM \"file:///etc/passwd\">]>\n"
                      "<kommunerapport><aargang>&p;</aargang>"
                      "</kommunerapport>\n";
-    size_t n8 = strlen(u8);
-    char *u16 = malloc(2 + 2 * n8);
-    u16[0] = (char)0xFF;
-    u16[1] = (char)0xFE;
-    for (size_t i = 0; i < n8; i++) {
-        u16[2 + 2 * i] = u8[i];
-        u16[3 + 2 * i] = 0;
+    size_t n16;
+    for (int be = 0; be <= 1; be++) {
+        for (int bom = 0; bom <= 1; bom++) {
+            char *u16 = utf16(u8, be, bom, &n16);
+            for (size_t chunk = 0; chunk <= 1; chunk++) {
+                run(&r, u16, n16, chunk, 0, NULL);
+                CHECK_INT(r.st, XMLREP_REJECTED);
+                CHECK_STR(r.err,
+                          "DOCTYPE declarations are not allowed (line 2)");
+                CHECK_INT(r.out.reports, 0);
+                CHECK(strstr(r.out.text, "root:") == NULL);
+            }
+            free(u16);
+        }
     }
-    run(&r, u16, 2 + 2 * n8, 0, 0, NULL);
-    CHECK_INT(r.st, XMLREP_REJECTED);
-    CHECK(strncmp(r.err, "DOCTYPE declarations are not allowed (line ", 43)
-          == 0);
-    CHECK_INT(r.out.reports, 0);
-    CHECK(strstr(r.out.text, "root:") == NULL);
-    free(u16);
 
     /* a DOCTYPE without a subset is refused just the same */
     run_str(&r, "<!DOCTYPE kommunerapport SYSTEM \"http://example.com/x.dtd\">"
@@ -819,6 +846,112 @@ static void test_value_cap(void)
     free(r.out.text);
 }
 
+/* UTF-16 is read, with a warning; an encoding libxml2 cannot read at all
+ * is set aside without a line 0. */
+static void test_utf16(void)
+{
+    struct result r = { 0 };
+    const char *u8 = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n"
+                     "<!-- a comment, then the root -->\n"
+                     "<Rapport xmlns=\"urn:no:helsedirektoratet:is-24-8:2\" "
+                     "rapporteringsaar=\"2019\">\n"
+                     "<Enhet nummer=\"1804\">Bod\xC3\xB8</Enhet>\n"
+                     "<Kapittel nr=\"4\"><Svar sporsmal=\"4.2\">\xE2\x80\x93"
+                     "</Svar></Kapittel>\n"
+                     "</Rapport>\n";
+    static const char *const want[2] = {
+        "warning line 0: encoded in UTF-16LE (the format says UTF-8 or "
+        "ISO-8859-1); read as UTF-16LE\n",
+        "warning line 0: encoded in UTF-16BE (the format says UTF-8 or "
+        "ISO-8859-1); read as UTF-16BE\n",
+    };
+    size_t n16;
+    for (int big = 0; big <= 1; big++) {
+        for (int bom = 0; bom <= 1; bom++) {
+            char *u16 = utf16(u8, big, bom, &n16);
+            run(&r, u16, n16, bom ? 0 : 3, 0, NULL);
+            CHECK_INT(r.st, XMLREP_OK);
+            char all[512];
+            snprintf(all, sizeof all, "%s"
+                     "report 1 v2 line 3\n"
+                     " year=2019 submitted=NULL id=NULL\n"
+                     " unit type=NULL code=1804 name=Bod\xC3\xB8 "
+                     "population=NULL\n"
+                     " 0: chapter=4 question=4.2 code=NULL text='\xE2\x80\x93' "
+                     "parent=-1 line=5\n", want[big]);
+            CHECK_STR(r.out.text, all);
+            free(u16);
+        }
+    }
+
+    /* UCS-4: libxml2 2.9 cannot convert it; said without "line 0" */
+    static const char ucs4[] = { 0, 0, 0, '<', 0, 0, 0, 'a', 0, 0, 0, '/',
+                                 0, 0, 0, '>' };
+    run(&r, ucs4, sizeof ucs4, 0, 0, NULL);
+    CHECK_INT(r.st, XMLREP_REJECTED);
+    CHECK(strstr(r.err, "line 0") == NULL);
+    free(r.out.text);
+}
+
+/* libxml2's limits, said as limits; start tags with too many attributes. */
+static void test_limits(void)
+{
+    struct result r = { 0 };
+    const char head[] = "<Rapport xmlns=\"urn:no:helsedirektoratet:is-24-8:2\">\n"
+                        "<Kapittel nr=\"4\">\n";
+    size_t cap = 2 * 1000 * 1000;
+    char *xml = malloc(cap), *p;
+
+    /* 300 levels on line 3 */
+    p = xml + sprintf(xml, "%s", head);
+    for (int i = 0; i < 300; i++)
+        p += sprintf(p, "<a>");
+    p += sprintf(p, "\n");
+    for (int i = 0; i < 300; i++)
+        p += sprintf(p, "</a>");
+    sprintf(p, "</Kapittel></Rapport>\n");
+    run_str(&r, xml);
+    CHECK_INT(r.st, XMLREP_REJECTED);
+    CHECK_STR(r.err, "elements nested more than 256 deep at line 3");
+
+    /* a name of 60 000 bytes on line 3 */
+    p = xml + sprintf(xml, "%s<", head);
+    memset(p, 'n', 60000);
+    p += 60000;
+    sprintf(p, "/>\n</Kapittel></Rapport>\n");
+    run_str(&r, xml);
+    CHECK_INT(r.st, XMLREP_REJECTED);
+    CHECK_STR(r.err, "a name longer than 50000 bytes at line 3");
+
+    /* 256 attributes are fine; '=' in values, comments, PIs and CDATA
+     * sections (before, in the prolog and in the body) does not count */
+    const char *eqs = "= = = = = = = = = = = = = = = = = = = = = = = = = = = =";
+    for (int n = 256; n <= 257; n++) {
+        p = xml;
+        p += sprintf(p, "<?xml version=\"1.0\"?>\n<!-- %s --><?pi %s?>\n"
+                     "<Rapport xmlns=\"urn:no:helsedirektoratet:is-24-8:2\">"
+                     "<!--%s--><![CDATA[%s]]><?pi %s?>\n<Enhet",
+                     eqs, eqs, eqs, eqs, eqs);
+        for (int i = 0; i < n; i++)
+            p += sprintf(p, i % 2 ? " a%d=\"=>'\"" : " a%d='=>\"'", i);
+        sprintf(p, ">x=y</Enhet></Rapport>\n");
+        for (size_t chunk = 0; chunk <= 1; chunk++) {
+            run(&r, xml, strlen(xml), chunk, 0, NULL);
+            if (n == 256) {
+                CHECK_INT(r.st, XMLREP_OK);
+                CHECK_INT(r.out.reports, 1);
+            } else {
+                CHECK_INT(r.st, XMLREP_REJECTED);
+                CHECK_STR(r.err, "more than 256 attributes on one element "
+                                 "at line 4");
+                CHECK_INT(r.out.reports, 0);
+            }
+        }
+    }
+    free(xml);
+    free(r.out.text);
+}
+
 /* A county file of many reports, far past 65535 lines: line numbers hold. */
 static void test_big(void)
 {
@@ -873,6 +1006,8 @@ int main(void)
     test_many();
     test_faults();
     test_value_cap();
+    test_utf16();
+    test_limits();
     test_big();
 
     fflush(stderr);
