@@ -7,9 +7,12 @@
  * a directory (in byte order of the names, symbolic links not followed).  A
  * source whose name ends in ".xml" is read with read(2); an archive is read
  * with libarchive, restricted to what deliveries use (zip and tar, with
- * gzip, xz, lzma or bzip2 compression).  An archive entry that is itself an
- * archive is read straight out of the outer archive's data through
- * archive_read_open() callbacks (struct nested), one level deep.
+ * gzip, xz, lzma or bzip2 compression), after a look at its first bytes
+ * (foreign_format(): what libarchive would misread is set aside by name).
+ * An archive entry that is itself an archive is read straight out of the
+ * outer archive's data through archive_read_open() callbacks (struct
+ * nested), one level deep; its first bytes are pulled before libarchive
+ * opens it, for the same look.
  *
  * Every byte handed out passes through struct walk_input, which counts the
  * bytes really decompressed (header sizes are never trusted), enforces the
@@ -32,6 +35,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,6 +245,7 @@ struct walker {
     const struct walk_handler *h;
     EVP_MD_CTX *md;
     unsigned char *buf;     /* WALK_BLOCK bytes for draining */
+    locale_t utf8;          /* LC_CTYPE C.UTF-8 for libarchive's names, or 0 */
 
     /* the current source */
     const char *source;     /* its label */
@@ -260,6 +265,7 @@ struct arc {
     struct nested *ns;      /* nested: where its bytes come from */
     int dead;               /* a fatal error: nothing more can be read */
     char *why;              /* why it died */
+    uint64_t entries;       /* headers read from it */
 };
 
 /* The source of a nested archive: the data of an entry of the outer one. */
@@ -272,6 +278,10 @@ struct nested {
     unsigned char *buf;
     unsigned char *tail;    /* the last bytes pulled, for zip_end_in() */
     size_t tail_len;
+    unsigned char *head;    /* the first SNIFF bytes, pulled before the
+                             * archive is opened, to tell its format */
+    size_t head_len;
+    int head_given;         /* handed to libarchive already */
 };
 
 enum input_state { IN_OPEN, IN_END, IN_ERROR };
@@ -331,6 +341,13 @@ static char *dead_reason(struct arc *c)
     if (!truncated && !c->ns && c->file_size > 0) {
         la_int64_t raw = archive_filter_bytes(c->a, -1);
         truncated = raw >= 0 && (uint64_t)raw >= c->file_size;
+    }
+    if (!msg && c->compressed) {
+        /* libarchive's gzip reader fails without a word when its input
+         * ends inside the 8-byte trailer */
+        const char *filter = archive_filter_name(c->a, 0);
+        return str_printf("truncated archive: the %s stream ends early",
+                          filter ? filter : "compressed");
     }
     if (!msg)
         msg = truncated ? "it ends part way" : "libarchive gives no reason";
@@ -538,7 +555,9 @@ static struct archive *arc_new(void)
 }
 
 /* After an entry: read what the caller left of it, where skipping would
- * decompress it anyway, so that those bytes count against the cap. */
+ * decompress it anyway, so that those bytes count against the cap.  Read by
+ * blocks: the holes of a sparse tar entry are not handed out as zeros, and
+ * cost nothing to skip. */
 static void drain_entry(struct walker *w, struct arc *c)
 {
     if (c->dead || !(c->compressed || c->ns))
@@ -546,16 +565,18 @@ static void drain_entry(struct walker *w, struct arc *c)
     for (;;) {
         if (w->over)
             return;
-        la_ssize_t n = archive_read_data(c->a, w->buf, WALK_BLOCK);
-        if (n == 0)
-            return;
-        if (n == ARCHIVE_FATAL) {
+        const void *block;
+        size_t size;
+        la_int64_t offset;
+        int r = archive_read_data_block(c->a, &block, &size, &offset);
+        if (r == ARCHIVE_FATAL) {
             kill_arc(c);
             return;
         }
-        if (n < 0)
-            return; /* the entry's own trouble: next_header decides */
-        if (count_total(w, (uint64_t)n) != 0)
+        if (r != ARCHIVE_OK)
+            return; /* the end, or the entry's own trouble: next_header
+                     * decides */
+        if (count_total(w, (uint64_t)size) != 0)
             return;
     }
 }
@@ -604,6 +625,147 @@ static int is_zip(struct archive *a)
     return (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
 }
 
+static int is_tar(struct archive *a)
+{
+    return (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR;
+}
+
+/*
+ * A tar ends in two blocks of 512 zero bytes.  libarchive takes a tar that
+ * stops at the boundary between two entries, without them, for a whole one
+ * ("some writers omit the block of nulls"); but that is exactly what a tar
+ * cut off between two entries looks like, and the entries after the cut are
+ * lost without a word.  So a tar must end in at least one zero block: at
+ * ARCHIVE_EOF libarchive has then consumed it, past the position where it
+ * looked for the next header.
+ */
+static const char TAR_CUT[] =
+    "truncated archive: the tar stops between two entries, without its "
+    "end-of-archive blocks";
+
+static int tar_end_missing(struct archive *a)
+{
+    return is_tar(a) &&
+           archive_filter_bytes(a, 0) == archive_read_header_position(a);
+}
+
+static const char EMPTY[] = "empty archive: no entries";
+#define EMPTY_FILE UNSUPPORTED ": an empty file (0 bytes)"
+
+/*
+ * Formats is248 does not read, told by their signatures before libarchive
+ * sees them, so that the answer names what the file is rather than what
+ * libarchive makes of it: its tar reader takes anything that begins with
+ * 512 zero bytes for an empty tar, an ISO 9660 image among them (its first
+ * 32 KiB are a system area, zeros as a rule).  SNIFF bytes are enough to
+ * see ISO 9660's first volume descriptor.
+ */
+#define SNIFF (0x8001 + 5)
+
+/* A tar header with a good checksum: the file is a tar, whatever else its
+ * first bytes look like. */
+static int tar_header_ok(const unsigned char *p, size_t n)
+{
+    if (n < 512)
+        return 0;
+    unsigned long sum = 0, want = 0;
+    for (size_t i = 0; i < 512; i++)
+        sum += i >= 148 && i < 156 ? ' ' : p[i];
+    int digits = 0;
+    for (size_t i = 148; i < 156; i++) {
+        if (p[i] >= '0' && p[i] <= '7') {
+            if (digits > 0 && (p[i - 1] == ' ' || p[i - 1] == '\0'))
+                return 0;
+            want = want * 8 + (unsigned long)(p[i] - '0');
+            digits++;
+        } else if (p[i] != ' ' && p[i] != '\0') {
+            return 0;
+        }
+    }
+    return digits > 0 && sum == want;
+}
+
+static const char *foreign_format(const unsigned char *p, size_t n)
+{
+    static const struct {
+        size_t at;
+        const char *magic;
+        size_t len;
+        const char *what;
+    } sig[] = {
+        { 0, "Rar!\x1A\x07", 6, "a RAR archive" },
+        { 0, "7z\xBC\xAF\x27\x1C", 6, "a 7z archive" },
+        { 0, "MSCF\0\0\0\0", 8, "a Microsoft cabinet (CAB)" },
+        { 0x8001, "CD001", 5, "an ISO 9660 image" },
+        { 0x8001, "BEA01", 5, "a UDF image" },
+        { 0, "xar!", 4, "a xar archive" },
+        { 0, "!<arch>\n", 8, "an ar archive" },
+        { 0, "070701", 6, "a cpio archive" },
+        { 0, "070702", 6, "a cpio archive" },
+        { 0, "070707", 6, "a cpio archive" },
+        { 0, "\x28\xB5\x2F\xFD", 4, "zstd-compressed data" },
+        { 0, "\x04\x22\x4D\x18", 4, "lz4-compressed data" },
+        { 0, "LZIP", 4, "lzip-compressed data" },
+        { 0, "\x89PNG", 4, "a PNG image" },
+        { 0, "%PDF-", 5, "a PDF document" },
+    };
+    if (tar_header_ok(p, n))
+        return NULL;
+    for (size_t i = 0; i < sizeof sig / sizeof sig[0]; i++)
+        if (n >= sig[i].at + sig[i].len &&
+            memcmp(p + sig[i].at, sig[i].magic, sig[i].len) == 0)
+            return sig[i].what;
+    return NULL;
+}
+
+/* A whole file of n bytes too short for libarchive to tell its format, but
+ * the start of one it reads: truncated, not something else. */
+static const char *cut_short(const unsigned char *p, size_t n)
+{
+    if (n >= 257 + 5 && n < 512 && memcmp(p + 257, "ustar", 5) == 0)
+        return "truncated archive: it stops inside its first tar header";
+    if (n >= 2 && n < 10 && p[0] == 0x1F && p[1] == 0x8B)
+        return "truncated archive: it stops inside its gzip header";
+    return NULL;
+}
+
+/* The compression an archive's first bytes announce, or NULL. */
+static const char *compression_of(const unsigned char *p, size_t n)
+{
+    if (n >= 2 && p[0] == 0x1F && p[1] == 0x8B)
+        return "gzip";
+    if (n >= 6 && memcmp(p, "\xFD" "7zXZ\0", 6) == 0)
+        return "xz";
+    if (n >= 3 && memcmp(p, "BZh", 3) == 0)
+        return "bzip2";
+    return NULL;
+}
+
+/* Why an archive could not be opened: libarchive's reason, said plainly.
+ * head: its first n bytes. */
+static char *open_failed_why(struct archive *a, const unsigned char *head,
+                             size_t n)
+{
+    const char *msg = archive_error_string(a);
+    if (msg && contains_ci(msg, "truncated"))
+        return str_printf("truncated archive: %s", msg);
+    const char *comp = compression_of(head, n);
+    if (!msg && comp) {
+        /* a decompressor that ran out of input without a word: libarchive's
+         * gzip reader cut inside its trailer */
+        return str_printf("truncated archive: the %s stream ends early",
+                          comp);
+    }
+    if (msg && contains_ci(msg, "unrecognized archive format") &&
+        archive_filter_count(a) > 1) {
+        const char *filter = archive_filter_name(a, 0);
+        return str_printf(UNSUPPORTED ": %s-compressed, but what it holds is "
+                          "not a tar archive", filter ? filter : "?");
+    }
+    return str_printf(UNSUPPORTED ": %s",
+                      msg ? msg : "libarchive gives no reason");
+}
+
 /* Keep the last ZIP_TAIL bytes that passed through a nested archive. */
 static void keep_tail(struct nested *ns, const unsigned char *p, size_t n)
 {
@@ -620,18 +782,15 @@ static void keep_tail(struct nested *ns, const unsigned char *p, size_t n)
     ns->tail_len = keep + n;
 }
 
-/* Nested archives read their bytes from the outer entry. */
-static la_ssize_t nested_read(struct archive *a, void *data,
-                              const void **block)
+/* Pull up to len bytes of the outer entry into dst, counted against the
+ * caps: the count, 0 at its end, -1 when the bytes stop (ns->why says
+ * why). */
+static la_ssize_t nested_pull(struct nested *ns, unsigned char *dst,
+                              size_t len)
 {
-    struct nested *ns = data;
     struct walker *w = ns->w;
-    *block = ns->buf;
-    if (ns->failed) {
-        archive_set_error(a, WALK_ERRNO_MISC, "%s",
-                          ns->why ? ns->why : "read error");
+    if (ns->failed)
         return -1;
-    }
     if (ns->eof)
         return 0;
     const char *stop = NULL;
@@ -643,7 +802,7 @@ static la_ssize_t nested_read(struct archive *a, void *data,
         la_ssize_t n;
         int tries = 0;
         do
-            n = archive_read_data(ns->outer->a, ns->buf, WALK_BLOCK);
+            n = archive_read_data(ns->outer->a, dst, len);
         while (n == ARCHIVE_RETRY && ++tries < WALK_RETRIES);
         if (n == 0) {
             ns->eof = 1;
@@ -658,7 +817,7 @@ static la_ssize_t nested_read(struct archive *a, void *data,
                 stop = over_why(w);
             } else {
                 ns->bytes += (uint64_t)n;
-                keep_tail(ns, ns->buf, (size_t)n);
+                keep_tail(ns, dst, (size_t)n);
                 return n;
             }
         } else if (n == ARCHIVE_FATAL || n == ARCHIVE_RETRY) {
@@ -676,9 +835,43 @@ static la_ssize_t nested_read(struct archive *a, void *data,
         ns->failed = 1;
         ns->why = str_printf("%s", stop ? stop : "read error");
     }
-    archive_set_error(a, WALK_ERRNO_MISC, "%s",
-                      ns->why ? ns->why : "out of memory");
     return -1;
+}
+
+/* The first SNIFF bytes of the outer entry (fewer if it is shorter or its
+ * bytes stop), to tell the format before libarchive guesses. */
+static void nested_prefetch(struct nested *ns)
+{
+    while (ns->head_len < SNIFF) {
+        size_t want = SNIFF - ns->head_len;
+        if (want > WALK_BLOCK)
+            want = WALK_BLOCK;
+        la_ssize_t n = nested_pull(ns, ns->head + ns->head_len, want);
+        if (n <= 0)
+            break;
+        ns->head_len += (size_t)n;
+    }
+}
+
+/* Nested archives read their bytes from the outer entry: first what
+ * nested_prefetch() took, then the rest as it comes. */
+static la_ssize_t nested_read(struct archive *a, void *data,
+                              const void **block)
+{
+    struct nested *ns = data;
+    if (!ns->head_given) {
+        ns->head_given = 1;
+        if (ns->head_len > 0) {
+            *block = ns->head;
+            return (la_ssize_t)ns->head_len;
+        }
+    }
+    *block = ns->buf;
+    la_ssize_t n = nested_pull(ns, ns->buf, WALK_BLOCK);
+    if (n < 0)
+        archive_set_error(a, WALK_ERRNO_MISC, "%s",
+                          ns->why ? ns->why : "out of memory");
+    return n;
 }
 
 static int nested_close(struct archive *a, void *data)
@@ -695,27 +888,36 @@ static void walk_nested(struct walker *w, struct arc *outer,
     struct nested ns = { .w = w, .outer = outer };
     struct arc inner = { .label = label };
     ns.buf = malloc(WALK_BLOCK);
+    ns.head = malloc(SNIFF);
     ns.tail = malloc(ZIP_TAIL); /* NULL: the check is skipped */
-    inner.a = ns.buf ? arc_new() : NULL;
+    inner.a = ns.buf && ns.head ? arc_new() : NULL;
     if (!inner.a) {
         free(ns.buf);
+        free(ns.head);
+        free(ns.tail);
         report_failed(w, label, "out of memory");
         return;
     }
     inner.ns = &ns;
-    if (archive_read_open(inner.a, &ns, NULL, nested_read, nested_close) !=
-        ARCHIVE_OK) {
+    nested_prefetch(&ns);
+    const char *foreign = foreign_format(ns.head, ns.head_len);
+    const char *cut = ns.eof ? cut_short(ns.head, ns.head_len) : NULL;
+    if (foreign || cut || (ns.eof && ns.head_len == 0)) {
         /* the outer's own trouble is told for the outer */
         if (!w->over && !outer->dead) {
-            const char *msg = archive_error_string(inner.a);
-            char *why;
-            if (ns.failed)
-                why = str_printf("%s", ns.why ? ns.why : "read error");
-            else if (msg && contains_ci(msg, "truncated"))
-                why = str_printf("truncated archive: %s", msg);
-            else
-                why = str_printf(UNSUPPORTED ": %s",
-                                 msg ? msg : "libarchive gives no reason");
+            char *why = foreign ? str_printf(UNSUPPORTED ": %s", foreign)
+                        : cut   ? str_printf("%s", cut)
+                                : str_printf("%s", EMPTY_FILE);
+            report_failed(w, label, why);
+            free(why);
+        }
+    } else if (archive_read_open(inner.a, &ns, NULL, nested_read,
+                                 nested_close) != ARCHIVE_OK) {
+        if (!w->over && !outer->dead) {
+            char *why = ns.failed
+                            ? str_printf("%s", ns.why ? ns.why : "read error")
+                            : open_failed_why(inner.a, ns.head,
+                                              ns.head_len);
             report_failed(w, label, why);
             free(why);
         }
@@ -733,23 +935,66 @@ static void walk_nested(struct walker *w, struct arc *outer,
                 ;
             if (ns.eof && !zip_end_in(ns.tail, ns.tail_len))
                 report_failed(w, label, ZIP_CUT);
+            else if (ns.eof && inner.entries == 0)
+                report_failed(w, label, EMPTY);
+        } else if (!inner.dead && !w->over && !w->stop && !outer->dead &&
+                   inner.entries == 0) {
+            report_failed(w, label, EMPTY);
         }
     }
     archive_read_free(inner.a);
     free(inner.why);
     free(ns.why);
     free(ns.buf);
+    free(ns.head);
     free(ns.tail);
+}
+
+/*
+ * Entry names.  libarchive converts the names of a zip flagged UTF-8, and of
+ * pax headers, from UTF-8 to the current locale's character set; is248 runs
+ * in the C locale (ASCII), where every name with a letter like "ø" would be
+ * lost.  So headers are read, and names taken, with LC_CTYPE C.UTF-8 for
+ * this thread only (uselocale), never while a callback runs.
+ */
+static locale_t names_begin(struct walker *w)
+{
+    return w->utf8 ? uselocale(w->utf8) : (locale_t)0;
+}
+
+static void names_end(struct walker *w, locale_t prev)
+{
+    if (w->utf8)
+        uselocale(prev);
+}
+
+/* The name of entry e as a label (see label_of), or NULL when it cannot be
+ * had (*unreadable set) or on lack of memory.  Call between names_begin()
+ * and names_end(). */
+static char *entry_name(struct archive_entry *e, int *unreadable)
+{
+    const char *raw = e ? archive_entry_pathname_utf8(e) : NULL;
+    if (!raw && e)
+        raw = archive_entry_pathname(e);
+    *unreadable = !raw;
+    return raw ? label_of(raw) : NULL;
+}
+
+/* Why the name of an entry could not be read. */
+static char *unreadable_why(struct walker *w, struct archive *a)
+{
+    if (w->utf8)
+        return str_printf("its name is not valid UTF-8, though the archive "
+                          "says it is");
+    const char *msg = archive_error_string(a);
+    return str_printf("its name cannot be read (%s)",
+                      msg ? msg : "libarchive gives no reason");
 }
 
 /* One entry of archive c.  Returns -1 when the archive is to be left. */
 static int walk_entry(struct walker *w, struct arc *c, int depth,
-                      struct archive_entry *e)
+                      struct archive_entry *e, char *name)
 {
-    const char *raw = archive_entry_pathname_utf8(e);
-    if (!raw)
-        raw = archive_entry_pathname(e);
-    char *name = label_of(raw);
     char *label = name && depth > 0 ? str_printf("%s!%s", c->label, name)
                                     : NULL;
     const char *shown = depth > 0 ? label : name;
@@ -801,9 +1046,25 @@ static void walk_archive(struct walker *w, struct arc *c, int depth)
     int retries = 0;
     while (!w->stop && !w->over && !c->dead) {
         struct archive_entry *e = NULL;
+        locale_t prev = names_begin(w);
         int r = archive_read_next_header(c->a, &e);
-        if (r == ARCHIVE_EOF)
+        int unreadable = 0;
+        char *name = r == ARCHIVE_OK || r == ARCHIVE_WARN ||
+                             r == ARCHIVE_FAILED
+                         ? entry_name(e, &unreadable)
+                         : NULL;
+        names_end(w, prev);
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN && r != ARCHIVE_FAILED) {
+            free(name);
+            name = NULL;
+        }
+        if (r == ARCHIVE_EOF) {
+            if (tar_end_missing(c->a)) {
+                c->dead = 1;
+                c->why = str_printf("%s", TAR_CUT);
+            }
             break;
+        }
         if (r == ARCHIVE_RETRY && ++retries < WALK_RETRIES)
             continue;
         retries = 0;
@@ -811,34 +1072,61 @@ static void walk_archive(struct walker *w, struct arc *c, int depth)
             kill_arc(c);
             break;
         }
+        if (c->entries == 0 && is_zip(c->a) && c->compressed) {
+            /* libarchive reads a zip inside gzip as a stream; deliveries
+             * compress tar only */
+            free(name);
+            c->dead = 1;
+            c->why = str_printf(UNSUPPORTED ": a zip inside %s compression",
+                                archive_filter_name(c->a, 0));
+            break;
+        }
+        c->entries++;
+        /* The headers of a compressed tar are decompressed too: pax and
+         * GNU long-name headers may hold up to 1 MiB each. */
+        if (c->compressed && is_tar(c->a)) {
+            la_int64_t at = archive_filter_bytes(c->a, 0);
+            la_int64_t from = archive_read_header_position(c->a);
+            if (at > from && count_total(w, (uint64_t)(at - from)) != 0) {
+                free(name);
+                break;
+            }
+        }
         if (w->lim.entries && w->entries >= w->lim.entries) {
+            free(name);
             set_over(w, str_printf("more than the cap of %" PRIu64
                                    " entries in one archive (--max-entries)",
                                    w->lim.entries));
             break;
         }
         w->entries++;
-        if (r == ARCHIVE_FAILED) {
-            /* this entry cannot be read; the archive goes on */
+        if (unreadable || r == ARCHIVE_FAILED) {
+            /* this entry cannot be read (nor, perhaps, its name); the
+             * archive goes on */
             const char *msg = archive_error_string(c->a);
-            char *name = label_of(e ? archive_entry_pathname(e) : "");
+            if (unreadable)
+                name = str_printf("#%" PRIu64, c->entries);
             char *label = name && depth > 0
                               ? str_printf("%s!%s", c->label, name)
                               : NULL;
             int encrypted = (e && archive_entry_is_encrypted(e)) ||
                             (msg && contains_ci(msg, "passphrase"));
-            char *why = encrypted ? str_printf("encrypted entry")
-                                  : str_printf("cannot read entry: %s",
-                                               msg ? msg : "libarchive gives "
-                                                           "no reason");
+            char *why = encrypted    ? str_printf("encrypted entry")
+                        : unreadable ? unreadable_why(w, c->a)
+                                     : str_printf("cannot read entry: %s",
+                                                  msg ? msg
+                                                      : "libarchive gives "
+                                                        "no reason");
             report_failed(w, depth > 0 ? label : name, why);
             free(why);
             free(label);
             free(name);
+            if (!w->stop && r != ARCHIVE_FAILED)
+                drain_entry(w, c); /* (after FAILED libarchive skips) */
             continue;
         }
         /* ARCHIVE_OK, or ARCHIVE_WARN: the header is usable */
-        if (walk_entry(w, c, depth, e) != 0)
+        if (walk_entry(w, c, depth, e, name) != 0)
             break;
     }
 }
@@ -889,7 +1177,8 @@ static int walk_file(struct walker *w, const char *path, int in_dir)
 /* An archive on disk.  Returns -1 when it cannot be opened. */
 static int walk_disk_archive(struct walker *w, const char *path)
 {
-    /* open(2) first, for a plain reason when the file cannot be read */
+    /* open(2) first, for a plain reason when the file cannot be read, and
+     * for its first bytes: formats that are not read are told by them */
     int fd;
     do
         fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -902,23 +1191,42 @@ static int walk_disk_archive(struct walker *w, const char *path)
     }
     struct stat st;
     int have_size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    unsigned char *head = malloc(SNIFF);
+    ssize_t head_len = -1;
+    if (head && have_size) {
+        do
+            head_len = pread(fd, head, SNIFF, 0);
+        while (head_len < 0 && errno == EINTR);
+    }
     close(fd);
+    const char *foreign =
+        head_len > 0 ? foreign_format(head, (size_t)head_len) : NULL;
+    const char *cut =
+        head_len > 0 && (uint64_t)head_len == (uint64_t)st.st_size
+            ? cut_short(head, (size_t)head_len)
+            : NULL;
+    if (foreign || cut || head_len == 0) {
+        char *why = foreign ? str_printf(UNSUPPORTED ": %s", foreign)
+                    : cut   ? str_printf("%s", cut)
+                            : str_printf("%s", EMPTY_FILE);
+        report_failed(w, "", why);
+        free(why);
+        free(head);
+        return -1;
+    }
 
     struct arc c = { .label = "" };
     c.file_size = have_size ? (uint64_t)st.st_size : 0;
     c.a = arc_new();
     if (!c.a) {
+        free(head);
         report_failed(w, "", "out of memory");
         return -1;
     }
     int rc = 0;
     if (archive_read_open_filename(c.a, path, WALK_BLOCK) != ARCHIVE_OK) {
-        const char *msg = archive_error_string(c.a);
-        char *why;
-        if (msg && contains_ci(msg, "truncated"))
-            why = str_printf("truncated archive: %s", msg);
-        else
-            why = str_printf(UNSUPPORTED ": %s", msg ? msg : "libarchive gives no reason");
+        char *why = open_failed_why(c.a, head,
+                                    head_len > 0 ? (size_t)head_len : 0);
         report_failed(w, "", why);
         free(why);
         rc = -1;
@@ -931,9 +1239,12 @@ static int walk_disk_archive(struct walker *w, const char *path)
             report_failed(w, "", over_why(w));
         else if (!w->stop && is_zip(c.a) && !zip_file_has_end(path))
             report_failed(w, "", ZIP_CUT);
+        else if (!w->stop && c.entries == 0)
+            report_failed(w, "", EMPTY);
     }
     archive_read_free(c.a);
     free(c.why);
+    free(head);
     return rc;
 }
 
@@ -1040,6 +1351,7 @@ int walk_path(const char *path, const struct walk_limits *lim,
                                       WALK_DEFAULT_TOTAL_BYTES,
                                       WALK_DEFAULT_ENTRIES };
     w.h = h;
+    w.utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
     w.md = EVP_MD_CTX_new();
     w.buf = malloc(WALK_BLOCK);
     int rc;
@@ -1056,5 +1368,7 @@ int walk_path(const char *path, const struct walk_limits *lim,
     EVP_MD_CTX_free(w.md);
     free(w.buf);
     free(w.over_why);
+    if (w.utf8)
+        freelocale(w.utf8);
     return rc;
 }

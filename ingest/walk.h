@@ -13,16 +13,34 @@
  *   - skipped(): an entry that is not a report (README.txt, folders,
  *                __MACOSX/, ...), with the reason.  Nothing is wrong.
  *   - failed():  an entry or a whole archive that cannot be read (truncated,
- *                encrypted, a link, too large, not an archive), with the
- *                reason.  The walk goes on with the next entry where it can.
+ *                encrypted, a link, too large, nested too deep, not an
+ *                archive, an archive of no entries), with the reason.  The
+ *                walk goes on with the next entry where it can.
  *
- * Names: entry names are labels for messages only.  They arrive converted to
- * UTF-8 where the archive says how, with every byte that is not printable
- * UTF-8 escaped as \xHH, so they are safe to print and to store.  The same
- * goes for walk_entry.source (the path is opened as given, the label is
- * escaped).  Directories are walked in byte order of the names (strcmp,
- * not the locale); symbolic links met in a directory are not followed
- * (failed: "symbolic link, not a regular file"); a path given is followed.
+ * Formats: libarchive reads zip and tar only, tar compressed with gzip, xz,
+ * lzma or bzip2.  Formats it would otherwise guess at are told by their
+ * signatures first and set aside by name ("not a supported archive (...):
+ * an ISO 9660 image", RAR, 7z, CAB, ...): an ISO image begins with zero
+ * blocks, which libarchive's tar reader takes for an empty tar.  A zip
+ * inside gzip is not read either.  An archive with no entries at all is set
+ * aside ("empty archive: no entries"), and so is an empty file.  A tar must
+ * end in its end-of-archive block: one cut between two entries is
+ * truncated, though libarchive takes it for whole.  Archives inside an
+ * archive are read one level deep; one deeper is set aside unread ("archive
+ * nested more than one level deep"), however deep the nesting goes.
+ *
+ * Names: entry names are labels for messages only: never paths, nothing is
+ * written.  They arrive converted to UTF-8 where the archive says how (read
+ * with LC_CTYPE C.UTF-8 for the walking thread, whatever the process's
+ * locale), with every byte that is not printable UTF-8 escaped as \xHH, so
+ * they are safe to print and to store.  An entry whose name libarchive
+ * cannot give at all (flagged UTF-8 but not UTF-8) is set aside under its
+ * number in the archive, "#7".  The same goes for walk_entry.source (the
+ * path is opened as given, the label is escaped).  Directories are walked
+ * in byte order of the names (strcmp, not the locale); symbolic links met
+ * in a directory are not followed (failed: "symbolic link, not a regular
+ * file"); a path given is followed.  Links inside archives are set aside
+ * ("link, not a regular file"), never followed.
  *
  * Failures are reported once each: a read error returned to file() (through
  * walk_input_read() or walk_input_finish()) is the callback's to report.
@@ -45,7 +63,9 @@
  * of an outer archive to read a nested one count towards total_bytes as
  * well as the bytes of the nested archive's entries, and so do the bytes of
  * entries that are not reports where skipping them means decompressing
- * them (compressed tar, nested archives).
+ * them (compressed tar, nested archives), and the headers of a compressed
+ * tar (a pax header may hold 1 MiB).  The holes of a sparse entry that is
+ * skipped are not bytes decompressed; those of a report read are.
  */
 struct walk_limits {
     uint64_t entry_bytes;     /* bytes decompressed from one entry (a nested

@@ -78,12 +78,16 @@ static void write_entries(struct archive *a, const struct ent *e, size_t n)
     }
 }
 
-/* kind: "zip", "tar", "tgz", "txz", "tbz2", "zipcrypt" (encrypted) or
- * "ustar" (names stored as raw bytes). */
+/* kind: "zip", "tar", "tgz", "txz", "tbz2", "zipcrypt" (encrypted),
+ * "ustar" (names stored as raw bytes), "zipgz" (a zip, gzipped) or "gz"
+ * (the one entry's data, gzipped). */
 static struct archive *writer(const char *kind)
 {
     struct archive *a = archive_write_new();
-    if (strncmp(kind, "zip", 3) == 0) {
+    if (strcmp(kind, "zipgz") == 0) {
+        archive_write_set_format_zip(a);
+        archive_write_add_filter_gzip(a);
+    } else if (strncmp(kind, "zip", 3) == 0) {
         archive_write_set_format_zip(a);
         if (strcmp(kind, "zipcrypt") == 0) {
             if (archive_write_set_options(a, "zip:encryption=zipcrypt") !=
@@ -93,6 +97,9 @@ static struct archive *writer(const char *kind)
         }
     } else if (strcmp(kind, "ustar") == 0) {
         archive_write_set_format_ustar(a);
+    } else if (strcmp(kind, "gz") == 0) {
+        archive_write_set_format_raw(a); /* one file, gzipped: no tar */
+        archive_write_add_filter_gzip(a);
     } else {
         archive_write_set_format_pax_restricted(a);
         if (strcmp(kind, "tgz") == 0)
@@ -151,6 +158,78 @@ static void cut_file(const char *name, size_t keep_percent)
     stat(path, &st);
     if (truncate(path, st.st_size * (off_t)keep_percent / 100) != 0)
         perror("truncate");
+}
+
+static uint32_t crc32_of(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint32_t c = 0xFFFFFFFFu;
+    for (size_t i = 0; i < len; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++)
+            c = c & 1 ? (c >> 1) ^ 0xEDB88320u : c >> 1;
+    }
+    return ~c;
+}
+
+static size_t le(unsigned char *p, uint32_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+    return (size_t)bytes;
+}
+
+/* A zip of one stored entry, written byte by byte, with the general purpose
+ * flags given (0x800: the name is UTF-8, whatever it holds). */
+static void put_zip1(const char *file, const char *name, unsigned flags,
+                     const char *data)
+{
+    unsigned char b[4096];
+    size_t o = 0, nl = strlen(name), dl = strlen(data);
+    uint32_t crc = crc32_of(data, dl);
+    o += le(b + o, 0x04034b50, 4);
+    o += le(b + o, 20, 2);
+    o += le(b + o, flags, 2);
+    o += le(b + o, 0, 2); /* stored */
+    o += le(b + o, 0, 4); /* time, date */
+    o += le(b + o, crc, 4);
+    o += le(b + o, (uint32_t)dl, 4);
+    o += le(b + o, (uint32_t)dl, 4);
+    o += le(b + o, (uint32_t)nl, 2);
+    o += le(b + o, 0, 2);
+    memcpy(b + o, name, nl);
+    o += nl;
+    memcpy(b + o, data, dl);
+    o += dl;
+    size_t cd = o;
+    o += le(b + o, 0x02014b50, 4);
+    o += le(b + o, 20, 2);
+    o += le(b + o, 20, 2);
+    o += le(b + o, flags, 2);
+    o += le(b + o, 0, 2);
+    o += le(b + o, 0, 4);
+    o += le(b + o, crc, 4);
+    o += le(b + o, (uint32_t)dl, 4);
+    o += le(b + o, (uint32_t)dl, 4);
+    o += le(b + o, (uint32_t)nl, 2);
+    o += le(b + o, 0, 2); /* extra */
+    o += le(b + o, 0, 2); /* comment */
+    o += le(b + o, 0, 2); /* disk */
+    o += le(b + o, 0, 2); /* internal attributes */
+    o += le(b + o, 0, 4); /* external attributes */
+    o += le(b + o, 0, 4); /* local header at 0 */
+    memcpy(b + o, name, nl);
+    o += nl;
+    size_t cdlen = o - cd;
+    o += le(b + o, 0x06054b50, 4);
+    o += le(b + o, 0, 2);
+    o += le(b + o, 0, 2);
+    o += le(b + o, 1, 2);
+    o += le(b + o, 1, 2);
+    o += le(b + o, (uint32_t)cdlen, 4);
+    o += le(b + o, (uint32_t)cd, 4);
+    o += le(b + o, 0, 2);
+    put_file(file, b, o);
 }
 
 /* ---- the log ------------------------------------------------------------ */
@@ -632,14 +711,14 @@ static void test_not_archives(void)
     CHECK_STR(lg.text,
               "walk $T/x.rar\n"
               "failed $T/x.rar |  | not a supported archive (zip, tar, "
-              "tar.gz, tar.xz, tar.bz2): Unrecognized archive format\n");
+              "tar.gz, tar.xz, tar.bz2): a RAR archive\n");
 
     put_file("empty.zip", "", 0);
     CHECK_INT(walk("empty.zip", NULL), -1);
     CHECK_STR(lg.text,
               "walk $T/empty.zip\n"
               "failed $T/empty.zip |  | not a supported archive (zip, tar, "
-              "tar.gz, tar.xz, tar.bz2): Unrecognized archive format\n");
+              "tar.gz, tar.xz, tar.bz2): an empty file (0 bytes)\n");
 
     CHECK_INT(walk("missing.zip", NULL), -1);
     CHECK_STR(lg.text,
@@ -647,13 +726,17 @@ static void test_not_archives(void)
               "failed $T/missing.zip |  | cannot open: No such file or "
               "directory\n");
 
-    /* archives with no entries */
+    /* archives with no entries: set aside, a delivery that holds nothing
+     * is not a good one */
     make_file("none.zip", "zip", NULL, 0);
     CHECK_INT(walk("none.zip", NULL), 0);
-    CHECK_STR(lg.text, "walk $T/none.zip\n");
+    CHECK_STR(lg.text, "walk $T/none.zip\n"
+                       "failed $T/none.zip |  | empty archive: no entries\n");
     make_file("none.tar.gz", "tgz", NULL, 0);
     CHECK_INT(walk("none.tar.gz", NULL), 0);
-    CHECK_STR(lg.text, "walk $T/none.tar.gz\n");
+    CHECK_STR(lg.text, "walk $T/none.tar.gz\n"
+                       "failed $T/none.tar.gz |  | empty archive: no "
+                       "entries\n");
 }
 
 static void test_caps(void)
@@ -681,8 +764,10 @@ static void test_caps(void)
               "larger than the cap of 500 bytes decompressed "
               "(--max-entry-bytes) (finish -1)\n");
 
+    /* the headers of a compressed tar count too (512 bytes each here):
+     * a 1512, b 2124, c 2637 (drained), d's header 3149, its data no */
     lim = defaults;
-    lim.total_bytes = 1500;
+    lim.total_bytes = 3700;
     CHECK_INT(walk("caps.tar.gz", &lim), 0);
     CHECK_STR(lg.text,
               "walk $T/caps.tar.gz\n"
@@ -690,9 +775,18 @@ static void test_caps(void)
               "file $T/caps.tar.gz | b.xml | 100 bytes, sha ok | YYXSRCEPXWAQOSRN\n"
               "skipped $T/caps.tar.gz | c.txt | not a report\n"
               "file $T/caps.tar.gz | d.xml | 0 bytes, sha ok | error: more "
-              "than the cap of 1500 bytes decompressed from one archive "
+              "than the cap of 3700 bytes decompressed from one archive "
               "(--max-total-bytes) (finish -1)\n"
-              "failed $T/caps.tar.gz |  | more than the cap of 1500 bytes "
+              "failed $T/caps.tar.gz |  | more than the cap of 3700 bytes "
+              "decompressed from one archive (--max-total-bytes)\n");
+    lim.total_bytes = 3148;
+    CHECK_INT(walk("caps.tar.gz", &lim), 0);
+    CHECK_STR(lg.text,
+              "walk $T/caps.tar.gz\n"
+              "file $T/caps.tar.gz | a.xml | 1000 bytes, sha ok | FIQAPWANHRDTMOWE\n"
+              "file $T/caps.tar.gz | b.xml | 100 bytes, sha ok | YYXSRCEPXWAQOSRN\n"
+              "skipped $T/caps.tar.gz | c.txt | not a report\n"
+              "failed $T/caps.tar.gz |  | more than the cap of 3148 bytes "
               "decompressed from one archive (--max-total-bytes)\n");
 
     lim = defaults;
@@ -711,8 +805,10 @@ static void test_caps(void)
     CHECK(strstr(lg.text, "error") == NULL);
 
     /* A nested archive is an entry of its outer one: the cap applies to
-     * the bytes pulled out of the outer archive, 64 KiB at a time.  Here
-     * the first 64 KiB hold a.xml; b.xml needs more than the cap. */
+     * the bytes pulled out of the outer archive: its first 32774 bytes (to
+     * tell its format), then 64 KiB at a time.  Here the first 98310
+     * bytes hold a.xml and 36864 bytes of b.xml; b.xml needs more than the
+     * cap. */
     const struct ent big[] = {
         { "a.xml", REG, noise[0], sizeof noise[0] },
         { "b.xml", REG, noise[1], sizeof noise[1] },
@@ -731,7 +827,7 @@ static void test_caps(void)
               "walk $T/capnest.zip\n"
               "file $T/capnest.zip | in.tar!a.xml | 60000 bytes, sha ok | "
               "FIQAPWANHRDTMOWE\n"
-              "file $T/capnest.zip | in.tar!b.xml | 4096 bytes, sha ok | "
+              "file $T/capnest.zip | in.tar!b.xml | 36864 bytes, sha ok | "
               "error: nested archive larger than the cap of 100000 bytes "
               "decompressed (--max-entry-bytes) (finish -1)\n"
               "failed $T/capnest.zip | in.tar | nested archive larger than "
@@ -747,12 +843,141 @@ static void test_caps(void)
               "walk $T/capnest.zip\n"
               "file $T/capnest.zip | in.tar!a.xml | 60000 bytes, sha ok | "
               "FIQAPWANHRDTMOWE\n"
-              "file $T/capnest.zip | in.tar!b.xml | 8192 bytes, sha ok | "
+              "file $T/capnest.zip | in.tar!b.xml | 36864 bytes, sha ok | "
               "error: more than the cap of 200000 bytes decompressed from one "
               "archive (--max-total-bytes) (finish -1)\n"
               "failed $T/capnest.zip |  | more than the cap of 200000 bytes "
               "decompressed from one archive (--max-total-bytes)\n");
     free(inner);
+}
+
+/* Archives made to mislead: cut where libarchive sees no cut, formats it
+ * would take for something else, archives of nothing, names it cannot
+ * convert. */
+static void test_hostile(void)
+{
+    const struct ent e[] = {
+        { "a.xml", REG, noise[0], sizeof noise[0] },
+        { "b.xml", REG, noise[1], sizeof noise[1] },
+    };
+    /* a tar cut between its two entries: no end-of-archive blocks */
+    make_file("between.tar", "ustar", e, 2);
+    char path[256];
+    snprintf(path, sizeof path, "%s/between.tar", tmp);
+    CHECK_INT(truncate(path, 512 + 60416), 0);
+    CHECK_INT(walk("between.tar", NULL), 0);
+    CHECK_STR(lg.text,
+              "walk $T/between.tar\n"
+              "file $T/between.tar | a.xml | 60000 bytes, sha ok | "
+              "FIQAPWANHRDTMOWE\n"
+              "failed $T/between.tar |  | truncated archive: the tar stops "
+              "between two entries, without its end-of-archive blocks\n");
+    /* with one of its two zero blocks it is whole */
+    make_file("oneblock.tar", "ustar", e, 1);
+    snprintf(path, sizeof path, "%s/oneblock.tar", tmp);
+    CHECK_INT(truncate(path, 512 + 60416 + 512), 0);
+    CHECK_INT(walk("oneblock.tar", NULL), 0);
+    CHECK_STR(lg.text, "walk $T/oneblock.tar\n"
+                       "file $T/oneblock.tar | a.xml | 60000 bytes, sha ok | "
+                       "FIQAPWANHRDTMOWE\n");
+    /* cut inside the first header, or the gzip header: truncated, though
+     * libarchive cannot tell the format */
+    make_file("short.tar", "ustar", e, 1);
+    snprintf(path, sizeof path, "%s/short.tar", tmp);
+    CHECK_INT(truncate(path, 300), 0);
+    CHECK_INT(walk("short.tar", NULL), -1);
+    CHECK_STR(lg.text, "walk $T/short.tar\n"
+                       "failed $T/short.tar |  | truncated archive: it stops "
+                       "inside its first tar header\n");
+    put_file("short.tar.gz", "\x1F\x8B\x08\0\0", 5);
+    CHECK_INT(walk("short.tar.gz", NULL), -1);
+    CHECK_STR(lg.text, "walk $T/short.tar.gz\n"
+                       "failed $T/short.tar.gz |  | truncated archive: it "
+                       "stops inside its gzip header\n");
+
+    /* zero blocks read as an empty tar; an ISO 9660 image begins so */
+    static char zeros[0x8800];
+    put_file("zeros.zip", zeros, sizeof zeros);
+    CHECK_INT(walk("zeros.zip", NULL), 0);
+    CHECK_STR(lg.text, "walk $T/zeros.zip\n"
+                       "failed $T/zeros.zip |  | empty archive: no entries\n");
+    memcpy(zeros + 0x8000, "\x01" "CD001\x01", 7);
+    put_file("iso.zip", zeros, sizeof zeros);
+    CHECK_INT(walk("iso.zip", NULL), -1);
+    CHECK_STR(lg.text, "walk $T/iso.zip\n"
+                       "failed $T/iso.zip |  | not a supported archive (zip, "
+                       "tar, tar.gz, tar.xz, tar.bz2): an ISO 9660 image\n");
+    put_file("x.7z.zip", "7z\xBC\xAF\x27\x1C\0\x04 and more", 18);
+    CHECK_INT(walk("x.7z.zip", NULL), -1);
+    CHECK_STR(lg.text, "walk $T/x.7z.zip\n"
+                       "failed $T/x.7z.zip |  | not a supported archive (zip, "
+                       "tar, tar.gz, tar.xz, tar.bz2): a 7z archive\n");
+    put_file("x.cab.zip", "MSCF\0\0\0\0 and more", 17);
+    CHECK_INT(walk("x.cab.zip", NULL), -1);
+    CHECK(strstr(lg.text, "a Microsoft cabinet (CAB)") != NULL);
+
+    /* a tar whose first file is named like a RAR archive is a tar */
+    const struct ent rar_named[] = { F("Rar!\x1A\x07.xml", xml_a) };
+    make_file("rarname.tar", "ustar", rar_named, 1);
+    CHECK_INT(walk("rarname.tar", NULL), 0);
+    CHECK_STR(lg.text, "walk $T/rarname.tar\n"
+                       "file $T/rarname.tar | Rar!\\x1A\\x07.xml | 35 bytes, "
+                       "sha ok | <kommunerapport>\n");
+
+    /* compressed, but no tar inside */
+    const struct ent one[] = { F("a.xml", xml_a) };
+    make_file("zip.tar.gz", "zipgz", one, 1);
+    CHECK_INT(walk("zip.tar.gz", NULL), 0);
+    CHECK_STR(lg.text, "walk $T/zip.tar.gz\n"
+                       "failed $T/zip.tar.gz |  | not a supported archive "
+                       "(zip, tar, tar.gz, tar.xz, tar.bz2): a zip inside "
+                       "gzip compression\n");
+    make_file("xml.tar.gz", "gz", one, 1);
+    CHECK_INT(walk("xml.tar.gz", NULL), -1);
+    CHECK_STR(lg.text, "walk $T/xml.tar.gz\n"
+                       "failed $T/xml.tar.gz |  | not a supported archive "
+                       "(zip, tar, tar.gz, tar.xz, tar.bz2): gzip-compressed, "
+                       "but what it holds is not a tar archive\n");
+
+    /* the same inside a zip, beside a report */
+    size_t tlen;
+    char *empty_tar = make_mem("tar", NULL, 0, &tlen);
+    const struct ent outer[] = {
+        { "iso.zip", REG, zeros, sizeof zeros },
+        { "none.tar", REG, empty_tar, tlen },
+        { "nothing.zip", REG, "", 0 },
+        F("after.xml", xml_a),
+    };
+    make_file("outer.zip", "zip", outer, 4);
+    CHECK_INT(walk("outer.zip", NULL), 0);
+    CHECK_STR(lg.text,
+              "walk $T/outer.zip\n"
+              "failed $T/outer.zip | iso.zip | not a supported archive (zip, "
+              "tar, tar.gz, tar.xz, tar.bz2): an ISO 9660 image\n"
+              "failed $T/outer.zip | none.tar | empty archive: no entries\n"
+              "failed $T/outer.zip | nothing.zip | not a supported archive "
+              "(zip, tar, tar.gz, tar.xz, tar.bz2): an empty file (0 bytes)\n"
+              "file $T/outer.zip | after.xml | 35 bytes, sha ok | "
+              "<kommunerapport>\n");
+    free(empty_tar);
+
+    /* names flagged UTF-8: read though is248 runs in the C locale; one
+     * that is not UTF-8 is set aside under its number */
+    put_zip1("utf8.zip", "Troms\xC3\xB8.xml", 0x800, xml_a);
+    CHECK_INT(walk("utf8.zip", NULL), 0);
+    CHECK_STR(lg.text, "walk $T/utf8.zip\n"
+                       "file $T/utf8.zip | Troms\xC3\xB8.xml | 35 bytes, sha "
+                       "ok | <kommunerapport>\n");
+    put_zip1("notutf8.zip", "bad\xFF.xml", 0x800, xml_a);
+    CHECK_INT(walk("notutf8.zip", NULL), 0);
+    CHECK_STR(lg.text, "walk $T/notutf8.zip\n"
+                       "failed $T/notutf8.zip | #1 | its name is not valid "
+                       "UTF-8, though the archive says it is\n");
+    put_zip1("raw.zip", "bad\xFF.xml", 0, xml_a);
+    CHECK_INT(walk("raw.zip", NULL), 0);
+    CHECK_STR(lg.text, "walk $T/raw.zip\n"
+                       "file $T/raw.zip | bad\\xFF.xml | 35 bytes, sha ok | "
+                       "<kommunerapport>\n");
 }
 
 static void test_tree(void)
@@ -846,6 +1071,7 @@ int main(void)
     test_truncated();
     test_not_archives();
     test_caps();
+    test_hostile();
     test_tree();
     free(lg.text);
     rm_rf(tmp);
