@@ -208,6 +208,25 @@ static int sbuf_append(struct sbuf *b, const char *s, size_t n)
  */
 #define XR_MAX_ATTRS 256
 
+/*
+ * Once the root element has ended only a newline or a comment should
+ * follow, but libxml2 2.9's reader reads everything after it into memory
+ * before it says the root has ended: a report followed by 500 MB of white
+ * space cost 500 MB.  The watcher follows the nesting of elements too, and
+ * more than XR_MAX_EPILOGUE characters after the root's end tag set the
+ * file aside.
+ */
+#define XR_MAX_EPILOGUE (1U << 20)
+
+/*
+ * A start tag whose attribute values hold many '>' costs libxml2 2.9 n * n
+ * (it looks for the tag's end at every '>', fails inside the quotes, and
+ * starts the tag again): 8 MB of them took 78 s (found by tests/fuzz).  The
+ * elements of a report need a few hundred characters; a start tag longer
+ * than XR_MAX_TAG characters sets the file aside.
+ */
+#define XR_MAX_TAG (128U << 10)
+
 enum tag_state {
     TAG_TEXT = 0, /* character data */
     TAG_LT,       /* after '<' */
@@ -227,10 +246,22 @@ struct tags {
     int attrs;        /* attributes of the open start tag */
     long line;        /* the line of its '<' */
     int too_many;     /* a start tag with more than XR_MAX_ATTRS */
+    uint64_t tag_len; /* characters of the open start tag */
+    int too_long;     /* a start tag longer than XR_MAX_TAG */
+    int slash;        /* in a start tag, the last character was '/' */
+    int end_tag;      /* TAG_OTHER is an end tag */
+    uint64_t depth;   /* elements open */
+    int closed;       /* the root element has ended */
+    uint64_t after;   /* characters since */
 };
 
 static void tags_char(struct tags *t, unsigned c, long line)
 {
+    if (t->closed)
+        t->after++;
+    if ((t->state == TAG_START || t->state == TAG_QUOT ||
+         t->state == TAG_APOS) && ++t->tag_len > XR_MAX_TAG)
+        t->too_long = 1;
     switch (t->state) {
     case TAG_TEXT:
         if (c == '<') {
@@ -246,20 +277,29 @@ static void tags_char(struct tags *t, unsigned c, long line)
             t->state = TAG_PI;
         } else if (c == '/') {
             t->state = TAG_OTHER;
+            t->end_tag = 1;
         } else {
             t->state = TAG_START;
             t->attrs = 0;
+            t->tag_len = 0;
+            t->slash = 0;
         }
         break;
     case TAG_START:
-        if (c == '"')
+        if (c == '"') {
             t->state = TAG_QUOT;
-        else if (c == '\'')
+        } else if (c == '\'') {
             t->state = TAG_APOS;
-        else if (c == '>')
+        } else if (c == '>') {
             t->state = TAG_TEXT;
-        else if (c == '=' && ++t->attrs > XR_MAX_ATTRS)
+            if (!t->slash)
+                t->depth++;
+            else if (t->depth == 0)
+                t->closed = 1; /* an empty root element */
+        } else if (c == '=' && ++t->attrs > XR_MAX_ATTRS) {
             t->too_many = 1;
+        }
+        t->slash = c == '/'; /* tags_skip() stops at '/' for this */
         break;
     case TAG_QUOT:
         if (c == '"')
@@ -270,8 +310,12 @@ static void tags_char(struct tags *t, unsigned c, long line)
             t->state = TAG_START;
         break;
     case TAG_OTHER:
-        if (c == '>')
+        if (c == '>') {
             t->state = TAG_TEXT;
+            if (t->end_tag && t->depth > 0 && --t->depth == 0)
+                t->closed = 1;
+            t->end_tag = 0;
+        }
         break;
     case TAG_BANG: /* "<!--" a comment, "<![" a CDATA section */
         if (c == '-' && t->run == 0) {
@@ -399,7 +443,8 @@ static void prolog_char(struct prolog *s, unsigned c)
 /* Whether the watcher has seen enough to set the file aside. */
 static int prolog_stop(const struct prolog *s)
 {
-    return s->state == PRO_DOCTYPE || s->tags.too_many;
+    return s->state == PRO_DOCTYPE || s->tags.too_many ||
+           s->tags.too_long || s->tags.after > XR_MAX_EPILOGUE;
 }
 
 /*
@@ -407,10 +452,11 @@ static int prolog_stop(const struct prolog *s)
  * names, attribute values) is stepped over here, in a loop of its own,
  * rather than a call per byte.  Returns the first byte that may matter.
  */
-static const unsigned char *tags_skip(const struct tags *t,
+static const unsigned char *tags_skip(struct tags *t,
                                       const unsigned char *p,
                                       const unsigned char *end)
 {
+    const unsigned char *start = p;
     switch (t->state) {
     case TAG_TEXT:
         while (p < end && *p != '<' && *p != '\n')
@@ -418,7 +464,7 @@ static const unsigned char *tags_skip(const struct tags *t,
         break;
     case TAG_START:
         while (p < end && *p != '"' && *p != '\'' && *p != '>' &&
-               *p != '=' && *p != '\n')
+               *p != '=' && *p != '/' && *p != '\n')
             p++;
         break;
     case TAG_QUOT:
@@ -436,6 +482,12 @@ static const unsigned char *tags_skip(const struct tags *t,
     default:
         break;
     }
+    if (t->closed)
+        t->after += (uint64_t)(p - start);
+    if ((t->state == TAG_START || t->state == TAG_QUOT ||
+         t->state == TAG_APOS) &&
+        (t->tag_len += (uint64_t)(p - start)) > XR_MAX_TAG)
+        t->too_long = 1;
     return p;
 }
 
@@ -821,11 +873,8 @@ static int limit_met(xr_error_ptr e, char *buf, size_t len)
     return 1;
 }
 
-static void on_xml_error(void *ctx, xr_error_ptr e)
+static void record_xml_error(struct parse *p, xr_error_ptr e)
 {
-    struct parse *p = ctx;
-    if (!e || e->level < XML_ERR_ERROR || p->xerr_set)
-        return;
     p->xerr_set = 1;
     p->xerr_line = e->line;
     const char *m = e->message ? e->message : "unknown error";
@@ -856,6 +905,23 @@ static void on_xml_error(void *ctx, xr_error_ptr e)
     while (o > 0 && p->xerr[o - 1] == ' ')
         o--;
     p->xerr[o] = '\0';
+}
+
+/*
+ * The first error decides; the parser is then stopped, once the message is
+ * made (stopping moves its input).  libxml2 2.9 would otherwise go on after
+ * an error, and some errors it raises again and again: in a comment of n
+ * "--" each one copies the comment so far, n * n in all (found by
+ * tests/fuzz: 200 KB took 20 s).
+ */
+static void on_xml_error(void *ctx, xr_error_ptr e)
+{
+    struct parse *p = ctx;
+    if (!e || e->level < XML_ERR_ERROR || p->xerr_set)
+        return;
+    record_xml_error(p, e);
+    if (e->domain == XML_FROM_PARSER && e->ctxt)
+        xmlStopParser((xmlParserCtxtPtr)e->ctxt);
 }
 
 static void on_generic_error(void *ctx, const char *msg, ...)
@@ -1310,6 +1376,16 @@ static int watch_rejected(struct parse *p, const struct feed *feed)
     if (feed->prolog.tags.too_many) {
         reject(p, "more than %d attributes on one element at line %ld",
                XR_MAX_ATTRS, feed->prolog.tags.line);
+        return 1;
+    }
+    if (feed->prolog.tags.too_long) {
+        reject(p, "a start tag longer than %u characters at line %ld",
+               XR_MAX_TAG, feed->prolog.tags.line);
+        return 1;
+    }
+    if (feed->prolog.tags.after > XR_MAX_EPILOGUE) {
+        reject(p, "more than %u characters after the end of the root element",
+               XR_MAX_EPILOGUE);
         return 1;
     }
     return 0;
