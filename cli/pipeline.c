@@ -319,7 +319,9 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
         rc = 1;
     } else if (st == XMLREP_REJECTED || read_failed) {
         release(f, 1);
-        const char *why = st == XMLREP_REJECTED ? err : walk_input_error(in);
+        /* the source's reason first: a cap reached or an archive cut
+         * short says more than what the parser made of the bytes */
+        const char *why = read_failed ? walk_input_error(in) : err;
         if (reject_file(p, e, sha, bytes, why ? why : "read error") != 0)
             rc = 1;
     } else if (p->loader) {

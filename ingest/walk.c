@@ -329,12 +329,42 @@ static void report_skipped(struct walker *w, const char *entry,
         w->h->skipped(w->h->ctx, &e, why);
 }
 
+/*
+ * archive_error_string(a) on one line, for a reason: libarchive's messages
+ * may end in a line break ("ZIP uncompressed data is wrong size (...)\n")
+ * or carry bytes of the archive.  Line breaks and tabs become blanks, other
+ * control bytes \xHH; trailing blanks go.  NULL when there is no message.
+ * The buffer is reused by the next call.
+ */
+static const char *arc_msg(struct archive *a)
+{
+    static _Thread_local char buf[512];
+    const char *m = archive_error_string(a);
+    if (!m)
+        return NULL;
+    size_t o = 0;
+    for (const unsigned char *c = (const unsigned char *)m;
+         *c && o + 5 < sizeof buf; c++) {
+        if (*c == '\n' || *c == '\r' || *c == '\t')
+            buf[o++] = ' ';
+        else if (*c < 0x20 || *c == 0x7f)
+            o += (size_t)snprintf(buf + o, sizeof buf - o, "\\x%02X", *c);
+        else
+            buf[o++] = (char)*c;
+    }
+    while (o > 0 && buf[o - 1] == ' ')
+        o--;
+    buf[o] = '\0';
+    return o ? buf : NULL;
+}
+
+
 /* The reason for a fatal error of archive c: truncated or damaged. */
 static char *dead_reason(struct arc *c)
 {
     if (c->ns && c->ns->failed && c->ns->why)
         return str_printf("%s", c->ns->why);
-    const char *msg = archive_error_string(c->a);
+    const char *msg = arc_msg(c->a);
     int truncated = msg && contains_ci(msg, "truncated");
     if (!truncated && c->ns)
         truncated = c->ns->eof;
@@ -404,7 +434,7 @@ static ssize_t input_raw(struct walk_input *in, void *buf, size_t len)
         kill_arc(c);
         input_fail(in, str_printf("%s", c->why ? c->why : "unreadable"));
     } else {
-        const char *msg = archive_error_string(c->a);
+        const char *msg = arc_msg(c->a);
         if (c->ns && c->ns->failed && c->ns->why)
             input_fail(in, str_printf("%s", c->ns->why));
         else
@@ -746,7 +776,7 @@ static const char *compression_of(const unsigned char *p, size_t n)
 static char *open_failed_why(struct archive *a, const unsigned char *head,
                              size_t n)
 {
-    const char *msg = archive_error_string(a);
+    const char *msg = arc_msg(a);
     if (msg && contains_ci(msg, "truncated"))
         return str_printf("truncated archive: %s", msg);
     const char *comp = compression_of(head, n);
@@ -824,7 +854,7 @@ static la_ssize_t nested_pull(struct nested *ns, unsigned char *dst,
             kill_arc(ns->outer);
             stop = ns->outer->why;
         } else {
-            const char *msg = archive_error_string(ns->outer->a);
+            const char *msg = arc_msg(ns->outer->a);
             ns->failed = 1;
             ns->why = str_printf("%s entry: %s",
                                  n == ARCHIVE_WARN ? "damaged" : "cannot read",
@@ -986,7 +1016,7 @@ static char *unreadable_why(struct walker *w, struct archive *a)
     if (w->utf8)
         return str_printf("its name is not valid UTF-8, though the archive "
                           "says it is");
-    const char *msg = archive_error_string(a);
+    const char *msg = arc_msg(a);
     return str_printf("its name cannot be read (%s)",
                       msg ? msg : "libarchive gives no reason");
 }
@@ -1103,7 +1133,7 @@ static void walk_archive(struct walker *w, struct arc *c, int depth)
         if (unreadable || r == ARCHIVE_FAILED) {
             /* this entry cannot be read (nor, perhaps, its name); the
              * archive goes on */
-            const char *msg = archive_error_string(c->a);
+            const char *msg = arc_msg(c->a);
             if (unreadable)
                 name = str_printf("#%" PRIu64, c->entries);
             char *label = name && depth > 0
