@@ -10,6 +10,9 @@
 enum msg_level msg_level = MSG_NORMAL;
 
 static void vsay(const char *prefix, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+static void vsay(const char *prefix, const char *fmt, va_list ap)
 {
     fputs("is248: ", stderr);
     fputs(prefix, stderr);
