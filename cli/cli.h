@@ -41,6 +41,8 @@ struct cli {
                                * --wait=TIME */
     long lock_timeout_ms;     /* --lock-timeout; 0: none */
     long statement_timeout_ms; /* --statement-timeout; 0: none */
+    int file_lines_verbose;   /* the line of a file loaded without a
+                               * problem only with --verbose (demo) */
     int argc;                 /* operands after the options */
     char **argv;
 };

@@ -21,6 +21,7 @@ static int pipeline_init(struct pipeline *p, const struct cli *c)
         return -1;
     }
     p->walk = &c->walk;
+    p->file_lines_verbose = c->file_lines_verbose;
     p->xml = &c->xml;
     return 0;
 }

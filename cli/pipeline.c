@@ -335,8 +335,9 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
             rc = 1;
         } else if (res.outcome == FILE_ALREADY) {
             release(f, 1);
-            msg_info("%s: already loaded (from '%s'), nothing changed; "
-                     "sha256 %s", label, res.already_entry, sha_hex(sha, hex));
+            (p->file_lines_verbose ? msg_debug : msg_info)(
+                "%s: already loaded (from '%s'), nothing changed; sha256 %s",
+                label, res.already_entry, sha_hex(sha, hex));
             p->totals.files_already++;
         } else {
             release(f, 0);
@@ -356,7 +357,8 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
             /* the file's line: with --quiet only when something was set
              * aside */
             int problems = res.reports_rejected || res.answers_rejected;
-            (problems ? msg_notice : msg_info)(
+            (problems ? msg_notice
+                      : p->file_lines_verbose ? msg_debug : msg_info)(
                 "%s: %s: %llu report(s) new, %llu unchanged, %llu set aside; "
                 "%llu answer(s) set aside; sha256 %s", label,
                 problems ? "loaded, with something set aside" : "loaded",

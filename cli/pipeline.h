@@ -21,6 +21,7 @@ struct pipeline {
     struct loader *loader;      /* NULL: validate only */
     const struct walk_limits *walk;
     const struct xmlrep_limits *xml;
+    int file_lines_verbose;     /* see struct cli */
     struct run_totals totals;
     int failed;                 /* a fatal database error happened */
     int interrupted;            /* stopped by a signal */
