@@ -4,6 +4,7 @@
  */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -111,6 +112,7 @@ int cli_import(const struct cli *c, PGconn *conn, int npaths,
             rc = EXIT_DB;
     }
     loader_free(p.loader);
+    free(p.ahead);
     pipeline_summary(&p, "loaded");
     return rc;
 }

@@ -20,10 +20,25 @@
 
 #define HELD_MAX 200 /* messages held per file; the rest are counted */
 
+/*
+ * Import reads a file's first READ_AHEAD bytes before anything else.  A
+ * file that ends within them (nearly every report file) has its SHA-256
+ * known before it is parsed: when it was loaded before, it is recorded as
+ * such in one round trip and never parsed, normalized or sent, which makes
+ * reloading a whole history cheap.  A longer file is parsed from those
+ * bytes and then from the stream, as before.
+ */
+#define READ_AHEAD (4U << 20)
+
 struct file_ctx {
     struct pipeline *p;
     const struct walk_entry *e;
     struct walk_input *in;
+    size_t ahead_len, ahead_pos;  /* p->ahead[ahead_pos..ahead_len) unread */
+    int finished;                 /* walk_input_finish() done: sha, bytes */
+    int read_failed;
+    unsigned char sha[32];
+    uint64_t bytes;
     struct norm_report norm;      /* reused for every report */
     struct held {
         int warning;
@@ -207,14 +222,56 @@ static void on_warning(void *ctx, long line, const char *msg)
     }
 }
 
+/* The file's bytes: what was read ahead, then the rest of the stream. */
 static ssize_t read_input(void *src, void *buf, size_t len)
 {
-    return walk_input_read(src, buf, len);
+    struct file_ctx *f = src;
+    if (f->ahead_pos < f->ahead_len) {
+        size_t n = f->ahead_len - f->ahead_pos;
+        if (n > len)
+            n = len;
+        memcpy(buf, f->p->ahead + f->ahead_pos, n);
+        f->ahead_pos += n;
+        return (ssize_t)n;
+    }
+    if (f->finished)
+        return f->read_failed ? -1 : 0;
+    return walk_input_read(f->in, buf, len);
 }
 
 static const char *input_error(void *src)
 {
-    return walk_input_error(src);
+    const struct file_ctx *f = src;
+    return walk_input_error(f->in);
+}
+
+/* Read up to READ_AHEAD bytes into p->ahead; when the file ends within
+ * them, finish it (f->sha, f->bytes).  Returns 0, or -1 out of memory. */
+static int read_ahead(struct file_ctx *f)
+{
+    struct pipeline *p = f->p;
+    if (!p->ahead) {
+        p->ahead = malloc(READ_AHEAD);
+        if (!p->ahead)
+            return -1;
+    }
+    while (f->ahead_len < READ_AHEAD) {
+        ssize_t n = walk_input_read(f->in, p->ahead + f->ahead_len,
+                                    READ_AHEAD - f->ahead_len);
+        if (n < 0) {
+            f->read_failed = 1;
+            break;
+        }
+        if (n == 0)
+            break;
+        f->ahead_len += (size_t)n;
+    }
+    if (f->ahead_len < READ_AHEAD || f->read_failed) {
+        f->finished = 1;
+        if (walk_input_finish(f->in, f->sha, &f->bytes) != 0)
+            f->read_failed = 1;
+    }
+    return 0;
 }
 
 static const char *sha_hex(const unsigned char sha[32], char hex[65])
@@ -282,22 +339,53 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
     p->totals.files++;
 
     int rc = 0;
-    if (p->loader && loader_file_begin(p->loader, e->source, e->entry) != 0) {
-        fatal(p);
-        free(f);
-        return 1;
+    char label[2048], hex[65];
+    file_label(e, label, sizeof label);
+    if (p->loader) {
+        if (read_ahead(f) != 0) {
+            snprintf(p->error, sizeof p->error, "out of memory");
+            p->failed = 1;
+            free(f);
+            return 1;
+        }
+        char came_from[1024];
+        int known = f->finished && !f->read_failed
+                        ? loader_file_known(p->loader, e->source, e->entry,
+                                            f->sha, f->bytes, came_from,
+                                            sizeof came_from)
+                        : 0;
+        if (known < 0) {
+            fatal(p);
+            free(f);
+            return 1;
+        }
+        if (known) {
+            (p->file_lines_verbose ? msg_debug : msg_info)(
+                "%s: already loaded (from '%s'), nothing changed; sha256 %s",
+                label, came_from, sha_hex(f->sha, hex));
+            p->totals.files_already++;
+            free(f);
+            p->stopped_at[0] = '\0';
+            return 0;
+        }
+        if (loader_file_begin(p->loader, e->source, e->entry) != 0) {
+            fatal(p);
+            free(f);
+            return 1;
+        }
     }
 
     struct xmlrep_sink sink = { on_report, on_warning, f };
     char err[1024] = "";
     enum xmlrep_status st =
-        xmlrep_read(read_input, in, input_error, p->xml, &sink, err, sizeof err);
-    unsigned char sha[32];
-    uint64_t bytes = 0;
-    int read_failed = walk_input_finish(in, sha, &bytes) != 0;
+        xmlrep_read(read_input, f, input_error, p->xml, &sink, err, sizeof err);
+    if (!f->finished &&
+        walk_input_finish(in, f->sha, &f->bytes) != 0)
+        f->read_failed = 1;
+    const unsigned char *sha = f->sha;
+    uint64_t bytes = f->bytes;
+    int read_failed = f->read_failed;
 
-    char label[2048], hex[65];
-    file_label(e, label, sizeof label);
     if (cli_stop_signal) {
         /* a signal: the reader stopped, or the server cancelled the
          * statement on our request (see cli_catch_signals()), or a read

@@ -22,6 +22,8 @@ struct pipeline {
     const struct walk_limits *walk;
     const struct xmlrep_limits *xml;
     int file_lines_verbose;     /* see struct cli */
+    unsigned char *ahead;       /* import reads files ahead into this
+                                 * (pipeline.c); free() it when done */
     struct run_totals totals;
     int failed;                 /* a fatal database error happened */
     int interrupted;            /* stopped by a signal */

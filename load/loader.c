@@ -684,6 +684,57 @@ out:
     return rc;
 }
 
+int loader_file_known(struct loader *ld, const char *source,
+                      const char *entry, const unsigned char sha256[32],
+                      uint64_t bytes, char *already, size_t alen)
+{
+    if (ld->state != LD_IDLE) {
+        ld_err(ld, "cannot look a file up while a file is open");
+        return -1;
+    }
+    char *src = utf8_dup(source), *ent = utf8_dup(entry);
+    int rc = -1;
+    if (!src || !ent) {
+        ld_err(ld, "out of memory");
+        goto out;
+    }
+    char bytes_text[24];
+    snprintf(bytes_text, sizeof bytes_text, "%" PRIu64, bytes);
+    const char *values[5] = { ld->run_text, src, ent, (const char *)sha256,
+                              bytes_text };
+    const int lengths[5] = { 0, 0, 0, 32, 0 };
+    const int formats[5] = { 0, 0, 0, 1, 0 };
+    /* the same test as is248.merge_file()'s, without reading the file */
+    PGresult *res = PQexecParams(
+        ld->conn,
+        "WITH prev AS ("
+        " SELECT f.source || CASE WHEN f.entry <> '' THEN '!' || f.entry"
+        "  ELSE '' END AS came_from"
+        " FROM is248.source_file f"
+        " WHERE f.sha256 = $4::bytea AND f.outcome = 'loaded' LIMIT 1), "
+        "ins AS ("
+        " INSERT INTO is248.source_file (run_id, source, entry, sha256,"
+        "  bytes, outcome)"
+        " SELECT $1::bigint, $2::text, $3::text, $4::bytea, $5::bigint,"
+        "  'already_loaded' FROM prev RETURNING 1) "
+        "SELECT prev.came_from FROM prev, ins",
+        5, NULL, values, lengths, formats, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        db_error(ld->err, sizeof ld->err, ld->conn, res,
+                 "cannot look the file up");
+    } else if (PQntuples(res) == 1) {
+        snprintf(already, alen, "%s", PQgetvalue(res, 0, 0));
+        rc = 1;
+    } else {
+        rc = 0;
+    }
+    PQclear(res);
+out:
+    free(src);
+    free(ent);
+    return rc;
+}
+
 int loader_skipped(struct loader *ld, const char *source, const char *entry,
                    const char *why)
 {

@@ -98,6 +98,18 @@ int loader_file_abort(struct loader *ld, const char *source,
  */
 int loader_file_cancel(struct loader *ld);
 
+/*
+ * Before a file is read, when its bytes are known already (a small file
+ * read whole): when a file with the same SHA-256 was loaded before, record
+ * this one as already loaded, copy where the first came from ("source" or
+ * "source!entry") into already, and return 1: it need not be read.  Returns
+ * 0 when it was not loaded before (nothing is recorded), -1 on error.  One
+ * round trip; only between files.
+ */
+int loader_file_known(struct loader *ld, const char *source,
+                      const char *entry, const unsigned char sha256[32],
+                      uint64_t bytes, char *already, size_t alen);
+
 /* Record an entry that is not a report (README.txt, a folder, ...).  Only
  * between files: -1 when a file is open. */
 int loader_skipped(struct loader *ld, const char *source, const char *entry,

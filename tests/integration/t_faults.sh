@@ -72,18 +72,25 @@ finish_import() {
 
 loaded_some="SELECT count(*) >= 20 FROM is248.source_file"
 
-# A report file that arrives slowly, through a FIFO: its first 3000 bytes,
-# then the rest once $WORK/go exists.  Given after the delivery, it makes the
+# A report file that arrives slowly, through a FIFO: its first 4.5 MiB, then
+# the rest once $WORK/go exists.  Given after the delivery, it makes the
 # fault land deterministically in the middle of a COPY: every file of the
 # delivery is loaded, and is248 holds a COPY open while it waits for bytes.
+# (is248 reads 4 MiB of a file ahead before it begins its COPY, to know the
+# SHA-256 of small files first: the file is made larger with a comment
+# inside its root element.)
 slow_src=$(ls -S "$delivery"/2019/*.xml | head -n 1)
+slow_data="$WORK/slow-data.xml"
+{ head -n 2 "$slow_src"; printf '<!-- %s -->\n' "$(head -c 4600000 /dev/zero | tr '\0' x)"
+  tail -n +3 "$slow_src"; } >"$slow_data"
+first=$(((4 << 20) + 300000))
 slow="$WORK/slow-county.xml"
 start_slow_import() {
     rm -f "$slow" "$WORK/go"
     mkfifo "$slow"
-    { head -c 3000 "$slow_src"
+    { head -c "$first" "$slow_data"
       while [ ! -e "$WORK/go" ]; do sleep 0.05; done
-      tail -c +3001 "$slow_src"; } >"$slow" &
+      tail -c +$((first + 1)) "$slow_data"; } >"$slow" &
     writer=$!
     "$IS248" import "$delivery" "$slow" >"$WORK/out" 2>"$WORK/err" </dev/null &
     pid=$!
