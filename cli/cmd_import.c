@@ -79,9 +79,13 @@ int cli_import(const struct cli *c, PGconn *conn, int npaths,
         return EXIT_DB;
     }
 
+    double t0 = pipeline_now();
     for (int i = 0; i < npaths; i++)
         if (pipeline_run(&p, paths[i]) != 0)
             break;
+    const char *stage_times = getenv("IS248_STAGE_TIMES");
+    if (stage_times && strcmp(stage_times, "1") == 0)
+        pipeline_stage_times(&p, pipeline_now() - t0);
 
     rc = pipeline_exit_code(&p);
     const char *sig = cli_stop_signal == SIGINT ? "SIGINT" : "SIGTERM";

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "msg.h"
 #include "transform/normalize.h"
@@ -170,7 +171,10 @@ static int on_report(void *ctx, const struct raw_report *raw)
     if (cli_stop_signal)
         return 1;
 
+    double t0 = pipeline_now();
     normalize_report(raw, p->units, &f->norm);
+    double t1 = pipeline_now();
+    p->times.normalize += t1 - t0;
     f->reports++;
     if (f->norm.ok)
         f->reports_ok++;
@@ -198,11 +202,16 @@ static int on_report(void *ctx, const struct raw_report *raw)
         hold(f, 0, ", report %d: %zu further problems not listed", raw->index,
              f->norm.n_dropped);
 
-    if (p->loader && loader_file_report(p->loader, raw, &f->norm) != 0) {
-        f->fatal = 1;
-        snprintf(p->error, sizeof p->error, "%s",
-                 loader_error(p->loader));
-        return 1;
+    if (p->loader) {
+        t1 = pipeline_now();
+        int failed = loader_file_report(p->loader, raw, &f->norm) != 0;
+        p->times.send += pipeline_now() - t1;
+        if (failed) {
+            f->fatal = 1;
+            snprintf(p->error, sizeof p->error, "%s",
+                     loader_error(p->loader));
+            return 1;
+        }
     }
     return 0;
 }
@@ -222,6 +231,33 @@ static void on_warning(void *ctx, long line, const char *msg)
     }
 }
 
+double pipeline_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* walk_input_read(), its time counted as unpacking */
+static ssize_t timed_read(struct pipeline *p, struct walk_input *in,
+                          void *buf, size_t len)
+{
+    double t0 = pipeline_now();
+    ssize_t n = walk_input_read(in, buf, len);
+    p->times.unpack += pipeline_now() - t0;
+    return n;
+}
+
+/* walk_input_finish(), likewise */
+static int timed_finish(struct pipeline *p, struct walk_input *in,
+                        unsigned char sha[32], uint64_t *bytes)
+{
+    double t0 = pipeline_now();
+    int rc = walk_input_finish(in, sha, bytes);
+    p->times.unpack += pipeline_now() - t0;
+    return rc;
+}
+
 /* The file's bytes: what was read ahead, then the rest of the stream. */
 static ssize_t read_input(void *src, void *buf, size_t len)
 {
@@ -236,7 +272,7 @@ static ssize_t read_input(void *src, void *buf, size_t len)
     }
     if (f->finished)
         return f->read_failed ? -1 : 0;
-    return walk_input_read(f->in, buf, len);
+    return timed_read(f->p, f->in, buf, len);
 }
 
 static const char *input_error(void *src)
@@ -256,8 +292,8 @@ static int read_ahead(struct file_ctx *f)
             return -1;
     }
     while (f->ahead_len < READ_AHEAD) {
-        ssize_t n = walk_input_read(f->in, p->ahead + f->ahead_len,
-                                    READ_AHEAD - f->ahead_len);
+        ssize_t n = timed_read(p, f->in, p->ahead + f->ahead_len,
+                               READ_AHEAD - f->ahead_len);
         if (n < 0) {
             f->read_failed = 1;
             break;
@@ -268,7 +304,7 @@ static int read_ahead(struct file_ctx *f)
     }
     if (f->ahead_len < READ_AHEAD || f->read_failed) {
         f->finished = 1;
-        if (walk_input_finish(f->in, f->sha, &f->bytes) != 0)
+        if (timed_finish(p, f->in, f->sha, &f->bytes) != 0)
             f->read_failed = 1;
     }
     return 0;
@@ -377,10 +413,16 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
 
     struct xmlrep_sink sink = { on_report, on_warning, f };
     char err[1024] = "";
+    struct stage_times before = p->times;
+    double t0 = pipeline_now();
     enum xmlrep_status st =
         xmlrep_read(read_input, f, input_error, p->xml, &sink, err, sizeof err);
-    if (!f->finished &&
-        walk_input_finish(in, f->sha, &f->bytes) != 0)
+    /* parsing: the reader's time less what its callbacks spent */
+    p->times.parse += pipeline_now() - t0 -
+                      (p->times.unpack - before.unpack) -
+                      (p->times.normalize - before.normalize) -
+                      (p->times.send - before.send);
+    if (!f->finished && timed_finish(p, in, f->sha, &f->bytes) != 0)
         f->read_failed = 1;
     const unsigned char *sha = f->sha;
     uint64_t bytes = f->bytes;
@@ -414,7 +456,10 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
             rc = 1;
     } else if (p->loader) {
         struct file_result res;
-        if (loader_file_commit(p->loader, sha, bytes, &res) != 0) {
+        double tc = pipeline_now();
+        int commit_failed = loader_file_commit(p->loader, sha, bytes, &res) != 0;
+        p->times.merge += pipeline_now() - tc;
+        if (commit_failed) {
             release(f, 1);
             if (cli_stop_signal)
                 p->interrupted = 1;
@@ -541,4 +586,15 @@ void pipeline_summary(const struct pipeline *p, const char *verb)
                  (unsigned long long)t->answers_rejected,
                  (unsigned long long)t->warnings,
                  (unsigned long long)t->skipped, t->skipped == 1 ? "y" : "ies");
+}
+
+void pipeline_stage_times(const struct pipeline *p, double total)
+{
+    const struct stage_times *t = &p->times;
+    double other = total - t->unpack - t->parse - t->normalize - t->send -
+                   t->merge;
+    msg_notice("stages: unpack %.3f s, parse %.3f s, normalize %.3f s, "
+               "send %.3f s, merge and commit %.3f s, other %.3f s "
+               "(of %.3f s)", t->unpack, t->parse, t->normalize, t->send,
+               t->merge, other, total);
 }

@@ -22,6 +22,9 @@ struct pipeline {
     const struct walk_limits *walk;
     const struct xmlrep_limits *xml;
     int file_lines_verbose;     /* see struct cli */
+    struct stage_times {        /* seconds spent in each stage */
+        double unpack, parse, normalize, send, merge;
+    } times;
     unsigned char *ahead;       /* import reads files ahead into this
                                  * (pipeline.c); free() it when done */
     struct run_totals totals;
@@ -44,6 +47,13 @@ int pipeline_run(struct pipeline *p, const char *path);
 /* The exit code the totals call for (EXIT_OK or EXIT_PROBLEMS), or the
  * fatal one. */
 int pipeline_exit_code(const struct pipeline *p);
+
+/* "is248: stages: unpack 0.12 s, ..." on stderr: where the time of a run
+ * of total seconds went (IS248_STAGE_TIMES=1; for benchmarks). */
+void pipeline_stage_times(const struct pipeline *p, double total);
+
+/* Seconds on a monotonic clock. */
+double pipeline_now(void);
 
 /* One summary line on stderr ("N files, N reports loaded, ..."). */
 void pipeline_summary(const struct pipeline *p, const char *verb);

@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -851,7 +852,11 @@ static int digest(const struct raw_report *raw, int64_t submitted_us,
 void normalize_report(const struct raw_report *raw, const struct units *units,
                       struct norm_report *out)
 {
-    memset(out, 0, sizeof *out);
+    /* everything before the problems; problems[] is written as found and
+     * read up to n_problems only (clearing all of it cost 18 KB a report) */
+    memset(out, 0, offsetof(struct norm_report, problems));
+    out->n_problems = 0;
+    out->n_dropped = 0;
     out->ok = 1;
     out->version = raw->version;
     out->population = -1;
