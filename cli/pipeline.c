@@ -317,6 +317,17 @@ static const char *sha_hex(const unsigned char sha[32], char hex[65])
     return hex;
 }
 
+/* A file whose bytes were loaded before (from came_from): its line. */
+static void already_loaded(struct pipeline *p, const char *label,
+                           const char *came_from, const unsigned char sha[32])
+{
+    char hex[65];
+    (p->file_lines_verbose ? msg_debug : msg_info)(
+        "%s: already loaded (from '%s'), nothing changed; sha256 %s", label,
+        came_from, sha_hex(sha, hex));
+    p->totals.files_already++;
+}
+
 static void fatal(struct pipeline *p)
 {
     p->failed = 1;
@@ -396,10 +407,7 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
             return 1;
         }
         if (known) {
-            (p->file_lines_verbose ? msg_debug : msg_info)(
-                "%s: already loaded (from '%s'), nothing changed; sha256 %s",
-                label, came_from, sha_hex(f->sha, hex));
-            p->totals.files_already++;
+            already_loaded(p, label, came_from, f->sha);
             free(f);
             p->stopped_at[0] = '\0';
             return 0;
@@ -438,14 +446,9 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
         p->interrupted = 1;
         rc = 1;
     } else if (f->fatal) {
+        /* (on_report() stops the reader only for these two reasons) */
         release(f, 1);
         p->failed = 1;
-        rc = 1;
-    } else if (st == XMLREP_STOPPED) {
-        release(f, 1);
-        if (p->loader)
-            loader_file_cancel(p->loader);
-        p->interrupted = 1;
         rc = 1;
     } else if (st == XMLREP_REJECTED || read_failed) {
         release(f, 1);
@@ -468,10 +471,7 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
             rc = 1;
         } else if (res.outcome == FILE_ALREADY) {
             release(f, 1);
-            (p->file_lines_verbose ? msg_debug : msg_info)(
-                "%s: already loaded (from '%s'), nothing changed; sha256 %s",
-                label, res.already_entry, sha_hex(sha, hex));
-            p->totals.files_already++;
+            already_loaded(p, label, res.already_entry, sha);
         } else {
             release(f, 0);
             p->totals.files_loaded++;
