@@ -763,7 +763,10 @@ struct gen_time {
     int y, m, d, hh, mm, ss;
 };
 
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian).  The same
+ * arithmetic as transform/instant.c, written again on purpose: the
+ * generator is the tests' oracle for submission times, and must not share
+ * a mistake with the code it checks. */
 static long time_days(int y, int m, int d)
 {
     y -= m <= 2;
