@@ -353,9 +353,8 @@ int main(int argc, char **argv)
             break;
         case O_WAIT:
             used |= OPT_WAIT;
-            c.lock_wait_ms = -1;
-            if (optarg && (parse_duration(optarg, &c.lock_wait_ms) != 0 ||
-                           c.lock_wait_ms == 0))
+            c.lock_wait_ms = -1;  /* --wait=0: do not wait, as without it */
+            if (optarg && parse_duration(optarg, &c.lock_wait_ms) != 0)
                 return usage_error("invalid time '%s' for --wait (seconds, or "
                                    "a number with ms, s, min or h)", optarg);
             break;

@@ -531,6 +531,9 @@ static void on_failed(void *ctx, const struct walk_entry *e, const char *why)
     struct pipeline *p = ctx;
     if (p->failed)
         return;
+    /* an entry, an archive or a path that cannot be read is a file set
+     * aside, counted as a file like the others */
+    p->totals.files++;
     reject_file(p, e, NULL, 0, why);
 }
 

@@ -61,4 +61,11 @@ run validate "$SRC/fixtures/spec-examples"
 eq "validate of the spec examples exits 0" "$rc" 0
 contains "validate counts the reports" "$err" "reports: 4 would load"
 
+# a path that does not exist: set aside like any unreadable file, and
+# counted as a file in the summary
+run validate "$WORK/no-such-delivery.zip"
+eq "validate of a path that does not exist exits 1" "$rc" 1
+contains "... says why" "$out" "file set aside: cannot open: No such file or directory"
+contains "... and counts it" "$err" "1 file(s): 1 would be set aside"
+
 finish

@@ -42,6 +42,10 @@ contains "... and says why" "$err" "another import is running in this database; 
 eq "... having loaded nothing" "$(q "SELECT count(*) FROM is248.report")" 0
 eq "... and recorded no run" "$(q "SELECT count(*) FROM is248.import_run")" 0
 
+timed import --wait=0 "$fixtures"
+eq "--wait=0 does not wait: exit 4" "$rc" 4
+ok "... at once (${secs}s)" [ "$secs" -lt 5 ]
+
 timed import --wait=2s "$fixtures"
 eq "--wait=2s exits 4" "$rc" 4
 ok "... after about 2 s (${secs}s)" [ "$secs" -ge 1 -a "$secs" -lt 10 ]
