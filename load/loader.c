@@ -68,6 +68,12 @@ static const char STAGE_DDL[] =
     " ips_substance boolean,"
     " se_substance boolean"             /* 30 */
     ") ON COMMIT DELETE ROWS; "
+    /* is248.merge_file() runs as its owner, who must read the stage */
+    "EXECUTE pg_catalog.format('GRANT SELECT ON pg_temp.is248_stage TO %I',"
+    " (SELECT pg_catalog.pg_get_userbyid(p.proowner)"
+    " FROM pg_catalog.pg_proc p WHERE p.oid ="
+    " 'is248.merge_file(bigint, text, text, bytea, bigint)'"
+    "::pg_catalog.regprocedure)); "
     "END IF; END $stage$";
 
 #define STAGE_COLUMNS 30
@@ -708,15 +714,13 @@ int loader_file_known(struct loader *ld, const char *source,
     PGresult *res = PQexecParams(
         ld->conn,
         "WITH prev AS ("
-        " SELECT f.source || CASE WHEN f.entry <> '' THEN '!' || f.entry"
-        "  ELSE '' END AS came_from"
-        " FROM is248.source_file f"
-        " WHERE f.sha256 = $4::bytea AND f.outcome = 'loaded' LIMIT 1), "
+        " SELECT is248.loaded_from($4::bytea) AS came_from), "
         "ins AS ("
         " INSERT INTO is248.source_file (run_id, source, entry, sha256,"
         "  bytes, outcome)"
         " SELECT $1::bigint, $2::text, $3::text, $4::bytea, $5::bigint,"
-        "  'already_loaded' FROM prev RETURNING 1) "
+        "  'already_loaded' FROM prev WHERE prev.came_from IS NOT NULL"
+        "  RETURNING 1) "
         "SELECT prev.came_from FROM prev, ins",
         5, NULL, values, lengths, formats, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {

@@ -712,4 +712,12 @@ grant select, insert, update on is248.import_run to is248_loader;
 grant usage on all sequences in schema is248 to is248_loader;
 grant execute on function is248.merge_file(bigint, text, text, bytea, bigint)
    to is248_loader;
-grant is248_reader to is248_loader;
+-- (roles are cluster-wide: granted once; granting it again would need the
+-- admin option on is248_reader, which an owner that is no superuser lacks)
+do $member$
+begin
+    if not pg_catalog.pg_has_role('is248_loader', 'is248_reader', 'member') then
+        grant is248_reader to is248_loader;
+    end if;
+end
+$member$;

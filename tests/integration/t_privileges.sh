@@ -71,6 +71,8 @@ for sql in "CREATE TABLE is248.x (i int)" \
            "CREATE OR REPLACE VIEW is248.trend_ips_se AS SELECT 1" \
            "ALTER FUNCTION is248.merge_file(bigint, text, text, bytea, bigint) SECURITY DEFINER" \
            "UPDATE is248.report SET nav_collab = 'no'" \
+           "INSERT INTO is248.report (file_id, report_index, version, year, unit_code, unit_type, county_code, submitted_at, digest) VALUES (1, 0, 2, 2025, '0301', 'kommune', '03', now(), '\\x00')" \
+           "INSERT INTO is248.answer (report_id, seq) VALUES (-1, 0)" \
            "DELETE FROM is248.answer" \
            "TRUNCATE is248.report CASCADE" \
            "UPDATE is248.municipality SET name = 'x'"; do
@@ -91,6 +93,22 @@ PGDATABASE=fresh_db as loader_u run migrate
 eq "the loader cannot migrate a database (exit 3)" "$rc" 3
 contains "... refused by the server" "$err" "permission denied"
 eq "... which stays empty" "$(PGDATABASE=fresh_db q "SELECT count(*) FROM pg_namespace WHERE nspname = 'is248'")" 0
+
+# merge_file runs as its owner, who must be able to read the loader's
+# temporary staging table: with an owner that is no superuser too
+q "CREATE ROLE owner_u LOGIN PASSWORD 'pw-of-owner'" >/dev/null
+printf '*:*:*:owner_u:pw-of-owner\n' >>"$WORK/pgpass"
+{ printf 'local all owner_u scram-sha-256\n'; cat "$hba"; } >"$WORK/hba"
+cat "$WORK/hba" >"$hba"
+q "SELECT pg_reload_conf()" >/dev/null
+sleep 0.5
+createdb -O owner_u owned_db
+PGDATABASE=owned_db as owner_u run migrate
+eq "an owner that is no superuser migrates its database (exit 0)" "$rc" 0
+PGDATABASE=owned_db as loader_u run import "$fixtures"
+eq "... and the loader imports into it (exit 0)" "$rc" 0
+eq "... everything" "$(PGDATABASE=owned_db q "SELECT count(*) FROM is248.report_history")" \
+   "$(reports_in $(find "$fixtures" -name '*.xml'))"
 
 # --- the reader ------------------------------------------------------------------
 for view in report_current report_history trend_nav_collab trend_nav_rating trend_ips_se \
