@@ -87,6 +87,12 @@ int cli_import(const struct cli *c, PGconn *conn, int npaths,
     if (stage_times && strcmp(stage_times, "1") == 0)
         pipeline_stage_times(&p, pipeline_now() - t0);
 
+    /* the skipped entries still held, whatever stopped the run */
+    if (PQstatus(conn) == CONNECTION_OK && loader_flush(p.loader) != 0 &&
+        !p.failed) {
+        p.failed = 1;
+        snprintf(p.error, sizeof p.error, "%s", loader_error(p.loader));
+    }
     rc = pipeline_exit_code(&p);
     const char *sig = cli_stop_signal == SIGINT ? "SIGINT" : "SIGTERM";
     const char *how = p.stopped_in_file ? "while loading" : "before loading";

@@ -101,6 +101,8 @@ struct loader {
     enum loader_state state;
     struct copybuf cb;
     char *source, *entry;   /* of the open file, valid UTF-8 */
+    struct copybuf skipped; /* rows of is248.skipped_entry not yet sent */
+    size_t n_skipped;
     char err[1024];
 };
 
@@ -234,6 +236,47 @@ static void drop_file(struct loader *ld, const char *reason)
     ld->source = ld->entry = NULL;
 }
 
+/* Skipped entries are collected and sent SKIPPED_BATCH at a time with one
+ * COPY, before anything else the loader sends: an archive of 100 000
+ * entries that are not reports used to cost 100 000 INSERTs. */
+#define SKIPPED_BATCH 4096
+
+static int flush_skipped(struct loader *ld)
+{
+    if (ld->n_skipped == 0)
+        return 0;
+    PGconn *conn = ld->conn;
+    PGresult *res = PQexec(conn, "COPY is248.skipped_entry (run_id, source,"
+                                 " entry, reason) FROM STDIN");
+    int rc = -1;
+    if (PQresultStatus(res) != PGRES_COPY_IN) {
+        db_error(ld->err, sizeof ld->err, conn, res,
+                 "cannot record the skipped entries");
+        PQclear(res);
+    } else {
+        PQclear(res);
+        if (copybuf_flush(&ld->skipped, conn, 1) != COPYBUF_OK) {
+            db_error(ld->err, sizeof ld->err, conn, NULL,
+                     "cannot record the skipped entries");
+            end_copy(ld, "cannot send");
+        } else {
+            rc = end_copy(ld, NULL);
+        }
+    }
+    copybuf_reset(&ld->skipped);
+    ld->n_skipped = 0;
+    return rc;
+}
+
+int loader_flush(struct loader *ld)
+{
+    if (ld->state != LD_IDLE) {
+        ld_err(ld, "cannot record skipped entries while a file is open");
+        return -1;
+    }
+    return flush_skipped(ld);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Life cycle                                                                */
 
@@ -254,6 +297,7 @@ struct loader *loader_new(PGconn *conn, int64_t run_id, char *err,
     ld->run_id = run_id;
     snprintf(ld->run_text, sizeof ld->run_text, "%" PRId64, run_id);
     copybuf_init(&ld->cb);
+    copybuf_init(&ld->skipped);
     PGresult *res = PQexec(conn, STAGE_DDL);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         db_error(err, errlen, conn, res, "cannot create the staging table");
@@ -272,6 +316,7 @@ void loader_free(struct loader *ld)
     if (ld->state != LD_IDLE)
         drop_file(ld, "import stopped");
     copybuf_free(&ld->cb);
+    copybuf_free(&ld->skipped);
     free(ld->source);
     free(ld->entry);
     free(ld);
@@ -290,6 +335,8 @@ int loader_file_begin(struct loader *ld, const char *source,
                "transaction");
         return -1;
     }
+    if (flush_skipped(ld) != 0)
+        return -1;
     ld->source = utf8_dup(source);
     ld->entry = utf8_dup(entry);
     if (!ld->source || !ld->entry) {
@@ -657,6 +704,8 @@ int loader_file_abort(struct loader *ld, const char *source,
         goto out;
     }
     drop_file(ld, why);
+    if (flush_skipped(ld) != 0)
+        goto out;
 
     char bytes_text[24];
     snprintf(bytes_text, sizeof bytes_text, "%" PRIu64, bytes);
@@ -698,6 +747,8 @@ int loader_file_known(struct loader *ld, const char *source,
         ld_err(ld, "cannot look a file up while a file is open");
         return -1;
     }
+    if (flush_skipped(ld) != 0)
+        return -1;
     char *src = utf8_dup(source), *ent = utf8_dup(entry);
     int rc = -1;
     if (!src || !ent) {
@@ -746,26 +797,17 @@ int loader_skipped(struct loader *ld, const char *source, const char *entry,
         ld_err(ld, "cannot record a skipped entry while a file is open");
         return -1;
     }
-    char *src = utf8_dup(source), *ent = utf8_dup(entry), *w = utf8_dup(why);
-    int rc = -1;
-    if (!src || !ent || !w) {
+    struct copybuf *cb = &ld->skipped;
+    if (copybuf_int(cb, ld->run_id) != COPYBUF_OK ||
+        copybuf_text_lossy(cb, source ? source : "") != COPYBUF_OK ||
+        copybuf_text_lossy(cb, entry ? entry : "") != COPYBUF_OK ||
+        copybuf_text_lossy(cb, why ? why : "") != COPYBUF_OK ||
+        copybuf_end_row(cb) != COPYBUF_OK) {
+        copybuf_cancel_row(cb);
         ld_err(ld, "out of memory");
-    } else {
-        const char *values[4] = { ld->run_text, src, ent, w };
-        PGresult *res = PQexecParams(
-            ld->conn,
-            "INSERT INTO is248.skipped_entry (run_id, source, entry, reason) "
-            "VALUES ($1::bigint, $2, $3, $4)",
-            4, NULL, values, NULL, NULL, 0);
-        if (PQresultStatus(res) != PGRES_COMMAND_OK)
-            db_error(ld->err, sizeof ld->err, ld->conn, res,
-                     "cannot record a skipped entry");
-        else
-            rc = 0;
-        PQclear(res);
+        return -1;
     }
-    free(src);
-    free(ent);
-    free(w);
-    return rc;
+    if (++ld->n_skipped >= SKIPPED_BATCH)
+        return flush_skipped(ld);
+    return 0;
 }

@@ -111,9 +111,14 @@ int loader_file_known(struct loader *ld, const char *source,
                       uint64_t bytes, char *already, size_t alen);
 
 /* Record an entry that is not a report (README.txt, a folder, ...).  Only
- * between files: -1 when a file is open. */
+ * between files: -1 when a file is open.  The entries are sent in batches,
+ * before whatever the loader sends next, and by loader_flush(). */
 int loader_skipped(struct loader *ld, const char *source, const char *entry,
                    const char *why);
+
+/* Send what is still held (skipped entries); call before the run ends.
+ * Only between files.  0, or -1 with the error set. */
+int loader_flush(struct loader *ld);
 
 /* The last error, owned by the loader. */
 const char *loader_error(const struct loader *ld);

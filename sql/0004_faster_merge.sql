@@ -18,6 +18,35 @@
 
 alter table is248.answer drop constraint answer_report_id_fkey;
 
+-- What the key's ON DELETE CASCADE did, for an owner who deletes reports
+-- or truncates the tables to start over, costs nothing on insert: the
+-- answers follow their reports, once per statement.
+create function is248.answers_follow_reports() returns trigger
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $follow$
+begin
+    if tg_op = 'TRUNCATE' then
+        truncate is248.answer;
+    else
+        delete from is248.answer a using gone g where a.report_id = g.report_id;
+    end if;
+    return null;
+end
+$follow$;
+
+comment on function is248.answers_follow_reports() is
+    'Trigger: deleting or truncating reports deletes their answers (what the '
+    'foreign key''s ON DELETE CASCADE did before migration 0004).';
+
+create trigger answers_follow_deleted_reports
+    after delete on is248.report
+    referencing old table as gone
+    for each statement execute function is248.answers_follow_reports();
+create trigger answers_follow_truncated_reports
+    after truncate on is248.report
+    for each statement execute function is248.answers_follow_reports();
+
 create function is248.loaded_from(p_sha bytea) returns text
 language sql stable
 set search_path = pg_catalog, pg_temp

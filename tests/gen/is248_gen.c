@@ -872,7 +872,7 @@ static void report_name(struct rng *r, const char *name, char *out,
 /* Version 1 other answer: <sporsmal id="c.n">value</sporsmal> */
 static void v1_other(struct xbuf *b, struct rng *r, int chapter, int nr)
 {
-    char val[160], id[16];
+    char val[160], id[24];
     other_value(r, val, sizeof val);
     snprintf(id, sizeof id, "%d.%d", chapter, nr);
     xbuf_nl(b, 2);

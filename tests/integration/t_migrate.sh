@@ -53,4 +53,17 @@ for v in "trend_nav_collab:year, size_class, units_reporting, units_answered, un
     eq "public interface: ${v%%:*} columns" \
        "$(q "SELECT string_agg(column_name, ', ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'is248' AND table_name = '${v%%:*}'")" "${v#*:}"
 done
+
+# without the foreign key (migration 0004), answers still follow their
+# reports when an owner deletes reports or truncates to start over
+run import "$SRC/fixtures/delivery"
+eq "the fixtures import (exit 0)" "$rc" 0
+one=$(q "SELECT min(report_id) FROM is248.report")
+n=$(q "SELECT count(*) FROM is248.answer WHERE report_id <> $one")
+q "DELETE FROM is248.report WHERE report_id = $one" >/dev/null
+eq "deleting a report deletes its answers, and only those" \
+   "$(q "SELECT count(*) FILTER (WHERE report_id = $one), count(*) FROM is248.answer")" "0|$n"
+q "SET client_min_messages = warning; TRUNCATE is248.import_run CASCADE" >/dev/null
+eq "truncating the runs (and so the reports) truncates the answers" \
+   "$(q "SELECT count(*) FROM is248.answer")" 0
 finish
