@@ -12,6 +12,7 @@
 #include "ingest/xmlreport.h"
 
 #include <signal.h>
+#include <stdio.h>
 
 #include <libpq-fe.h>
 
@@ -30,6 +31,17 @@ enum exit_code {
  * left to hang an unattended run. */
 #define CLI_DEFAULT_LOCK_TIMEOUT_MS 60000L
 #define CLI_DEFAULT_STATEMENT_TIMEOUT_MS 3600000L
+/* Runs "is248 status" shows without --runs. */
+#define CLI_DEFAULT_STATUS_RUNS 10L
+
+/* An option that may be given again, each time with a value or a comma
+ * list (--years, --size-class, --county, --indicator): the values as typed,
+ * pointers into argv, at most CLI_LIST_MAX of them. */
+#define CLI_LIST_MAX 32
+struct cli_list {
+    const char *item[CLI_LIST_MAX];
+    int n;
+};
 
 struct cli {
     const char *command;      /* the subcommand's name */
@@ -43,6 +55,15 @@ struct cli {
     long statement_timeout_ms; /* --statement-timeout; 0: none */
     int file_lines_verbose;   /* the line of a file loaded without a
                                * problem only with --verbose (demo) */
+    /* trends, report, demo */
+    struct cli_list years;        /* --years 2015,2019-2021 */
+    struct cli_list size_classes; /* --size-class LABEL */
+    struct cli_list counties;     /* --county CODE */
+    struct cli_list indicators;   /* --indicator NAME */
+    const char *format;           /* --format table|csv|json; NULL: table */
+    const char *chart;            /* --chart FILE.svg ("-": stdout) */
+    const char *chart_dir;        /* report --chart-dir DIR */
+    long status_runs;         /* status --runs: runs shown (0: all) */
     int argc;                 /* operands after the options */
     char **argv;
 };
@@ -52,6 +73,8 @@ int cmd_import(struct cli *c);
 int cmd_validate(struct cli *c);
 int cmd_trends(struct cli *c);
 int cmd_demo(struct cli *c);
+int cmd_report(struct cli *c);
+int cmd_status(struct cli *c);
 
 /* Connect as --db or libpq's environment say, with the time-outs of c;
  * NULL after printing why.  The connection is watched (cli_watch()) until
@@ -67,8 +90,78 @@ int cli_migrate(PGconn *conn);
  * exit code.  Used by import and demo. */
 int cli_import(const struct cli *c, PGconn *conn, int npaths,
                char *const *paths);
-/* Print the trend views; returns an exit code. */
-int cli_print_trends(PGconn *conn);
+
+/* --- the trends (cmd_trends.c), shared with report and demo ------------- */
+
+/* An indicator: a question of the work chapter, its figures by year and
+ * size class, and the percentage charted.  All static. */
+struct trend_indicator {
+    const char *name;        /* nav_collab, ...: --indicator, JSON keys,
+                              * chart file names */
+    const char *title;       /* heading of its table, in English */
+    const char *chart_title; /* what the chart shows, in English */
+    const char *question;    /* as on the form (delivery-format.md §5) */
+    const char *source;      /* the trend view it agrees with */
+    const char *sql;         /* its rows: $1 years (int[]), $2 size classes,
+                              * $3 counties (text[]); NULL: all */
+    const char *pct;         /* the column charted */
+    const char *y_label;     /* the chart's y axis */
+    const char *base;        /* what the percentage is of */
+    int first_year;          /* the first year the form asks it */
+};
+#define TREND_INDICATORS 4
+extern const struct trend_indicator trend_indicators[TREND_INDICATORS];
+
+/* The current reports selected by --years, --size-class, --county: array
+ * literals for the SQL functions and a description, each NULL when not
+ * given; owned, freed by trend_selection_free(). */
+struct trend_selection {
+    char *years, *size_classes, *counties;
+    char *text;
+};
+/* Parse the selection of c; EXIT_OK, or after a message EXIT_USAGE (a
+ * malformed year or county) or EXIT_INTERNAL (out of memory). */
+int trend_selection_parse(const struct cli *c, struct trend_selection *sel);
+void trend_selection_free(struct trend_selection *sel);
+/* The rows of indicator i for sel (the caller PQclear()s them); NULL after
+ * a message with *rc set: EXIT_USAGE for a size class or county the
+ * database does not know, EXIT_DB otherwise. */
+PGresult *trend_query(PGconn *conn, int i, const struct trend_selection *sel,
+                      int *rc);
+/* Draw indicator i from its rows res as an SVG line chart on out: the
+ * years up to last_year (0: all), highlight_year marked (0: none),
+ * selection (or NULL) named in the note.  Returns 0, 1 when there is no
+ * figure to draw (nothing written), -1 when writing failed or memory ran
+ * out. */
+int trend_chart(FILE *out, const PGresult *res, int i, int last_year,
+                int highlight_year, const char *selection);
+
+/* A chart file: written as PATH.XXXXXX beside PATH and renamed into place
+ * by cli_chart_close(), so that a failure leaves no half chart behind;
+ * path "-" is stdout.  path is borrowed, tmp owned. */
+struct cli_chart_file {
+    FILE *f;
+    const char *path;
+    char *tmp;
+};
+/* EXIT_OK, or EXIT_USAGE after a message (a directory, a place that
+ * cannot be written). */
+int cli_chart_open(struct cli_chart_file *cf, const char *path);
+/* Complete the file; EXIT_OK, or EXIT_INTERNAL after a message (the file
+ * removed). */
+int cli_chart_close(struct cli_chart_file *cf);
+/* Remove a file not completed; nothing when there is none. */
+void cli_chart_discard(struct cli_chart_file *cf);
+
+/* "is248 trends" as steps, so that demo can check its options before it
+ * starts a server and print the trends after the import: prepare (parse
+ * the options, open the chart file; NULL after a message with *rc set),
+ * run (returns an exit code), free (removes a chart not completed).
+ * print_always: print the figures also with --chart and no --format. */
+struct trends;
+struct trends *trends_prepare(const struct cli *c, int print_always, int *rc);
+int trends_run(struct trends *t, PGconn *conn);
+void trends_free(struct trends *t);
 
 /* The full command as typed, for is248.import_run.command; static. */
 const char *cli_command_line(void);

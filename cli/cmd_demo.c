@@ -1,11 +1,13 @@
 /*
  * cmd_demo.c - "is248 demo": the embedded default.  A throwaway PostgreSQL
  * (or the database of --db), migrated, loaded with the fixtures shipped
- * with is248, and the trends printed.
+ * with is248, and the trends printed (--format) and drawn (--chart), as
+ * "is248 trends" would.
  */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "cli.h"
@@ -25,7 +27,8 @@ static const char *fixtures_path(void)
     return IS248_INSTALLED_FIXTURES;
 }
 
-static int demo_in(const struct cli *c, PGconn *conn, const char *fixtures)
+static int demo_in(const struct cli *c, PGconn *conn, const char *fixtures,
+                   struct trends *t)
 {
     /* a line per fixture file would bury the trends: -v shows them */
     struct cli quiet_files = *c;
@@ -38,8 +41,10 @@ static int demo_in(const struct cli *c, PGconn *conn, const char *fixtures)
     rc = cli_import(c, conn, 1, paths);
     if (rc != EXIT_OK && rc != EXIT_PROBLEMS)
         return rc;
-    printf("\n");
-    int trc = cli_print_trends(conn);
+    if (!c->format || strcmp(c->format, "table") == 0)
+        printf("\n"); /* CSV and JSON stay as they are, for a parser */
+    fflush(stdout);
+    int trc = trends_run(t, conn);
     return trc != EXIT_OK ? trc : rc;
 }
 
@@ -52,6 +57,11 @@ int cmd_demo(struct cli *c)
                   fixtures);
         return EXIT_USAGE;
     }
+    /* the options and the chart's file are checked before a server starts */
+    int rc;
+    struct trends *t = trends_prepare(c, 1, &rc);
+    if (!t)
+        return rc;
     cli_catch_signals();
     /* "is248 demo | head" must not kill us before the cluster is removed:
      * a closed pipe becomes a write error instead */
@@ -59,10 +69,9 @@ int cmd_demo(struct cli *c)
 
     if (c->db) {
         PGconn *conn = cli_connect(c);
-        if (!conn)
-            return EXIT_DB;
-        int rc = demo_in(c, conn, fixtures);
+        rc = conn ? demo_in(c, conn, fixtures, t) : EXIT_DB;
         cli_disconnect(conn);
+        trends_free(t);
         return rc;
     }
 
@@ -71,11 +80,12 @@ int cmd_demo(struct cli *c)
     msg_info("starting a throwaway PostgreSQL ...");
     if (cluster_start(&cl, err, sizeof err) != 0) {
         msg_error("cannot start a throwaway PostgreSQL: %s", err);
+        trends_free(t);
         return EXIT_DB;
     }
     msg_info("PostgreSQL running in '%s'; importing '%s'", cl.dir, fixtures);
 
-    int rc = EXIT_DB;
+    rc = EXIT_DB;
     struct cli local = *c;
     local.db = cl.conninfo;
     PGconn *conn = cli_connect(&local);
@@ -94,11 +104,12 @@ int cmd_demo(struct cli *c)
         }
     }
     if (conn) {
-        rc = demo_in(&local, conn, fixtures);
+        rc = demo_in(&local, conn, fixtures, t);
         cli_disconnect(conn);
     }
     fflush(stdout);
     cluster_stop(&cl);
     msg_info("throwaway PostgreSQL stopped and removed");
+    trends_free(t);
     return rc;
 }

@@ -21,7 +21,11 @@ enum opt_flag {
     OPT_DB = 1,     /* --db */
     OPT_LIMITS = 2, /* --max-entry-bytes, --max-total-bytes, --max-entries */
     OPT_WAIT = 4,   /* --wait */
-    OPT_TIMEOUTS = 8 /* --lock-timeout, --statement-timeout */
+    OPT_TIMEOUTS = 8, /* --lock-timeout, --statement-timeout */
+    OPT_RUNS = 16,    /* --runs */
+    OPT_SELECT = 32,  /* --years, --size-class, --county */
+    OPT_OUTPUT = 64,  /* --format, --indicator, --chart */
+    OPT_CHART_DIR = 128 /* --chart-dir */
 };
 
 struct command {
@@ -49,14 +53,45 @@ static const struct command commands[] = {
       "validate [LIMITS] PATH...",
       "Read and check PATH as import would, without a database.  Prints every\n"
       "problem; exits 1 when anything would be set aside.\n" },
-    { "trends", cmd_trends, OPT_DB | OPT_TIMEOUTS, 0, 0, "trends [--db CONNINFO]",
-      "Print the trend views (collaboration with Nav, its rating, IPS/SE) as\n"
-      "aligned tables.\n" },
-    { "demo", cmd_demo, OPT_DB, 0, 0, "demo [--db CONNINFO]",
+    { "trends", cmd_trends, OPT_DB | OPT_TIMEOUTS | OPT_SELECT | OPT_OUTPUT, 0, 0,
+      "trends [--db CONNINFO] [SELECTION] [OUTPUT]",
+      "Print each indicator by year and size class, the trend views'\n"
+      "figures: nav_collab (collaboration with Nav established), nav_rating\n"
+      "(how it is rated), ips_se_mental_health and ips_se_substance (IPS or\n"
+      "SE in use).  With a selection the figures are computed from the\n"
+      "current reports selected, the total line 'Alle' too.  --chart draws\n"
+      "one indicator (default nav_collab) over the years as an SVG line\n"
+      "chart, a line per size class; the figures are then printed only with\n"
+      "--format.  SELECTION is --years, --size-class and --county; OUTPUT\n"
+      "is --format, --indicator and --chart.\n"
+      "\n"
+      "  is248 trends --years 2019-2024 --county 46 --format csv\n"
+      "  is248 trends --chart collab.svg\n"
+      "  is248 trends --indicator nav_rating --size-class 50000+,'Oslo bydel'\n" },
+    { "report", cmd_report, OPT_DB | OPT_TIMEOUTS | OPT_CHART_DIR, 1, 1,
+      "report [--db CONNINFO] [--chart-dir DIR] YEAR",
+      "Print YEAR's figures as a short Markdown report: for each indicator\n"
+      "the answers by size class, with n, the units behind every figure.\n"
+      "With --chart-dir, write a chart per indicator of the years up to YEAR\n"
+      "into DIR (made when missing) and link them.  Exits 1 when the\n"
+      "database has no reports for YEAR.\n"
+      "\n"
+      "  is248 report 2024 --chart-dir charts > report-2024.md\n" },
+    { "demo", cmd_demo, OPT_DB | OPT_OUTPUT, 0, 0,
+      "demo [--db CONNINFO] [OUTPUT]",
       "Start a throwaway PostgreSQL in a temporary directory (as the user\n"
       "'postgres' when run as root), migrate it, import the fixtures shipped\n"
       "with is248, print the trends, and remove it again.  With --db, use that\n"
-      "database instead.\n" },
+      "database instead.  OUTPUT is --format, --indicator and --chart, as\n"
+      "for trends.\n"
+      "\n"
+      "  is248 demo --chart demo.svg\n" },
+    { "status", cmd_status, OPT_DB | OPT_TIMEOUTS | OPT_RUNS, 0, 0,
+      "status [--db CONNINFO] [--runs N]",
+      "Print the last N import runs (default 10; 0: all), how many units\n"
+      "reported each year against how many were expected, and what those\n"
+      "runs set aside, grouped by level and reason with a count and an\n"
+      "example.  Reads only views that is248_reader may read.\n" },
 };
 
 static const char general_help[] =
@@ -69,9 +104,12 @@ static const char general_help[] =
     "  migrate    create or upgrade the database schema\n"
     "  import     load deliveries (archives, directories, XML files)\n"
     "  validate   check deliveries without a database\n"
-    "  trends     print the trend views\n"
+    "  trends     print the trends by year and size class (table, CSV, JSON),\n"
+    "             or draw one as an SVG chart\n"
+    "  report     one year's figures as a Markdown report\n"
     "  demo       load the shipped fixtures into a throwaway PostgreSQL and\n"
     "             print the trends\n"
+    "  status     show recent imports, coverage and what was set aside\n"
     "\n"
     "Options:\n"
     "  --db CONNINFO          database to use (\"dbname=x host=y\" or a URI);\n"
@@ -90,6 +128,20 @@ static const char general_help[] =
     "                         (default 512M)\n"
     "  --max-total-bytes N    bytes decompressed from one archive (default 64G)\n"
     "  --max-entries N        entries read from one archive (default 10000000)\n"
+    "  --runs N               status: the last N import runs (default 10;\n"
+    "                         0: all)\n"
+    "  --years LIST           trends: these years (2019, 2019-2024,\n"
+    "                         2015,2019-2021)\n"
+    "  --size-class LABEL     trends: these size classes (<2000, 2000-4999,\n"
+    "                         5000-9999, 10000-19999, 20000-49999, 50000+,\n"
+    "                         Oslo bydel); repeatable or a comma list\n"
+    "  --county CODE          trends: these counties (two digits, as in\n"
+    "                         report_current.county_code); repeatable\n"
+    "  --format FORMAT        trends, demo: table (default), csv or json\n"
+    "  --indicator NAME       trends, demo: nav_collab, nav_rating,\n"
+    "                         ips_se_mental_health, ips_se_substance\n"
+    "  --chart FILE.svg       trends, demo: draw one indicator as an SVG chart\n"
+    "  --chart-dir DIR        report: write a chart per indicator into DIR\n"
     "  -q, --quiet            print only what went wrong\n"
     "  -v, --verbose          print more\n"
     "  -h, --help             show help (\"is248 COMMAND --help\" for one command)\n"
@@ -101,7 +153,8 @@ static const char general_help[] =
     "\n"
     "Exit status:\n"
     "  0  all loaded, or loaded before\n"
-    "  1  done, but something was set aside (see is248.rejection)\n"
+    "  1  done, but something was set aside (see is248.rejection); report:\n"
+    "     no reports for the year; trends --chart: no figure to draw\n"
     "  2  usage or configuration error\n"
     "  3  database unavailable or failed\n"
     "  4  another import is running\n"
@@ -228,6 +281,20 @@ static int parse_duration(const char *s, long *out_ms)
     return -1;
 }
 
+/* A count: digits only, at most INT32_MAX. */
+static int parse_count(const char *s, long *out)
+{
+    if (*s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v > INT32_MAX)
+        return -1;
+    *out = (long)v;
+    return 0;
+}
+
 /* 1 when conninfo (a string or a URI) carries a password. */
 static int has_password(const char *conninfo)
 {
@@ -263,6 +330,33 @@ static void print_command_help(const struct command *cmd)
         printf("  --max-entry-bytes N    cap on one entry decompressed (default 512M)\n"
                "  --max-total-bytes N    cap on one archive decompressed (default 64G)\n"
                "  --max-entries N        cap on entries in one archive (default 10000000)\n");
+    if (cmd->opts & OPT_RUNS)
+        printf("  --runs N               the last N import runs and what they set\n"
+               "                         aside (default 10; 0: all)\n");
+    if (cmd->opts & OPT_SELECT)
+        printf("  --years LIST           years: 2019, 2019-2024, 2015,2019-2021\n"
+               "  --size-class LABEL     size classes (is248.size_class): <2000,\n"
+               "                         2000-4999, 5000-9999, 10000-19999,\n"
+               "                         20000-49999, 50000+, Oslo bydel; repeatable\n"
+               "                         or a comma list\n"
+               "  --county CODE          counties, two digits as in\n"
+               "                         report_current.county_code (the county of\n"
+               "                         that year: 12 Hordaland to 2019, 46\n"
+               "                         Vestland from 2020); repeatable\n");
+    if (cmd->opts & OPT_OUTPUT)
+        printf("  --format FORMAT        table (default: aligned, for reading), csv\n"
+               "                         (RFC 4180, a header row, a column\n"
+               "                         'indicator') or json (an array of rows per\n"
+               "                         indicator, numbers typed, null for none)\n"
+               "  --indicator NAME       nav_collab, nav_rating, ips_se_mental_health,\n"
+               "                         ips_se_substance; repeatable or a comma list\n"
+               "                         (default: all; with --chart: nav_collab)\n"
+               "  --chart FILE.svg       draw the indicator over the years as an SVG\n"
+               "                         line chart, a line per size class and one\n"
+               "                         for 'Alle' (-: standard output)\n");
+    if (cmd->opts & OPT_CHART_DIR)
+        printf("  --chart-dir DIR        write a chart per indicator into DIR and\n"
+               "                         link them from the report\n");
     printf("  -q, --quiet            print only what went wrong\n"
            "  -v, --verbose          print more\n"
            "  -h, --help             show this help\n"
@@ -285,7 +379,9 @@ static int usage_error(const char *fmt, ...)
 int main(int argc, char **argv)
 {
     enum { O_DB = 256, O_WAIT, O_MAX_ENTRY, O_MAX_TOTAL, O_MAX_ENTRIES,
-           O_LOCK_TIMEOUT, O_STATEMENT_TIMEOUT };
+           O_LOCK_TIMEOUT, O_STATEMENT_TIMEOUT, O_RUNS, O_YEARS,
+           O_SIZE_CLASS, O_COUNTY, O_FORMAT, O_INDICATOR, O_CHART,
+           O_CHART_DIR };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, O_DB },
         { "wait", optional_argument, NULL, O_WAIT },
@@ -294,6 +390,14 @@ int main(int argc, char **argv)
         { "max-entry-bytes", required_argument, NULL, O_MAX_ENTRY },
         { "max-total-bytes", required_argument, NULL, O_MAX_TOTAL },
         { "max-entries", required_argument, NULL, O_MAX_ENTRIES },
+        { "runs", required_argument, NULL, O_RUNS },
+        { "years", required_argument, NULL, O_YEARS },
+        { "size-class", required_argument, NULL, O_SIZE_CLASS },
+        { "county", required_argument, NULL, O_COUNTY },
+        { "format", required_argument, NULL, O_FORMAT },
+        { "indicator", required_argument, NULL, O_INDICATOR },
+        { "chart", required_argument, NULL, O_CHART },
+        { "chart-dir", required_argument, NULL, O_CHART_DIR },
         { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
@@ -310,6 +414,7 @@ int main(int argc, char **argv)
         .lock_wait_ms = 0,
         .lock_timeout_ms = CLI_DEFAULT_LOCK_TIMEOUT_MS,
         .statement_timeout_ms = CLI_DEFAULT_STATEMENT_TIMEOUT_MS,
+        .status_runs = CLI_DEFAULT_STATUS_RUNS,
     };
 
     /* The command is the first operand; options may stand anywhere. */
@@ -317,7 +422,15 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--db") == 0 || strncmp(argv[i], "--max-", 6) == 0 ||
             strcmp(argv[i], "--lock-timeout") == 0 ||
-            strcmp(argv[i], "--statement-timeout") == 0) {
+            strcmp(argv[i], "--statement-timeout") == 0 ||
+            strcmp(argv[i], "--runs") == 0 ||
+            strcmp(argv[i], "--years") == 0 ||
+            strcmp(argv[i], "--size-class") == 0 ||
+            strcmp(argv[i], "--county") == 0 ||
+            strcmp(argv[i], "--format") == 0 ||
+            strcmp(argv[i], "--indicator") == 0 ||
+            strcmp(argv[i], "--chart") == 0 ||
+            strcmp(argv[i], "--chart-dir") == 0) {
             if (!strchr(argv[i], '='))
                 i++; /* skip the option's argument */
             continue;
@@ -370,6 +483,29 @@ int main(int argc, char **argv)
         case O_MAX_ENTRY: limit = &c.walk.entry_bytes; break;
         case O_MAX_TOTAL: limit = &c.walk.total_bytes; break;
         case O_MAX_ENTRIES: limit = &c.walk.entries; break;
+        case O_RUNS:
+            used |= OPT_RUNS;
+            if (parse_count(optarg, &c.status_runs) != 0)
+                return usage_error("invalid number '%s' for --runs (digits; "
+                                   "0: all)", optarg);
+            break;
+        case O_YEARS:
+        case O_SIZE_CLASS:
+        case O_COUNTY:
+        case O_INDICATOR: {
+            struct cli_list *l = opt == O_YEARS ? &c.years
+                               : opt == O_SIZE_CLASS ? &c.size_classes
+                               : opt == O_COUNTY ? &c.counties : &c.indicators;
+            used |= opt == O_INDICATOR ? OPT_OUTPUT : OPT_SELECT;
+            if (l->n == CLI_LIST_MAX)
+                return usage_error("an option given more than %d times: use "
+                                   "a comma list", CLI_LIST_MAX);
+            l->item[l->n++] = optarg;
+            break;
+        }
+        case O_FORMAT: c.format = optarg; used |= OPT_OUTPUT; break;
+        case O_CHART: c.chart = optarg; used |= OPT_OUTPUT; break;
+        case O_CHART_DIR: c.chart_dir = optarg; used |= OPT_CHART_DIR; break;
         case 'q': msg_level = MSG_QUIET; break;
         case 'v': msg_level = MSG_VERBOSE; break;
         case 'h': help = 1; break;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The fixture delivery (2015-2025, both versions, a correction): the trend
 # views agree with the same figures computed independently, in plain SQL,
-# from the raw answers kept in is248.answer.
+# from the raw answers kept in is248.answer; so do "is248 trends" and its
+# selections (--years, --size-class, --county) in every --format, and the
+# SQL functions behind them (sql/0005_trend_filters.sql).
 . "$(dirname "$0")/lib.sh"
 
 run migrate
@@ -16,9 +18,13 @@ eq "Bergen's first 2019 report is kept as history" \
    "$(q "SELECT count(*), count(*) FILTER (WHERE is_current) FROM is248.report_history WHERE year = 2019 AND unit_code = '1201'")" "2|1"
 
 # An oracle: decode the raw answers of the current reports by hand.
-oracle_base="
+# oracle KIND [WHERE]: the rows of the view KIND (nav_collab, nav_rating,
+# ips_se) for the current reports h for which WHERE holds.  A unit's county
+# is the first two digits of its code (delivery-format.md §2).
+oracle() {
+    local base="
 WITH cur AS (
-  SELECT h.report_id, h.year, h.size_class FROM is248.report_history h WHERE h.is_current),
+  SELECT h.report_id, h.year, h.size_class FROM is248.report_history h WHERE h.is_current AND (${2:-true})),
 raw AS (
   SELECT a.report_id, a.question, a.seq, a.parent_seq,
          trim(coalesce(a.code, '')) AS code, lower(trim(coalesce(a.text, ''))) AS label
@@ -42,8 +48,8 @@ groups AS (
   SELECT year, size_class FROM cur WHERE size_class IS NOT NULL
   UNION ALL SELECT year, 'Alle' FROM cur),
 sc AS (SELECT label, ord FROM is248.size_class UNION ALL SELECT 'Alle', 99)"
-
-eq "trend_nav_collab agrees with the oracle" "$(q "SELECT * FROM is248.trend_nav_collab")" "$(q "$oracle_base
+    case $1 in
+    nav_collab) q "$base
 SELECT g.year, g.size_class,
        count(*)::int, count(c.v)::int,
        count(*) FILTER (WHERE c.v = 'yes')::int, count(*) FILTER (WHERE c.v = 'no')::int,
@@ -53,9 +59,8 @@ FROM (SELECT DISTINCT year, size_class FROM groups) g
 JOIN cur ON cur.year = g.year AND (g.size_class = 'Alle' OR cur.size_class = g.size_class)
 LEFT JOIN collab c USING (report_id)
 JOIN sc ON sc.label = g.size_class
-GROUP BY g.year, g.size_class, sc.ord ORDER BY g.year, sc.ord")"
-
-eq "trend_nav_rating agrees with the oracle" "$(q "SELECT * FROM is248.trend_nav_rating")" "$(q "$oracle_base
+GROUP BY g.year, g.size_class, sc.ord ORDER BY g.year, sc.ord" ;;
+    nav_rating) q "$base
 SELECT g.year, g.size_class, count(r.v)::int,
        count(*) FILTER (WHERE r.v = 'very_good')::int, count(*) FILTER (WHERE r.v = 'good')::int,
        count(*) FILTER (WHERE r.v = 'neither')::int, count(*) FILTER (WHERE r.v = 'less_good')::int,
@@ -67,9 +72,8 @@ FROM (SELECT DISTINCT year, size_class FROM groups) g
 JOIN cur ON cur.year = g.year AND (g.size_class = 'Alle' OR cur.size_class = g.size_class)
 LEFT JOIN rating r USING (report_id)
 JOIN sc ON sc.label = g.size_class
-GROUP BY g.year, g.size_class, sc.ord ORDER BY g.year, sc.ord")"
-
-eq "trend_ips_se agrees with the oracle" "$(q "SELECT * FROM is248.trend_ips_se")" "$(q "$oracle_base,
+GROUP BY g.year, g.size_class, sc.ord ORDER BY g.year, sc.ord" ;;
+    ips_se) q "$base,
 ips AS (
   SELECT s.report_id, f.field,
     CASE WHEN s.question IN ('7.3', '7.4') THEN CASE s.label WHEN '1' THEN 'yes' WHEN '2' THEN 'no' WHEN '9' THEN 'dont_know' END
@@ -93,11 +97,42 @@ CROSS JOIN (VALUES ('mental_health'), ('substance')) f(field)
 JOIN cur ON cur.year = g.year AND (g.size_class = 'Alle' OR cur.size_class = g.size_class)
 LEFT JOIN ips i ON i.report_id = cur.report_id AND i.field = f.field
 JOIN sc ON sc.label = g.size_class
-GROUP BY g.year, g.size_class, sc.ord, f.field ORDER BY g.year, sc.ord, f.field")"
+GROUP BY g.year, g.size_class, sc.ord, f.field ORDER BY g.year, sc.ord, f.field" ;;
+    esac
+}
+
+eq "trend_nav_collab agrees with the oracle" "$(q "SELECT * FROM is248.trend_nav_collab")" "$(oracle nav_collab)"
+eq "trend_nav_rating agrees with the oracle" "$(q "SELECT * FROM is248.trend_nav_rating")" "$(oracle nav_rating)"
+eq "trend_ips_se agrees with the oracle" "$(q "SELECT * FROM is248.trend_ips_se")" "$(oracle ips_se)"
 
 eq "2015 forms asked no IPS/SE question: nothing in the denominators" \
    "$(q "SELECT DISTINCT units_answered, units_yes, coalesce(pct_yes::text, 'NULL') FROM is248.trend_ips_se WHERE year = 2015")" "0|0|NULL"
 
+# --- the functions behind the selections (0005) ------------------------------
+for v in nav_collab nav_rating ips_se; do
+    eq "trend_${v}_filtered() without a selection is the view, row for row" \
+       "$(q "SELECT * FROM is248.trend_${v}_filtered()")" "$(q "SELECT * FROM is248.trend_$v")"
+    eq "trend_${v}_filtered() with every argument NULL is the view" \
+       "$(q "SELECT * FROM is248.trend_${v}_filtered(NULL, NULL, NULL)")" "$(q "SELECT * FROM is248.trend_$v")"
+done
+eq "the reader may run the trend functions but not the internal one" \
+   "$(q "SELECT has_function_privilege('is248_reader', 'is248.trend_nav_collab_filtered(int[], text[], text[])', 'EXECUTE'),
+                has_function_privilege('is248_reader', 'is248.trend_ips_se_filtered(int[], text[], text[])', 'EXECUTE'),
+                has_function_privilege('is248_reader', 'is248.trend_reports(int[], text[], text[])', 'EXECUTE'),
+                has_function_privilege('public', 'is248.trend_nav_rating_filtered(int[], text[], text[])', 'EXECUTE')")" "t|t|f|f"
+eq "every function of 0005 has a comment" \
+   "$(q "SELECT count(*) FROM pg_proc WHERE pronamespace = 'is248'::regnamespace AND proname LIKE 'trend%' AND obj_description(oid, 'pg_proc') IS NULL")" 0
+eq "a selection by county counts that county's units only, in 'Alle' too" \
+   "$(q "SELECT units_reporting FROM is248.trend_nav_collab_filtered(counties => '{46}') WHERE year = 2020 AND size_class = 'Alle'")" \
+   "$(q "SELECT count(*) FROM is248.report_current WHERE year = 2020 AND left(unit_code, 2) = '46'")"
+ok "... which is fewer than all (so that the check above can tell)" \
+   test "$(q "SELECT count(*) FROM is248.report_current WHERE year = 2020 AND left(unit_code, 2) = '46'")" -lt \
+        "$(q "SELECT count(*) FROM is248.report_current WHERE year = 2020")"
+eq "an unknown size class is an error naming it (22023)" \
+   "$(psql -X -A -t -q -v VERBOSITY=verbose -c "SELECT * FROM is248.trend_nav_collab_filtered(size_classes => '{huge}')" 2>&1 | grep -o "22023: unknown size class 'huge'")" \
+   "22023: unknown size class 'huge'"
+
+# --- the command ----------------------------------------------------------------
 run trends
 eq "trends exits 0" "$rc" 0
 contains "trends prints the collaboration table" "$out" "Collaboration between health and care services and Nav"
@@ -105,4 +140,159 @@ contains "trends prints aligned headers" "$out" " year | size_class  | units_rep
 eq "trends prints one table row per view row (plus headers)" \
    "$(grep -c '^ 20[12][0-9] |' <<<"$out")" \
    "$(q "SELECT (SELECT count(*) FROM is248.trend_nav_collab) + (SELECT count(*) FROM is248.trend_nav_rating) + (SELECT count(*) FROM is248.trend_ips_se)")"
+
+# rows.py FORMAT FILE: the rows of is248 trends' output in any format as
+# "indicator|value|value...", each indicator with the columns of its view
+# (ips_se_* without field), NULL as nothing; checks JSON's types on the way.
+cat >"$WORK/rows.py" <<'PY'
+import csv, json, re, sys
+cols = {
+    "nav_collab": "year size_class units_reporting units_answered units_yes units_no units_dont_know pct_yes".split(),
+    "nav_rating": "year size_class units_answered very_good good neither less_good bad dont_know pct_good pct_neither pct_less_good_or_bad".split(),
+    "ips_se_mental_health": "year size_class units_answered units_yes units_ips units_se pct_yes".split(),
+    "ips_se_substance": "year size_class units_answered units_yes units_ips units_se pct_yes".split(),
+}
+titles = {"Collaboration between": "nav_collab", "How the municipality rates": "nav_rating",
+          "IPS or SE in mental health": "ips_se_mental_health", "IPS or SE in substance": "ips_se_substance"}
+fmt, path = sys.argv[1], sys.argv[2]
+out = []
+def emit(ind, values):
+    out.append("|".join([ind] + values))
+if fmt == "csv":
+    data = open(path, newline="").read()
+    assert data == "" or data.endswith("\r\n"), "CSV lines end in CRLF (RFC 4180)"
+    rows = list(csv.reader(data.splitlines(True), strict=True))
+    head = rows[0]
+    assert head[0] == "indicator", head
+    for r in rows[1:]:
+        assert len(r) == len(head), r
+        d = dict(zip(head, r))
+        for c in head[1:]:
+            if c not in cols[d["indicator"]]:
+                assert d[c] == "", ("a column the indicator does not have is empty", c, r)
+        emit(d["indicator"], [d[c] for c in cols[d["indicator"]]])
+elif fmt == "json":
+    doc = json.load(open(path))
+    assert isinstance(doc, dict), type(doc)
+    for ind, rows in doc.items():
+        assert isinstance(rows, list)
+        for r in rows:
+            assert list(r) == cols[ind], (ind, list(r))
+            vals = []
+            for c in cols[ind]:
+                v = r[c]
+                if c == "size_class":
+                    assert isinstance(v, str)
+                elif c.startswith("pct_"):
+                    assert v is None or isinstance(v, (int, float)), (c, v)
+                else:
+                    assert v is None or (isinstance(v, int) and not isinstance(v, bool)), (c, v)
+                vals.append("" if v is None else "%.1f" % v if c.startswith("pct_") else str(v))
+            emit(ind, vals)
+else:  # the aligned table
+    ind = None
+    lines = open(path).read().split("\n")
+    for i, line in enumerate(lines):
+        for t, name in titles.items():
+            if line.startswith(t):
+                ind = name
+        if re.match(r"^ \d{4} \|", line):
+            vals = [v.strip() for v in line.split("|")]
+            assert len(vals) == len(cols[ind]), (ind, line)
+            emit(ind, vals)
+print("\n".join(out))
+PY
+
+# want WHERE [INDICATORS]: what the oracle says, in rows.py's form
+want() {
+    local where=$1 i
+    for i in ${2:-nav_collab nav_rating ips_se_mental_health ips_se_substance}; do
+        case $i in
+        ips_se_*) oracle ips_se "$where" | awk -F'|' -v OFS='|' -v f="${i#ips_se_}" -v n="$i" \
+                     '$3 == f { print n, $1, $2, $4, $5, $6, $7, $8 }' ;;
+        *) oracle "$i" "$where" | sed "s/^/$i|/" ;;
+        esac
+    done
+}
+
+# check_selection DESCRIPTION WHERE ARGS...: is248 trends ARGS in all three
+# formats agrees with the oracle restricted by WHERE, and the three formats
+# carry the same rows in the same order
+check_selection() {
+    local what=$1 where=$2; shift 2
+    local f
+    for f in table csv json; do
+        run trends "$@" --format "$f"
+        eq "$what: --format $f exits 0" "$rc" 0
+        printf '%s\n' "$out" >"$WORK/out.$f"
+        python3 "$WORK/rows.py" "$f" "$WORK/out.$f" >"$WORK/rows.$f" 2>"$WORK/rows.err"
+        eq "$what: --format $f parses" "$?|$(head -c 600 "$WORK/rows.err")" "0|"
+    done
+    eq "$what: the CSV agrees with the oracle" "$(cat "$WORK/rows.csv")" "$(want "$where" "${indicators:-}")"
+    eq "$what: the JSON carries the CSV's rows" "$(cat "$WORK/rows.json")" "$(cat "$WORK/rows.csv")"
+    eq "$what: the table carries the CSV's rows" "$(cat "$WORK/rows.table")" "$(cat "$WORK/rows.csv")"
+}
+
+indicators=
+check_selection "no selection" "true"
+check_selection "one county (46, Vestland, from 2020)" "left(h.unit_code, 2) = '46'" --county 46
+check_selection "two counties across the 2020 reform, a range of years" \
+    "left(h.unit_code, 2) IN ('12', '46') AND h.year BETWEEN 2018 AND 2021" --county 12 --county 46 --years 2018-2021
+check_selection "size classes as a comma list, years as a list and a range" \
+    "h.size_class IN ('50000+', 'Oslo bydel') AND h.year IN (2015, 2019, 2020, 2021)" \
+    --size-class '50000+,Oslo bydel' --years 2015,2019-2021
+check_selection "a size class and a county together" \
+    "h.size_class = '<2000' AND left(h.unit_code, 2) IN ('18', '11')" --size-class '<2000' --county 18,11
+indicators="nav_rating ips_se_substance"
+check_selection "two indicators, one year" "h.year = 2019" --indicator nav_rating,ips_se_substance --years 2019
+indicators=
+
+run trends --format csv --indicator nav_collab --size-class 50000+ --size-class 'Oslo bydel'
+repeated=$out
+run trends --format csv --indicator nav_collab --size-class '50000+, Oslo bydel'
+eq "--size-class repeated or as a comma list selects the same" "$out" "$repeated"
+contains "... and selects something" "$out" "nav_collab,2019,Oslo bydel,"
+
+run trends --format csv --indicator nav_collab
+eq "--indicator: the CSV has that indicator's columns only" "$(head -n 1 <<<"$out")" \
+   "$(printf 'indicator,year,size_class,units_reporting,units_answered,units_yes,units_no,units_dont_know,pct_yes\r')"
+run trends --format json --indicator ips_se_mental_health --years 2015
+eq "JSON: 2015 (not asked) has null percentages and IPS/SE" \
+   "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sorted({(r["pct_yes"], r["units_ips"], r["units_se"]) for r in d["ips_se_mental_health"]}))' <(printf '%s' "$out"))" \
+   "[(None, None, None)]"
+
+run trends --years 2030 --format csv
+eq "a selection without reports: exit 0" "$rc" 0
+eq "... the CSV header alone" "$out" "$(printf 'indicator,year,size_class,units_reporting,units_answered,units_yes,units_no,units_dont_know,very_good,good,neither,less_good,bad,dont_know,units_ips,units_se,pct_yes,pct_good,pct_neither,pct_less_good_or_bad\r')"
+contains "... and a warning" "$err" "no current reports for years 2030"
+
+run trends --county 46 --years 2020
+contains "the table names the selection" "$out" "Selection: years 2020; counties 46"
+
+# --- the reader ---------------------------------------------------------------
+q "DROP ROLE IF EXISTS t_trends_analyst; CREATE ROLE t_trends_analyst LOGIN IN ROLE is248_reader" >/dev/null
+run trends --db "user=t_trends_analyst" --county 46 --format csv
+eq "a reader in is248_reader can select" "$rc" 0
+eq "... and sees the same figures" "$out" "$(PGUSER=postgres "$IS248" trends --county 46 --format csv 2>/dev/null)"
+q "DROP ROLE t_trends_analyst" >/dev/null
+
+# --- usage errors: exit 2 with the reason -------------------------------------------
+usage() {  # usage DESCRIPTION MESSAGE ARGS...
+    local what=$1 msg=$2; shift 2
+    run trends "$@"
+    eq "$what: exit 2" "$rc" 2
+    contains "$what: the message" "$err" "$msg"
+    eq "$what: nothing on stdout" "$out" ""
+}
+usage "a range that runs backwards" "invalid --years '2024-2019': the range 2024-2019 ends before it starts" --years 2024-2019
+usage "a year that is not one" "invalid --years '2019,20x1'" --years 2019,20x1
+usage "an open range" "invalid --years '2019-'" --years 2019-
+usage "an empty --years" "invalid --years ''" --years ''
+usage "an unknown size class" "unknown size class 'Alle': the size classes are '<2000', '2000-4999'" --size-class Alle
+usage "an empty size class in a list" "invalid --size-class '50000+,': an empty size class" --size-class 50000+,
+usage "a county code that is not two digits" "invalid --county '4': a county code is two digits" --county 4
+usage "a county that does not exist" "unknown county code '99'" --county 99
+usage "an unknown indicator" "unknown --indicator 'nav' (indicators: nav_collab, nav_rating" --indicator nav
+usage "an unknown format" "unknown --format 'xml' (formats: table, csv, json)" --format xml
+usage "--chart-dir is report's" "an option given does not apply to 'trends'" --chart-dir x
 finish

@@ -1,0 +1,212 @@
+/*
+ * cmd_status.c - "is248 status": the recent import runs, reporting coverage
+ * per year, and what was set aside grouped by reason, as aligned tables the
+ * way psql prints them.
+ *
+ * It reads only views that is248_reader may read (is248.import_summary,
+ * is248.coverage and is248.rejection_summary, from sql/0006_comments.sql
+ * and 0002), so an analyst's login shows the same as the operator's.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "load/db.h"
+#include "msg.h"
+
+/* Reasons and examples longer than this are cut (with "…"): the whole
+ * text is in the view. */
+#define STATUS_TEXT_CHARS "72"
+
+/* $1: how many runs (NULL: all). */
+static const char runs_sql[] =
+    "SELECT run_id AS run,"
+    "       to_char(started_at, 'YYYY-MM-DD HH24:MI:SS') AS started,"
+    "       CASE WHEN s < 60 THEN to_char(s, 'FM9990.0') || ' s'"
+    "            WHEN s < 3600 THEN floor(s / 60) || ' min ' || floor(s) % 60 || ' s'"
+    "            ELSE floor(s / 3600) || ' h ' || floor(s / 60) % 60 || ' min'"
+    "       END AS duration,"
+    "       db_user AS user, status,"
+    "       files_loaded || '/' || files_already || '/' || files_rejected AS files,"
+    "       reports_loaded || '/' || reports_unchanged || '/' || reports_rejected"
+    "           AS reports,"
+    "       answers_rejected AS answers_set_aside, warnings, skipped"
+    "  FROM (SELECT *, extract(epoch FROM duration) AS s"
+    "          FROM is248.import_summary) r"
+    " ORDER BY run_id DESC"
+    " LIMIT $1::bigint";
+
+static const char coverage_sql[] =
+    "SELECT year, units_expected, units_reporting,"
+    "       units_expected - units_reporting AS units_missing, pct_reporting"
+    "  FROM is248.coverage"
+    " ORDER BY year";
+
+/* $1: how many runs (NULL: all). */
+static const char reasons_sql[] =
+    "WITH runs AS (SELECT run_id FROM is248.import_summary"
+    "               ORDER BY run_id DESC LIMIT $1::bigint),"
+    " g AS (SELECT s.level, sum(s.rejections)::int AS count,"
+    "              s.reason_class,"
+    "              (array_agg(s.example ORDER BY s.run_id DESC))[1] AS example"
+    "         FROM is248.rejection_summary s"
+    "        WHERE s.run_id IN (SELECT run_id FROM runs)"
+    "        GROUP BY s.level, s.reason_class)"
+    "SELECT level, count,"
+    "       CASE WHEN length(reason_class) > " STATUS_TEXT_CHARS
+    "            THEN left(reason_class, " STATUS_TEXT_CHARS " - 1) || '…'"
+    "            ELSE reason_class END AS reason,"
+    "       CASE WHEN length(example) > " STATUS_TEXT_CHARS
+    "            THEN left(example, " STATUS_TEXT_CHARS " - 1) || '…'"
+    "            ELSE example END AS example"
+    "  FROM g"
+    " ORDER BY CASE level WHEN 'file' THEN 1 WHEN 'report' THEN 2 ELSE 3 END,"
+    "          count DESC, reason_class";
+
+/* Characters (not bytes) in a UTF-8 string. */
+static size_t width(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+static int numeric_type(Oid t)
+{
+    /* int8, int2, int4, float4, float8, numeric */
+    return t == 20 || t == 21 || t == 23 || t == 700 || t == 701 || t == 1700;
+}
+
+static void pad(size_t n)
+{
+    while (n--)
+        putchar(' ');
+}
+
+/* res as psql's aligned format prints it: centred headers, numbers to the
+ * right, text to the left, "(N rows)".  Returns 0, or -1 out of memory. */
+static int print_table(const PGresult *res)
+{
+    int rows = PQntuples(res), cols = PQnfields(res);
+    size_t *w = calloc((size_t)(cols > 0 ? cols : 1), sizeof *w);
+    if (!w)
+        return -1;
+    for (int j = 0; j < cols; j++) {
+        w[j] = width(PQfname(res, j));
+        for (int i = 0; i < rows; i++) {
+            size_t x = width(PQgetvalue(res, i, j));
+            if (x > w[j])
+                w[j] = x;
+        }
+    }
+    for (int j = 0; j < cols; j++) {
+        const char *h = PQfname(res, j);
+        size_t left = (w[j] - width(h)) / 2;
+        fputs(j ? " | " : " ", stdout);
+        pad(left);
+        fputs(h, stdout);
+        pad(w[j] - width(h) - left);
+    }
+    putchar('\n');
+    for (int j = 0; j < cols; j++) {
+        fputs(j ? "-+-" : "-", stdout);
+        for (size_t k = 0; k < w[j]; k++)
+            putchar('-');
+    }
+    fputs("-\n", stdout);
+    for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < cols; j++) {
+            const char *v = PQgetvalue(res, i, j);
+            fputs(j ? " | " : " ", stdout);
+            if (numeric_type(PQftype(res, j))) {
+                pad(w[j] - width(v));
+                fputs(v, stdout);
+            } else {
+                fputs(v, stdout);
+                /* psql leaves no trailing blanks after the last column */
+                if (j + 1 < cols)
+                    pad(w[j] - width(v));
+            }
+        }
+        putchar('\n');
+    }
+    printf("(%d row%s)\n", rows, rows == 1 ? "" : "s");
+    free(w);
+    return 0;
+}
+
+/* Run sql, with runs as $1 when it takes one (NULL: all runs), and print
+ * it under title.  Returns an exit code. */
+static int show(PGconn *conn, const char *title, const char *sql,
+                int takes_runs, const char *runs)
+{
+    const char *params[1] = { runs };
+    PGresult *res = PQexecParams(conn, sql, takes_runs ? 1 : 0, NULL, params,
+                                 NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        char err[1024];
+        db_error(err, sizeof err, conn, res, NULL);
+        msg_error("cannot read the status (%s): %s", title, err);
+        PQclear(res);
+        return EXIT_DB;
+    }
+    printf("%s\n\n", title);
+    int rc = print_table(res) == 0 ? EXIT_OK : EXIT_INTERNAL;
+    PQclear(res);
+    if (rc != EXIT_OK)
+        msg_error("out of memory");
+    return rc;
+}
+
+int cmd_status(struct cli *c)
+{
+    PGconn *conn = cli_connect(c);
+    if (!conn)
+        return EXIT_DB;
+    int rc = cli_check_schema(conn);
+    if (rc != EXIT_OK) {
+        cli_disconnect(conn);
+        return rc;
+    }
+
+    char runs[24], title[160];
+    const char *limit = NULL;   /* all runs */
+    if (c->status_runs > 0) {
+        snprintf(runs, sizeof runs, "%ld", c->status_runs);
+        limit = runs;
+    }
+    printf("Database '%s' as %s, is248 schema version %d\n\n", PQdb(conn),
+           PQuser(conn), db_schema_target());
+
+    if (limit)
+        snprintf(title, sizeof title, "Import runs, the last %s "
+                 "(is248.import_summary; files and reports: "
+                 "loaded/unchanged/set aside)", limit);
+    else
+        snprintf(title, sizeof title, "Import runs, all "
+                 "(is248.import_summary; files and reports: "
+                 "loaded/unchanged/set aside)");
+    rc = show(conn, title, runs_sql, 1, limit);
+
+    if (rc == EXIT_OK) {
+        putchar('\n');
+        rc = show(conn, "Units reporting against units expected, by year "
+                  "(is248.coverage; who: is248.missing_report)",
+                  coverage_sql, 0, NULL);
+    }
+
+    if (rc == EXIT_OK) {
+        if (limit)
+            snprintf(title, sizeof title, "Set aside in those %s runs, by "
+                     "level and reason (is248.rejection_summary)", limit);
+        else
+            snprintf(title, sizeof title, "Set aside in all runs, by level "
+                     "and reason (is248.rejection_summary)");
+        putchar('\n');
+        rc = show(conn, title, reasons_sql, 1, limit);
+    }
+    cli_disconnect(conn);
+    return rc;
+}

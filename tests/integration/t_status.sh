@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# is248 status: the recent runs, coverage per year and what was set aside
+# grouped by reason, each checked against the same figures counted here in
+# plain SQL from the tables (not from the views status reads); the same as
+# is248_reader, who may not read those tables.
+. "$(dirname "$0")/lib.sh"
+
+# rows TEXT TITLE: the data rows of the table of status's output under the
+# title starting with TITLE, trimmed, fields joined with |
+rows() {
+    awk -v title="$2" '
+        index($0, title) == 1 { on = 1; data = 0; next }
+        !on { next }
+        /^\([0-9]+ rows?\)$/ { exit }
+        /^-/ { data = 1; next }
+        data {
+            n = split($0, f, /\|/); line = ""
+            for (i = 1; i <= n; i++) { gsub(/^ +| +$/, "", f[i]); line = line (i > 1 ? "|" : "") f[i] }
+            print line }' <<<"$1"
+}
+
+# --- before migrate, and usage --------------------------------------------------
+run status
+eq "status before migrate exits 2" "$rc" 2
+contains "... and says what to do" "$err" "run 'is248 migrate' first"
+
+run status --runs x
+eq "a malformed --runs exits 2" "$rc" 2
+contains "... naming it" "$err" "invalid number 'x' for --runs"
+run status --runs -1
+eq "a negative --runs exits 2" "$rc" 2
+run import --runs 3 "$SRC/fixtures/spec-examples"
+eq "--runs does not apply to import (exit 2)" "$rc" 2
+run status extra
+eq "status takes no operands (exit 2)" "$rc" 2
+run status --help
+eq "status --help exits 0" "$rc" 0
+contains "status --help documents --runs" "$out" "--runs N"
+
+run migrate
+run status
+eq "status of an empty database exits 0" "$rc" 0
+contains "... names the database and the schema version" "$out" \
+    "Database '$PGDATABASE' as $PGUSER, is248 schema version $(q "SELECT max(version) FROM is248.schema_version")"
+eq "... no runs" "$(rows "$out" "Import runs")" ""
+eq "... no coverage" "$(rows "$out" "Units reporting")" ""
+eq "... nothing set aside" "$(rows "$out" "Set aside")" ""
+
+# --- runs of known duration, as the table records them ---------------------------
+q "INSERT INTO is248.import_run (started_at, finished_at, status, command)
+   VALUES (now() - interval '75 min', now(), 'ok', 'an hour and a quarter'),
+          (now() - interval '75 s', now(), 'ok', 'a minute and a quarter'),
+          (now() - interval '3 days', now(), 'abandoned', 'never ended')" >/dev/null
+
+# --- a delivery with problems, some of each kind more than once -------------------
+d="$WORK/bad"
+mkdir -p "$d"
+NS='xmlns="urn:no:helsedirektoratet:is-24-8:2"'
+report() {  # report YEAR CODE POP TIME BODY
+    printf '<Rapport %s rapporteringsaar="%s">\n  <Innsending id="x-%s" tidspunkt="%s"/>\n  <Enhet type="kommune" nummer="%s" innbyggere="%s">Navn</Enhet>\n  <Kapittel nr="21" tittel="Arbeidstiltak">\n%s\n  </Kapittel>\n</Rapport>\n' \
+        "$NS" "$1" "$2" "$4" "$2" "$3" "$5"
+}
+good='    <Svar sporsmal="ARB_NAV_SAMARBEID" kode="1">Ja</Svar>'
+t=2020-02-01T10:00:00+01:00
+# three unknown labels (two in one report), one code that disagrees
+report 2019 1103 143000 $t "$good
+    <Svar sporsmal=\"ARB_NAV_SAMHANDLING\">Kjempebra</Svar>
+    <Svar sporsmal=\"ARB_NAV_SAMARBEID_SPES\" kode=\"1\">Nei</Svar>" >"$d/labels-1.xml"
+report 2019 1106 37000 $t "    <Svar sporsmal=\"ARB_NAV_SAMARBEID\">Kanskje</Svar>
+    <Svar sporsmal=\"ARB_NAV_SAMHANDLING\">Supert</Svar>" >"$d/labels-2.xml"
+# two DOCTYPEs, two unknown units, one file cut short
+for i in 1 2; do
+    { printf '<?xml version="1.0"?>\n<!DOCTYPE Rapport [ <!ENTITY x "Ja"> ]>\n'
+      report 2019 111$i 5000 $t "$good"; } >"$d/doctype-$i.xml"
+done
+report 2019 9999 100 $t "$good" >"$d/unknown-1.xml"
+report 2019 9998 100 $t "$good" >"$d/unknown-2.xml"
+report 2019 1119 19000 $t "$good" | head -c 150 >"$d/cut.xml"
+
+run import "$SRC/fixtures/delivery"
+eq "run 4: the fixture delivery, exit 0" "$rc" 0
+run import "$d"
+eq "run 5: the delivery with problems, exit 1" "$rc" 1
+run import "$SRC/fixtures/defects/xml"
+eq "run 6: the defect fixtures, exit 1" "$rc" 1
+run import "$d"
+eq "run 7: the delivery with problems again, exit 1 (files set aside whole are set aside again)" "$rc" 1
+
+# --- the runs -----------------------------------------------------------------------
+run status
+eq "status exits 0" "$rc" 0
+status_out=$out
+runs_sql="SELECT concat_ws('|', run_id, to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'), '', db_user, status,
+                 files_loaded || '/' || files_already || '/' || files_rejected,
+                 reports_loaded || '/' || reports_unchanged || '/' || reports_rejected,
+                 answers_rejected, warnings, skipped)
+          FROM is248.import_run ORDER BY run_id DESC"
+eq "the runs, newest first, as is248.import_run records them (duration aside)" \
+   "$(rows "$out" "Import runs" | awk -F'|' -v OFS='|' '{ $3 = ""; print }')" "$(q "$runs_sql")"
+eq "durations: seconds, minutes, hours; none for an abandoned run" \
+   "$(rows "$out" "Import runs" | awk -F'|' '$1 <= 3 { print $1 ": " $3 }')" \
+"3: 
+2: 1 min 15 s
+1: 1 h 15 min"
+ok "a run of a second or less shows tenths of seconds" \
+   grep -qE '^ +4 \| [0-9: -]+ \| [0-9]+\.[0-9] s +\|' <<<"$out"
+
+run status --runs 2
+eq "--runs 2 shows the last two runs" "$(rows "$out" "Import runs" | cut -d'|' -f1 | tr '\n' ' ')" "7 6 "
+run status --runs 0
+eq "--runs 0 shows every run" "$(rows "$out" "Import runs" | wc -l)" "$(q "SELECT count(*) FROM is248.import_run")"
+
+# --- coverage -----------------------------------------------------------------------
+eq "coverage per year, counted from the reference and the reports" "$(rows "$status_out" "Units reporting")" "$(q "
+WITH e AS (SELECT year, code FROM is248.municipality WHERE code <> '0301'
+           UNION ALL
+           SELECT y.year, d.code FROM (SELECT DISTINCT year FROM is248.municipality) y CROSS JOIN is248.oslo_district d),
+     r AS (SELECT DISTINCT year, unit_code FROM is248.report)
+SELECT concat_ws('|', e.year, count(*), count(r.unit_code), count(*) - count(r.unit_code),
+                 round(100.0 * count(r.unit_code) / count(*), 1))
+FROM e LEFT JOIN r ON r.year = e.year AND r.unit_code = e.code
+WHERE e.year <= (SELECT max(year) FROM is248.report)
+GROUP BY e.year ORDER BY e.year")"
+
+# --- what was set aside ---------------------------------------------------------------
+# per level, the sum of the grouped counts is the number of rejections
+by_level() { awk -F'|' '{ n[$1] += $2 } END { for (l in n) print l "|" n[l] }' | sort; }
+run status --runs 0
+reasons=$(rows "$out" "Set aside")
+eq "all runs: the counts add up to the rejections of each level" "$(by_level <<<"$reasons")" \
+   "$(q "SELECT level || '|' || count(*) FROM is248.rejection GROUP BY level ORDER BY level")"
+order=$(cut -d'|' -f1,2 <<<"$reasons")
+eq "... file first, then report, then answer, the most frequent first" \
+   "$(awk -F'|' '{ print ($1 == "file" ? 1 : $1 == "report" ? 2 : 3) "|" $0 }' <<<"$order" \
+      | sort -s -t'|' -k1,1n -k3,3nr | cut -d'|' -f2-)" "$order"
+# class COUNT-SQL LEVEL REASON: the row of that class has the count the SQL gives
+class() {
+    local want got
+    want=$(q "SELECT count(*) FROM is248.rejection WHERE level = '$2' AND $1")
+    got=$(awk -F'|' -v l="$2" -v r="$3" '$1 == l && $3 == r { print $2 }' <<<"$reasons")
+    eq "'$3' ($2) counts the rejections it groups" "$got" "$want"
+}
+class "reason ~ '^unknown label ''[^'']*''\$'" answer "unknown label '…'"
+class "reason ~ '^code ''[^'']*'' \\([a-z ]+\\) disagrees with label ''[^'']*'' \\([a-z ]+\\)\$'" answer \
+      "code '…' (…) disagrees with label '…' (…)"
+class "reason ~ '^DOCTYPE declarations are not allowed \\(line [0-9]+\\)\$'" file "DOCTYPE declarations are not allowed (line N)"
+class "reason ~ '^unknown unit code ''[0-9]+''\$'" report "unknown unit code '…'"
+class "reason ~ '^malformed population '" answer "malformed population '…'"
+class "reason ~ '^unit code [0-9]+ \\([^)]*\\) is not valid in [0-9]+; it is valid from [0-9]+\$'" report \
+      "unit code N (…) is not valid in N; it is valid from N"
+ok "the delivery's DOCTYPEs were counted (2 files, twice)" \
+   test "$(awk -F'|' '$3 == "DOCTYPE declarations are not allowed (line N)" { print $2 }' <<<"$reasons")" -ge 4
+# every example is a reason of its level as recorded (or the start of one,
+# cut with … when long)
+bad=$(while IFS='|' read -r level _ _ example; do
+          ex=${example%…}
+          [ "$(q "SELECT count(*) > 0 FROM is248.rejection WHERE level = '$level'
+                  AND left(reason, length(\$ex\$$ex\$ex\$)) = \$ex\$$ex\$ex\$")" = t ] || echo "$level: $example"
+      done <<<"$reasons")
+eq "every example is a recorded reason of its level" "$bad" ""
+ok "long reasons are cut to 72 characters with …" \
+   test "$(awk -F'|' '{ if (length($3) > m) m = length($3) } END { print m }' <<<"$reasons")" -le 80
+
+run status --runs 1
+eq "--runs 1: only what the last run set aside" "$(rows "$out" "Set aside" | by_level)" \
+   "$(q "SELECT level || '|' || count(*) FROM is248.rejection WHERE run_id = (SELECT max(run_id) FROM is248.import_run)
+         GROUP BY level ORDER BY level")"
+contains "... titled so" "$out" "Set aside in those 1 runs, by level and reason"
+
+# --- as is248_reader --------------------------------------------------------------
+reader=t_status_reader
+q "SET client_min_messages = warning; DROP ROLE IF EXISTS $reader; CREATE ROLE $reader LOGIN IN ROLE is248_reader" >/dev/null
+trap 'psql -X -q -d postgres -c "DROP ROLE IF EXISTS $reader" >/dev/null 2>&1' EXIT
+got=$(PGUSER=$reader psql -X -A -t -q -c "SELECT 1 FROM is248.rejection LIMIT 1" 2>&1)
+contains "the reader may not read is248.rejection" "$got" "permission denied"
+got=$(PGUSER=$reader psql -X -A -t -q -c "SELECT 1 FROM is248.import_run LIMIT 1" 2>&1)
+contains "... nor is248.import_run" "$got" "permission denied"
+PGUSER=$reader run status --runs 0
+eq "status as is248_reader exits 0" "$rc" 0
+eq "... and shows what the owner sees" "$(tail -n +2 <<<"$out")" \
+   "$("$IS248" status --runs 0 2>/dev/null | tail -n +2)"
+contains "... connected as the reader" "$out" "as $reader,"
+finish
