@@ -43,6 +43,8 @@ struct cli {
     long statement_timeout_ms; /* --statement-timeout; 0: none */
     int file_lines_verbose;   /* the line of a file loaded without a
                                * problem only with --verbose (demo) */
+    int summary_table;        /* import: the summary table on stdout */
+    const char *json_summary; /* --json-summary FILE ("-": stdout) */
     int argc;                 /* operands after the options */
     char **argv;
 };

@@ -21,7 +21,8 @@ enum opt_flag {
     OPT_DB = 1,     /* --db */
     OPT_LIMITS = 2, /* --max-entry-bytes, --max-total-bytes, --max-entries */
     OPT_WAIT = 4,   /* --wait */
-    OPT_TIMEOUTS = 8 /* --lock-timeout, --statement-timeout */
+    OPT_TIMEOUTS = 8, /* --lock-timeout, --statement-timeout */
+    OPT_SUMMARY = 16  /* --json-summary */
 };
 
 struct command {
@@ -38,13 +39,17 @@ static const struct command commands[] = {
       "Create or upgrade the schema is248 in the database and load the\n"
       "reference data (municipality codes 2015-2026).  Running it again\n"
       "changes nothing.\n" },
-    { "import", cmd_import, OPT_DB | OPT_LIMITS | OPT_WAIT | OPT_TIMEOUTS, 1, -1,
-      "import [--db CONNINFO] [--wait[=TIME]] [LIMITS] [TIMEOUTS] PATH...",
+    { "import", cmd_import,
+      OPT_DB | OPT_LIMITS | OPT_WAIT | OPT_TIMEOUTS | OPT_SUMMARY, 1, -1,
+      "import [--db CONNINFO] [--wait[=TIME]] [--json-summary FILE] [LIMITS]\n"
+      "                    [TIMEOUTS] PATH...",
       "Load every report found in PATH (an archive: zip, tar, tar.gz, tar.xz,\n"
       "tar.bz2; a directory; or an XML file) into the database, one\n"
       "transaction per report file.  What is set aside is printed on stderr\n"
       "and recorded in is248.rejection.  One line per file says what became of\n"
-      "it (with --quiet: only files with something set aside).\n" },
+      "it (with --quiet: only files with something set aside).  On a terminal\n"
+      "a progress line is kept up to date on stderr.  At the end a table on\n"
+      "stdout sums up each PATH (not with --quiet).\n" },
     { "validate", cmd_validate, OPT_LIMITS, 1, -1,
       "validate [LIMITS] PATH...",
       "Read and check PATH as import would, without a database.  Prints every\n"
@@ -86,6 +91,8 @@ static const char general_help[] =
     "  --statement-timeout TIME\n"
     "                         give up a statement that runs this long\n"
     "                         (default 1h; 0: no limit)\n"
+    "  --json-summary FILE    import: also write what was done as JSON to\n"
+    "                         FILE (\"-\": stdout)\n"
     "  --max-entry-bytes N    bytes decompressed from one archive entry\n"
     "                         (default 512M)\n"
     "  --max-total-bytes N    bytes decompressed from one archive (default 64G)\n"
@@ -259,6 +266,10 @@ static void print_command_help(const struct command *cmd)
                "  --statement-timeout TIME\n"
                "                         give up a statement after TIME (default 1h;\n"
                "                         0: never)\n");
+    if (cmd->opts & OPT_SUMMARY)
+        printf("  --json-summary FILE    write what the import did as JSON to FILE\n"
+               "                         (\"-\": stdout, instead of the table), for\n"
+               "                         scripts and monitoring\n");
     if (cmd->opts & OPT_LIMITS)
         printf("  --max-entry-bytes N    cap on one entry decompressed (default 512M)\n"
                "  --max-total-bytes N    cap on one archive decompressed (default 64G)\n"
@@ -285,7 +296,7 @@ static int usage_error(const char *fmt, ...)
 int main(int argc, char **argv)
 {
     enum { O_DB = 256, O_WAIT, O_MAX_ENTRY, O_MAX_TOTAL, O_MAX_ENTRIES,
-           O_LOCK_TIMEOUT, O_STATEMENT_TIMEOUT };
+           O_LOCK_TIMEOUT, O_STATEMENT_TIMEOUT, O_JSON_SUMMARY };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, O_DB },
         { "wait", optional_argument, NULL, O_WAIT },
@@ -294,6 +305,7 @@ int main(int argc, char **argv)
         { "max-entry-bytes", required_argument, NULL, O_MAX_ENTRY },
         { "max-total-bytes", required_argument, NULL, O_MAX_TOTAL },
         { "max-entries", required_argument, NULL, O_MAX_ENTRIES },
+        { "json-summary", required_argument, NULL, O_JSON_SUMMARY },
         { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
@@ -317,7 +329,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--db") == 0 || strncmp(argv[i], "--max-", 6) == 0 ||
             strcmp(argv[i], "--lock-timeout") == 0 ||
-            strcmp(argv[i], "--statement-timeout") == 0) {
+            strcmp(argv[i], "--statement-timeout") == 0 ||
+            strcmp(argv[i], "--json-summary") == 0) {
             if (!strchr(argv[i], '='))
                 i++; /* skip the option's argument */
             continue;
@@ -366,6 +379,10 @@ int main(int argc, char **argv)
                                            : &c.statement_timeout_ms) != 0)
                 return usage_error("invalid time '%s' (seconds, or a number "
                                    "with ms, s, min or h)", optarg);
+            break;
+        case O_JSON_SUMMARY:
+            used |= OPT_SUMMARY;
+            c.json_summary = optarg;
             break;
         case O_MAX_ENTRY: limit = &c.walk.entry_bytes; break;
         case O_MAX_TOTAL: limit = &c.walk.total_bytes; break;
