@@ -64,6 +64,8 @@ struct cli {
     const char *chart;            /* --chart FILE.svg ("-": stdout) */
     const char *chart_dir;        /* report --chart-dir DIR */
     long status_runs;         /* status --runs: runs shown (0: all) */
+    int summary_table;        /* import: the summary table on stdout */
+    const char *json_summary; /* --json-summary FILE ("-": stdout) */
     int argc;                 /* operands after the options */
     char **argv;
 };

@@ -2,6 +2,7 @@
  * cmd_import.c - "is248 import" and "is248 validate": run deliveries
  * through the pipeline, with a database (import) or without (validate).
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,8 @@
 #include "cli.h"
 #include "msg.h"
 #include "pipeline.h"
+#include "progress.h"
+#include "summary.h"
 
 /* A pipeline with the built-in municipality codes and c's limits, no
  * loader yet.  Returns 0, or -1 after saying why. */
@@ -27,13 +30,66 @@ static int pipeline_init(struct pipeline *p, const struct cli *c)
     return 0;
 }
 
+static int import_paths(const struct cli *c, PGconn *conn, int npaths,
+                        char *const *paths, FILE **json);
+
 int cli_import(const struct cli *c, PGconn *conn, int npaths,
                char *const *paths)
 {
-    char err[1024];
     int rc = cli_check_schema(conn);
     if (rc != EXIT_OK)
         return rc;
+
+    /* opened first: a path that cannot be written stops us before
+     * anything is loaded */
+    FILE *json = NULL;
+    if (c->json_summary) {
+        json = strcmp(c->json_summary, "-") == 0 ? stdout
+                                                 : fopen(c->json_summary, "w");
+        if (!json) {
+            msg_error("cannot write the summary to '%s': %s", c->json_summary,
+                      strerror(errno));
+            return EXIT_USAGE;
+        }
+    }
+    rc = import_paths(c, conn, npaths, paths, &json);
+    if (json) {
+        /* stopped before it began: say so to the machine as well */
+        static const struct summary_row none = { "total", { 0 }, 0.0 };
+        const char *status = rc == EXIT_LOCKED ? "locked"
+                             : rc == EXIT_INTERRUPTED ? "interrupted"
+                             : "failed";
+        if (summary_json(json, 0, status, rc, NULL, 0, &none) != 0)
+            msg_error("cannot write the summary to '%s': %s", c->json_summary,
+                      strerror(errno));
+    }
+    return rc;
+}
+
+/* b - a, count by count */
+static struct run_totals minus(const struct run_totals *b,
+                               const struct run_totals *a)
+{
+    struct run_totals d = {
+        b->files - a->files, b->files_loaded - a->files_loaded,
+        b->files_already - a->files_already,
+        b->files_rejected - a->files_rejected,
+        b->reports_loaded - a->reports_loaded,
+        b->reports_unchanged - a->reports_unchanged,
+        b->reports_rejected - a->reports_rejected,
+        b->answers_rejected - a->answers_rejected,
+        b->warnings - a->warnings, b->skipped - a->skipped
+    };
+    return d;
+}
+
+/* The import proper; writes the JSON summary to *json (when not NULL),
+ * which it closes and sets to NULL. */
+static int import_paths(const struct cli *c, PGconn *conn, int npaths,
+                        char *const *paths, FILE **json)
+{
+    char err[1024];
+    int rc;
 
     cli_catch_signals();
     int locked = db_lock_import(conn, c->lock_wait_ms, err, sizeof err);
@@ -79,10 +135,28 @@ int cli_import(const struct cli *c, PGconn *conn, int npaths,
         return EXIT_DB;
     }
 
+    struct summary_row *rows = calloc((size_t)npaths, sizeof *rows);
+    if (!rows) {
+        msg_error("out of memory");
+        loader_free(p.loader);
+        return EXIT_INTERNAL;
+    }
+    p.progress = progress_new(npaths, paths);
     double t0 = pipeline_now();
-    for (int i = 0; i < npaths; i++)
-        if (pipeline_run(&p, paths[i]) != 0)
+    int n_rows = 0;
+    for (int i = 0; i < npaths; i++) {
+        struct run_totals before = p.totals;
+        double ts = pipeline_now();
+        int stop = pipeline_run(&p, paths[i]) != 0;
+        rows[n_rows].path = paths[i];
+        rows[n_rows].t = minus(&p.totals, &before);
+        rows[n_rows++].seconds = pipeline_now() - ts;
+        if (stop)
             break;
+    }
+    progress_free(p.progress);
+    p.progress = NULL;
+    struct summary_row total = { "total", p.totals, pipeline_now() - t0 };
     const char *stage_times = getenv("IS248_STAGE_TIMES");
     if (stage_times && strcmp(stage_times, "1") == 0)
         pipeline_stage_times(&p, pipeline_now() - t0);
@@ -124,11 +198,25 @@ int cli_import(const struct cli *c, PGconn *conn, int npaths,
     loader_free(p.loader);
     free(p.ahead);
     pipeline_summary(&p, "loaded");
+    if (c->summary_table && msg_level >= MSG_NORMAL && *json != stdout)
+        summary_table(stdout, rows, n_rows, &total);
+    if (*json) {
+        FILE *out = *json;
+        *json = NULL;
+        if (summary_json(out, run, status, rc, rows, n_rows, &total) != 0) {
+            msg_error("cannot write the summary to '%s': %s", c->json_summary,
+                      strerror(errno));
+            if (rc == EXIT_OK || rc == EXIT_PROBLEMS)
+                rc = EXIT_INTERNAL;
+        }
+    }
+    free(rows);
     return rc;
 }
 
 int cmd_import(struct cli *c)
 {
+    c->summary_table = 1;
     PGconn *conn = cli_connect(c);
     if (!conn)
         return EXIT_DB;

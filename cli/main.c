@@ -25,7 +25,8 @@ enum opt_flag {
     OPT_RUNS = 16,    /* --runs */
     OPT_SELECT = 32,  /* --years, --size-class, --county */
     OPT_OUTPUT = 64,  /* --format, --indicator, --chart */
-    OPT_CHART_DIR = 128 /* --chart-dir */
+    OPT_CHART_DIR = 128, /* --chart-dir */
+    OPT_SUMMARY = 256  /* --json-summary */
 };
 
 struct command {
@@ -42,13 +43,17 @@ static const struct command commands[] = {
       "Create or upgrade the schema is248 in the database and load the\n"
       "reference data (municipality codes 2015-2026).  Running it again\n"
       "changes nothing.\n" },
-    { "import", cmd_import, OPT_DB | OPT_LIMITS | OPT_WAIT | OPT_TIMEOUTS, 1, -1,
-      "import [--db CONNINFO] [--wait[=TIME]] [LIMITS] [TIMEOUTS] PATH...",
+    { "import", cmd_import,
+      OPT_DB | OPT_LIMITS | OPT_WAIT | OPT_TIMEOUTS | OPT_SUMMARY, 1, -1,
+      "import [--db CONNINFO] [--wait[=TIME]] [--json-summary FILE] [LIMITS]\n"
+      "                    [TIMEOUTS] PATH...",
       "Load every report found in PATH (an archive: zip, tar, tar.gz, tar.xz,\n"
       "tar.bz2; a directory; or an XML file) into the database, one\n"
       "transaction per report file.  What is set aside is printed on stderr\n"
       "and recorded in is248.rejection.  One line per file says what became of\n"
-      "it (with --quiet: only files with something set aside).\n" },
+      "it (with --quiet: only files with something set aside).  On a terminal\n"
+      "a progress line is kept up to date on stderr.  At the end a table on\n"
+      "stdout sums up each PATH (not with --quiet).\n" },
     { "validate", cmd_validate, OPT_LIMITS, 1, -1,
       "validate [LIMITS] PATH...",
       "Read and check PATH as import would, without a database.  Prints every\n"
@@ -124,6 +129,8 @@ static const char general_help[] =
     "  --statement-timeout TIME\n"
     "                         give up a statement that runs this long\n"
     "                         (default 1h; 0: no limit)\n"
+    "  --json-summary FILE    import: also write what was done as JSON to\n"
+    "                         FILE (\"-\": stdout)\n"
     "  --max-entry-bytes N    bytes decompressed from one archive entry\n"
     "                         (default 512M)\n"
     "  --max-total-bytes N    bytes decompressed from one archive (default 64G)\n"
@@ -326,6 +333,10 @@ static void print_command_help(const struct command *cmd)
                "  --statement-timeout TIME\n"
                "                         give up a statement after TIME (default 1h;\n"
                "                         0: never)\n");
+    if (cmd->opts & OPT_SUMMARY)
+        printf("  --json-summary FILE    write what the import did as JSON to FILE\n"
+               "                         (\"-\": stdout, instead of the table), for\n"
+               "                         scripts and monitoring\n");
     if (cmd->opts & OPT_LIMITS)
         printf("  --max-entry-bytes N    cap on one entry decompressed (default 512M)\n"
                "  --max-total-bytes N    cap on one archive decompressed (default 64G)\n"
@@ -381,7 +392,7 @@ int main(int argc, char **argv)
     enum { O_DB = 256, O_WAIT, O_MAX_ENTRY, O_MAX_TOTAL, O_MAX_ENTRIES,
            O_LOCK_TIMEOUT, O_STATEMENT_TIMEOUT, O_RUNS, O_YEARS,
            O_SIZE_CLASS, O_COUNTY, O_FORMAT, O_INDICATOR, O_CHART,
-           O_CHART_DIR };
+           O_CHART_DIR, O_JSON_SUMMARY };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, O_DB },
         { "wait", optional_argument, NULL, O_WAIT },
@@ -398,6 +409,7 @@ int main(int argc, char **argv)
         { "indicator", required_argument, NULL, O_INDICATOR },
         { "chart", required_argument, NULL, O_CHART },
         { "chart-dir", required_argument, NULL, O_CHART_DIR },
+        { "json-summary", required_argument, NULL, O_JSON_SUMMARY },
         { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
@@ -430,7 +442,8 @@ int main(int argc, char **argv)
             strcmp(argv[i], "--format") == 0 ||
             strcmp(argv[i], "--indicator") == 0 ||
             strcmp(argv[i], "--chart") == 0 ||
-            strcmp(argv[i], "--chart-dir") == 0) {
+            strcmp(argv[i], "--chart-dir") == 0 ||
+            strcmp(argv[i], "--json-summary") == 0) {
             if (!strchr(argv[i], '='))
                 i++; /* skip the option's argument */
             continue;
@@ -479,6 +492,10 @@ int main(int argc, char **argv)
                                            : &c.statement_timeout_ms) != 0)
                 return usage_error("invalid time '%s' (seconds, or a number "
                                    "with ms, s, min or h)", optarg);
+            break;
+        case O_JSON_SUMMARY:
+            used |= OPT_SUMMARY;
+            c.json_summary = optarg;
             break;
         case O_MAX_ENTRY: limit = &c.walk.entry_bytes; break;
         case O_MAX_TOTAL: limit = &c.walk.total_bytes; break;

@@ -9,11 +9,31 @@
 
 enum msg_level msg_level = MSG_NORMAL;
 
+static int status_shown; /* a status line stands on stderr, no newline */
+
+void msg_status(const char *line)
+{
+    /* carriage return, the line, erase to the end of the line */
+    fprintf(stderr, "\r%s\033[K", line);
+    fflush(stderr);
+    status_shown = 1;
+}
+
+void msg_status_clear(void)
+{
+    if (!status_shown)
+        return;
+    fputs("\r\033[K", stderr);
+    fflush(stderr);
+    status_shown = 0;
+}
+
 static void vsay(const char *prefix, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 
 static void vsay(const char *prefix, const char *fmt, va_list ap)
 {
+    msg_status_clear(); /* the next update draws it again */
     fputs("is248: ", stderr);
     fputs(prefix, stderr);
     vfprintf(stderr, fmt, ap);

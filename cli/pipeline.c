@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "msg.h"
+#include "progress.h"
 #include "transform/normalize.h"
 
 #define HELD_MAX 200 /* messages held per file; the rest are counted */
@@ -109,7 +110,16 @@ static void hold(struct file_ctx *f, int warning, const char *fmt, ...)
     f->held[f->n_held++].text = copy;
 }
 
-/* Print the held messages (unless drop) and free them. */
+/* Reports read so far: those of the files done and of the open one. */
+static void show_progress(const struct pipeline *p, uint64_t in_file)
+{
+    const struct run_totals *t = &p->totals;
+    progress_show(p->progress, t->files,
+                  t->reports_loaded + t->reports_unchanged +
+                      t->reports_rejected + in_file,
+                  0);
+}
+
 /* validate: the file's label once, then its problems indented under it.
  * Held texts start with ", " (about a report) or ": " (the whole file). */
 static void grouped(const struct walk_entry *e, int warning, const char *text)
@@ -176,6 +186,7 @@ static int on_report(void *ctx, const struct raw_report *raw)
     double t1 = pipeline_now();
     p->times.normalize += t1 - t0;
     f->reports++;
+    show_progress(p, f->reports);
     if (f->norm.ok)
         f->reports_ok++;
     else
@@ -373,6 +384,8 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
         p->interrupted = 1;
         return 1;
     }
+    progress_at(p->progress, e);
+    show_progress(p, 0);
     p->stopped_in_file = 1;
     struct file_ctx *f = calloc(1, sizeof *f);
     if (!f) {
@@ -521,6 +534,8 @@ static void on_skipped(void *ctx, const struct walk_entry *e, const char *why)
     file_label(e, label, sizeof label);
     msg_debug("%s: skipped: %s", label, why);
     p->totals.skipped++;
+    progress_at(p->progress, e);
+    show_progress(p, 0);
     if (p->loader && !p->failed &&
         loader_skipped(p->loader, e->source, e->entry, why) != 0)
         fatal(p);
@@ -534,6 +549,7 @@ static void on_failed(void *ctx, const struct walk_entry *e, const char *why)
     /* an entry, an archive or a path that cannot be read is a file set
      * aside, counted as a file like the others */
     p->totals.files++;
+    progress_at(p->progress, e);
     reject_file(p, e, NULL, 0, why);
 }
 

@@ -25,6 +25,7 @@ struct pipeline {
     struct stage_times {        /* seconds spent in each stage */
         double unpack, parse, normalize, send, merge;
     } times;
+    struct progress *progress;  /* the progress line, or NULL */
     unsigned char *ahead;       /* import reads files ahead into this
                                  * (pipeline.c); free() it when done */
     struct run_totals totals;

@@ -249,6 +249,7 @@ struct walker {
 
     /* the current source */
     const char *source;     /* its label */
+    struct archive *top;    /* the archive on disk being read, or NULL */
     uint64_t total;         /* bytes decompressed from it */
     uint64_t entries;       /* entries read from it */
     int over;               /* a cap of the source was reached */
@@ -313,10 +314,17 @@ static const char *over_why(const struct walker *w)
     return w->over_why ? w->over_why : "out of memory";
 }
 
+/* Bytes of the current source read from disk so far (for progress). */
+static uint64_t source_read(const struct walker *w)
+{
+    la_int64_t n = w->top ? archive_filter_bytes(w->top, -1) : 0;
+    return n > 0 ? (uint64_t)n : 0;
+}
+
 static void report_failed(struct walker *w, const char *entry,
                           const char *why)
 {
-    struct walk_entry e = { w->source, entry };
+    struct walk_entry e = { w->source, entry, source_read(w) };
     if (w->h->failed)
         w->h->failed(w->h->ctx, &e, why ? why : "out of memory");
 }
@@ -324,7 +332,7 @@ static void report_failed(struct walker *w, const char *entry,
 static void report_skipped(struct walker *w, const char *entry,
                            const char *why)
 {
-    struct walk_entry e = { w->source, entry };
+    struct walk_entry e = { w->source, entry, source_read(w) };
     if (w->h->skipped)
         w->h->skipped(w->h->ctx, &e, why);
 }
@@ -560,7 +568,7 @@ static void input_init(struct walk_input *in, struct walker *w, int fd,
 /* Hand a report file to the caller.  Returns the callback's answer. */
 static int deliver(struct walker *w, const char *entry, struct walk_input *in)
 {
-    struct walk_entry e = { w->source, entry };
+    struct walk_entry e = { w->source, entry, source_read(w) };
     int rc = w->h->file ? w->h->file(w->h->ctx, &e, in) : 0;
     if (rc != 0)
         w->stop = 1;
@@ -1262,7 +1270,9 @@ static int walk_disk_archive(struct walker *w, const char *path)
         rc = -1;
     } else {
         c.compressed = archive_filter_count(c.a) > 1;
+        w->top = c.a;
         walk_archive(w, &c, 0);
+        w->top = NULL;
         if (c.dead)
             report_failed(w, "", c.why);
         else if (w->over)
@@ -1295,7 +1305,7 @@ static int walk_source(struct walker *w, const char *path, int top)
 {
     char *label = label_of(path);
     if (!label) {
-        struct walk_entry e = { "", "" };
+        struct walk_entry e = { "", "", 0 };
         if (w->h->failed)
             w->h->failed(w->h->ctx, &e, "out of memory");
         return -1;
@@ -1333,7 +1343,7 @@ static int walk_dir(struct walker *w, const char *path, const char *label)
     int n = scandir(path, &names, not_dots, by_name);
     if (n < 0) {
         char *why = str_printf("cannot read folder: %s", strerror(errno));
-        struct walk_entry e = { label, "" };
+        struct walk_entry e = { label, "", 0 };
         if (w->h->failed)
             w->h->failed(w->h->ctx, &e, why ? why : "out of memory");
         free(why);
@@ -1348,7 +1358,7 @@ static int walk_dir(struct walker *w, const char *path, const char *label)
             if (child) {
                 if (is_os_litter(names[i]->d_name)) {
                     char *cl = label_of(child);
-                    struct walk_entry e = { cl ? cl : "", "" };
+                    struct walk_entry e = { cl ? cl : "", "", 0 };
                     if (w->h->skipped)
                         w->h->skipped(w->h->ctx, &e,
                                       "system metadata, not a report");
@@ -1358,7 +1368,7 @@ static int walk_dir(struct walker *w, const char *path, const char *label)
                 }
                 free(child);
             } else {
-                struct walk_entry e = { label, "" };
+                struct walk_entry e = { label, "", 0 };
                 if (w->h->failed)
                     w->h->failed(w->h->ctx, &e, "out of memory");
             }
@@ -1386,7 +1396,7 @@ int walk_path(const char *path, const struct walk_limits *lim,
     w.buf = malloc(WALK_BLOCK);
     int rc;
     if (!w.md || !w.buf) {
-        struct walk_entry e = { path, "" };
+        struct walk_entry e = { path, "", 0 };
         if (h->failed)
             h->failed(h->ctx, &e, "out of memory");
         rc = -1;

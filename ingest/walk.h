@@ -85,6 +85,9 @@ struct walk_entry {
                          * archive "outer.zip/inner.zip!dir/x.xml" is given as
                          * "inner.zip!dir/x.xml" relative to source; "" for a
                          * plain file */
+    uint64_t source_read; /* bytes of source (the file on disk) read so far,
+                           * for progress: compressed bytes of an archive;
+                           * 0 for a plain file */
 };
 
 struct walk_input; /* opaque: the bytes of one report file */

@@ -2,16 +2,19 @@
  * loader.c - one report file per transaction (see loader.h).
  *
  * A file costs three round trips: "BEGIN; COPY pg_temp.is248_stage FROM
- * STDIN" (one PQexec), the end of the COPY, and is248.merge_file() with
- * COMMIT sent together in pipeline mode.  Between them the rows of the file
- * stream into the staging table in 64 KiB CopyData messages.
+ * STDIN" (one PQexec), the end of the COPY, and is248.merge_file(), the
+ * clearing of the stage and COMMIT sent together in pipeline mode; a small
+ * file read whole is looked up first, one more.  The two statements of
+ * every file are prepared once.  Between them the rows of the file stream
+ * into the staging table in 64 KiB CopyData messages.
  *
  * The staging table is temporary (one per connection, created by
- * loader_new()) and ON COMMIT DELETE ROWS, so it is empty at the start of
- * every file.  It holds every kind of row of a file, told apart by `kind`:
- * 'r' report, 'a' raw answer, 'p' problem that sets something aside, 'w'
- * warning.  Its columns are the union of theirs; sql/0001_schema.sql
- * (is248.merge_file) reads them by name, so the two must agree.
+ * loader_new()).  Each file's transaction deletes its rows after the
+ * merge, so it is empty at the start of every file (see CLEAR_STAGE).  It
+ * holds every kind of row of a file, told apart by `kind`: 'r' report, 'a'
+ * raw answer, 'p' problem that sets something aside, 'w' warning.  Its
+ * columns are the union of theirs; sql/0001_schema.sql (is248.merge_file)
+ * reads them by name, so the two must agree.
  *
  * Text that is data (answers, names) must be valid UTF-8: a report holding
  * anything else is set aside rather than loaded altered.  Labels and
@@ -67,7 +70,7 @@ static const char STAGE_DDL[] =
     " ips_se_substance text,"
     " ips_substance boolean,"
     " se_substance boolean"             /* 30 */
-    ") ON COMMIT DELETE ROWS; "
+    ") ON COMMIT PRESERVE ROWS; "
     /* is248.merge_file() runs as its owner, who must read the stage */
     "EXECUTE pg_catalog.format('GRANT SELECT ON pg_temp.is248_stage TO %I',"
     " (SELECT pg_catalog.pg_get_userbyid(p.proowner)"
@@ -82,6 +85,28 @@ static const char STAGE_DDL[] =
 
 static const char BEGIN_COPY[] =
     "BEGIN; COPY pg_temp.is248_stage FROM STDIN";
+static const char TRUNCATE_BEGIN_COPY[] =
+    "TRUNCATE pg_temp.is248_stage; BEGIN; COPY pg_temp.is248_stage FROM STDIN";
+/* After its merge, a file's staged rows are deleted in its transaction;
+ * the space they took is given back by a TRUNCATE only every
+ * TRUNCATE_FILES files or TRUNCATE_BYTES bytes staged, since a TRUNCATE
+ * (or ON COMMIT DELETE ROWS) costs about half a millisecond, as much as
+ * merging a file of one report. */
+static const char CLEAR_STAGE[] = "DELETE FROM pg_temp.is248_stage";
+#define TRUNCATE_FILES 32
+#define TRUNCATE_BYTES (16U << 20)
+
+/* Is a file known before reading it (loader_file_known()) */
+static const char KNOWN[] =
+    "WITH prev AS ("
+    " SELECT is248.loaded_from($4::bytea) AS came_from), "
+    "ins AS ("
+    " INSERT INTO is248.source_file (run_id, source, entry, sha256,"
+    "  bytes, outcome)"
+    " SELECT $1::bigint, $2::text, $3::text, $4::bytea, $5::bigint,"
+    "  'already_loaded' FROM prev WHERE prev.came_from IS NOT NULL"
+    "  RETURNING 1) "
+    "SELECT prev.came_from FROM prev, ins";
 
 static const char MERGE[] =
     "SELECT outcome, reports_loaded, reports_unchanged, reports_rejected,"
@@ -101,6 +126,8 @@ struct loader {
     enum loader_state state;
     struct copybuf cb;
     char *source, *entry;   /* of the open file, valid UTF-8 */
+    unsigned staged_files;  /* files staged since the last TRUNCATE */
+    uint64_t staged_from;   /* cb.sent at the last TRUNCATE */
     struct copybuf skipped; /* rows of is248.skipped_entry not yet sent */
     size_t n_skipped;
     char err[1024];
@@ -302,10 +329,24 @@ struct loader *loader_new(PGconn *conn, int64_t run_id, char *err,
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         db_error(err, errlen, conn, res, "cannot create the staging table");
         PQclear(res);
-        free(ld);
+        loader_free(ld);
         return NULL;
     }
     PQclear(res);
+    /* the two statements of every file, parsed once */
+    static const struct { const char *name, *sql; } prepared[] = {
+        { "is248_merge", MERGE }, { "is248_known", KNOWN }
+    };
+    for (size_t i = 0; i < sizeof prepared / sizeof prepared[0]; i++) {
+        res = PQprepare(conn, prepared[i].name, prepared[i].sql, 0, NULL);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            db_error(err, errlen, conn, res, "cannot prepare loading");
+            PQclear(res);
+            loader_free(ld);
+            return NULL;
+        }
+        PQclear(res);
+    }
     return ld;
 }
 
@@ -315,6 +356,11 @@ void loader_free(struct loader *ld)
         return;
     if (ld->state != LD_IDLE)
         drop_file(ld, "import stopped");
+    /* the connection may load again (errors ignored: it may be gone) */
+    if (PQstatus(ld->conn) == CONNECTION_OK &&
+        PQtransactionStatus(ld->conn) == PQTRANS_IDLE)
+        PQclear(PQexec(ld->conn, "DEALLOCATE PREPARE is248_merge; "
+                                 "DEALLOCATE PREPARE is248_known"));
     copybuf_free(&ld->cb);
     copybuf_free(&ld->skipped);
     free(ld->source);
@@ -347,7 +393,14 @@ int loader_file_begin(struct loader *ld, const char *source,
         return -1;
     }
     copybuf_reset(&ld->cb);
-    PGresult *res = PQexec(ld->conn, BEGIN_COPY);
+    int truncate = ++ld->staged_files > TRUNCATE_FILES ||
+                   ld->cb.sent - ld->staged_from > TRUNCATE_BYTES;
+    if (truncate) {
+        ld->staged_files = 1;
+        ld->staged_from = ld->cb.sent;
+    }
+    PGresult *res = PQexec(ld->conn, truncate ? TRUNCATE_BEGIN_COPY
+                                              : BEGIN_COPY);
     if (PQresultStatus(res) != PGRES_COPY_IN) {
         db_error(ld->err, sizeof ld->err, ld->conn, res,
                  "cannot begin loading a file");
@@ -587,16 +640,19 @@ static int merge_and_commit(struct loader *ld, const unsigned char *sha256,
         db_error(ld->err, sizeof ld->err, conn, NULL, "cannot merge the file");
         return -1;
     }
-    int sent = PQsendQueryParams(conn, MERGE, 5, NULL, values, lengths,
-                                 formats, 0) == 1 &&
+    int sent = PQsendQueryPrepared(conn, "is248_merge", 5, values, lengths,
+                                   formats, 0) == 1 &&
+               PQsendQueryParams(conn, CLEAR_STAGE, 0, NULL, NULL, NULL,
+                                 NULL, 0) == 1 &&
                PQsendQueryParams(conn, "COMMIT", 0, NULL, NULL, NULL, NULL,
                                  0) == 1 &&
                PQpipelineSync(conn) == 1;
     if (!sent)
         db_error(ld->err, sizeof ld->err, conn, NULL, "cannot merge the file");
 
-    /* Results: the merge's, NULL, COMMIT's, NULL, then the sync. */
-    int merged = 0, committed = 0, failed = !sent, nulls = 0;
+    /* Results: the merge's, NULL, the DELETE's, NULL, COMMIT's, NULL,
+     * then the sync. */
+    int merged = 0, committed = 0, failed = !sent, nulls = 0, done = 0;
     while (sent) {
         PGresult *res = PQgetResult(conn);
         if (!res) {
@@ -628,7 +684,7 @@ static int merge_and_commit(struct loader *ld, const unsigned char *sha256,
                 snprintf(out->conflicts, sizeof out->conflicts, "%s",
                          PQgetvalue(res, 0, 7));
         } else if (st == PGRES_COMMAND_OK && merged) {
-            committed = 1;
+            committed = ++done == 2;
         } else if (st != PGRES_PIPELINE_ABORTED && !failed) {
             db_error(ld->err, sizeof ld->err, conn, res,
                      merged ? "cannot commit the file" : "cannot merge the file");
@@ -762,18 +818,8 @@ int loader_file_known(struct loader *ld, const char *source,
     const int lengths[5] = { 0, 0, 0, 32, 0 };
     const int formats[5] = { 0, 0, 0, 1, 0 };
     /* the same test as is248.merge_file()'s, without reading the file */
-    PGresult *res = PQexecParams(
-        ld->conn,
-        "WITH prev AS ("
-        " SELECT is248.loaded_from($4::bytea) AS came_from), "
-        "ins AS ("
-        " INSERT INTO is248.source_file (run_id, source, entry, sha256,"
-        "  bytes, outcome)"
-        " SELECT $1::bigint, $2::text, $3::text, $4::bytea, $5::bigint,"
-        "  'already_loaded' FROM prev WHERE prev.came_from IS NOT NULL"
-        "  RETURNING 1) "
-        "SELECT prev.came_from FROM prev, ins",
-        5, NULL, values, lengths, formats, 0);
+    PGresult *res = PQexecPrepared(ld->conn, "is248_known", 5, values,
+                                   lengths, formats, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         db_error(ld->err, sizeof ld->err, ld->conn, res,
                  "cannot look the file up");
