@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "load/db.h"
 #include "msg.h"
+#include "table.h"
 
 /* Reasons and examples longer than this are cut (with "…"): the whole
  * text is in the view. */
@@ -63,79 +64,6 @@ static const char reasons_sql[] =
     " ORDER BY CASE level WHEN 'file' THEN 1 WHEN 'report' THEN 2 ELSE 3 END,"
     "          count DESC, reason_class";
 
-/* Characters (not bytes) in a UTF-8 string. */
-static size_t width(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
-static int numeric_type(Oid t)
-{
-    /* int8, int2, int4, float4, float8, numeric */
-    return t == 20 || t == 21 || t == 23 || t == 700 || t == 701 || t == 1700;
-}
-
-static void pad(size_t n)
-{
-    while (n--)
-        putchar(' ');
-}
-
-/* res as psql's aligned format prints it: centred headers, numbers to the
- * right, text to the left, "(N rows)".  Returns 0, or -1 out of memory. */
-static int print_table(const PGresult *res)
-{
-    int rows = PQntuples(res), cols = PQnfields(res);
-    size_t *w = calloc((size_t)(cols > 0 ? cols : 1), sizeof *w);
-    if (!w)
-        return -1;
-    for (int j = 0; j < cols; j++) {
-        w[j] = width(PQfname(res, j));
-        for (int i = 0; i < rows; i++) {
-            size_t x = width(PQgetvalue(res, i, j));
-            if (x > w[j])
-                w[j] = x;
-        }
-    }
-    for (int j = 0; j < cols; j++) {
-        const char *h = PQfname(res, j);
-        size_t left = (w[j] - width(h)) / 2;
-        fputs(j ? " | " : " ", stdout);
-        pad(left);
-        fputs(h, stdout);
-        pad(w[j] - width(h) - left);
-    }
-    putchar('\n');
-    for (int j = 0; j < cols; j++) {
-        fputs(j ? "-+-" : "-", stdout);
-        for (size_t k = 0; k < w[j]; k++)
-            putchar('-');
-    }
-    fputs("-\n", stdout);
-    for (int i = 0; i < rows; i++) {
-        for (int j = 0; j < cols; j++) {
-            const char *v = PQgetvalue(res, i, j);
-            fputs(j ? " | " : " ", stdout);
-            if (numeric_type(PQftype(res, j))) {
-                pad(w[j] - width(v));
-                fputs(v, stdout);
-            } else {
-                fputs(v, stdout);
-                /* psql leaves no trailing blanks after the last column */
-                if (j + 1 < cols)
-                    pad(w[j] - width(v));
-            }
-        }
-        putchar('\n');
-    }
-    printf("(%d row%s)\n", rows, rows == 1 ? "" : "s");
-    free(w);
-    return 0;
-}
 
 /* Run sql, with runs as $1 when it takes one (NULL: all runs), and print
  * it under title.  Returns an exit code. */
@@ -153,7 +81,7 @@ static int show(PGconn *conn, const char *title, const char *sql,
         return EXIT_DB;
     }
     printf("%s\n\n", title);
-    int rc = print_table(res) == 0 ? EXIT_OK : EXIT_INTERNAL;
+    int rc = table_print(res) == 0 ? EXIT_OK : EXIT_INTERNAL;
     PQclear(res);
     if (rc != EXIT_OK)
         msg_error("out of memory");

@@ -20,6 +20,7 @@
 #include "chart.h"
 #include "cli.h"
 #include "msg.h"
+#include "table.h"
 
 #define FILTER_ARGS "($1::int[], $2::text[], $3::text[]) WITH ORDINALITY AS t"
 
@@ -324,74 +325,6 @@ PGresult *trend_query(PGconn *conn, int i, const struct trend_selection *sel,
 /* ------------------------------------------------------------------------ */
 /* Tables, CSV, JSON                                                        */
 
-/* Characters (not bytes) in a UTF-8 string. */
-static size_t width(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
-static int numeric_type(Oid t)
-{
-    /* int8, int2, int4, float4, float8, numeric */
-    return t == 20 || t == 21 || t == 23 || t == 700 || t == 701 || t == 1700;
-}
-
-static void pad(size_t n)
-{
-    while (n--)
-        putchar(' ');
-}
-
-static void print_table(const PGresult *res)
-{
-    int rows = PQntuples(res), cols = PQnfields(res);
-    size_t *w = calloc((size_t)cols, sizeof *w);
-    if (!w)
-        return;
-    for (int j = 0; j < cols; j++) {
-        w[j] = width(PQfname(res, j));
-        for (int i = 0; i < rows; i++) {
-            size_t x = width(PQgetvalue(res, i, j));
-            if (x > w[j])
-                w[j] = x;
-        }
-    }
-    for (int j = 0; j < cols; j++) {
-        const char *h = PQfname(res, j);
-        size_t left = (w[j] - width(h)) / 2;
-        printf("%s", j ? " | " : " ");
-        pad(left);
-        printf("%s", h);
-        pad(w[j] - width(h) - left);
-    }
-    printf("\n");
-    for (int j = 0; j < cols; j++) {
-        printf("%s", j ? "-+-" : "-");
-        for (size_t k = 0; k < w[j]; k++)
-            putchar('-');
-    }
-    printf("-\n");
-    for (int i = 0; i < rows; i++) {
-        for (int j = 0; j < cols; j++) {
-            const char *v = PQgetvalue(res, i, j);
-            printf("%s", j ? " | " : " ");
-            if (numeric_type(PQftype(res, j))) {
-                pad(w[j] - width(v));
-                printf("%s", v);
-            } else {
-                printf("%s", v);
-                pad(w[j] - width(v));
-            }
-        }
-        printf("\n");
-    }
-    printf("(%d row%s)\n", rows, rows == 1 ? "" : "s");
-    free(w);
-}
 
 /* Every column of every indicator, in the order CSV gives them. */
 static const char *const csv_columns[] = {
@@ -496,7 +429,7 @@ static void print_json(PGresult *const res[TREND_INDICATORS], unsigned which)
                 fputs(": ", stdout);
                 if (PQgetisnull(res[i], r, j))
                     fputs("null", stdout);
-                else if (numeric_type(PQftype(res[i], j)))
+                else if (table_numeric(PQftype(res[i], j)))
                     fputs(PQgetvalue(res[i], r, j), stdout);
                 else
                     json_string(PQgetvalue(res[i], r, j));
@@ -847,7 +780,7 @@ int trends_run(struct trends *t, PGconn *conn)
                     continue;
                 printf("%s%s (%s)\n\n", first ? "" : "\n",
                        trend_indicators[i].title, trend_indicators[i].source);
-                print_table(res[i]);
+                table_print(res[i]);
                 first = 0;
             }
         }

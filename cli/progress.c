@@ -62,7 +62,8 @@ struct progress *progress_new(int npaths, char *const *paths)
         return NULL; /* no progress line: nothing else depends on it */
     for (int i = 0; i < npaths; i++)
         pg->total += bytes_of(paths[i]);
-    pg->start = pg->last = pipeline_now();
+    pg->start = pipeline_now();
+    pg->last = 0.0; /* the first call draws at once */
     return pg;
 }
 

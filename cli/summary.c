@@ -2,6 +2,7 @@
  * summary.c - the summary of an import (see summary.h).
  */
 #include "summary.h"
+#include "table.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -16,15 +17,6 @@ static const char *const headers[COLUMNS] = {
     "time"
 };
 
-/* Characters (not bytes) of a UTF-8 string. */
-static size_t width(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
 
 static void cells(const struct summary_row *r, char v[COLUMNS][64])
 {
@@ -48,7 +40,7 @@ static void print_row(FILE *out, const char *path, char v[COLUMNS][64],
                       const size_t *w)
 {
     fprintf(out, " %s", path);
-    pad(out, w[0] - width(path));
+    pad(out, w[0] - table_width(path));
     for (int j = 1; j < COLUMNS; j++) {
         fputs(" | ", out);
         pad(out, w[j] - strlen(v[j]));
@@ -63,12 +55,12 @@ void summary_table(FILE *out, const struct summary_row *rows, int n,
     size_t w[COLUMNS];
     char v[COLUMNS][64];
     for (int j = 0; j < COLUMNS; j++)
-        w[j] = width(headers[j]);
+        w[j] = table_width(headers[j]);
     for (int i = 0; i <= n; i++) {
         const struct summary_row *r = i < n ? &rows[i] : total;
         const char *path = i < n ? r->path : "total";
-        if (width(path) > w[0])
-            w[0] = width(path);
+        if (table_width(path) > w[0])
+            w[0] = table_width(path);
         cells(r, v);
         for (int j = 1; j < COLUMNS; j++)
             if (strlen(v[j]) > w[j])
@@ -78,9 +70,9 @@ void summary_table(FILE *out, const struct summary_row *rows, int n,
         fputs(j ? " | " : " ", out);
         if (j == 0) {
             fputs(headers[j], out);
-            pad(out, w[j] - width(headers[j]));
+            pad(out, w[j] - table_width(headers[j]));
         } else {
-            pad(out, w[j] - width(headers[j]));
+            pad(out, w[j] - table_width(headers[j]));
             fputs(headers[j], out);
         }
     }

@@ -75,18 +75,27 @@ static const char STAGE_DDL[] =
     "EXECUTE pg_catalog.format('GRANT SELECT ON pg_temp.is248_stage TO %I',"
     " (SELECT pg_catalog.pg_get_userbyid(p.proowner)"
     " FROM pg_catalog.pg_proc p WHERE p.oid ="
-    " 'is248.merge_file(bigint, text, text, bytea, bigint)'"
+    " 'is248.merge_file(bigint, text, text, bytea, bigint, bigint)'"
     "::pg_catalog.regprocedure)); "
     "END IF; END $stage$";
 
 #define STAGE_COLUMNS 30
-#define ANSWER_COLUMNS 8                /* kind .. text */
 #define PROBLEM_COLUMNS 12              /* kind .. unit_code */
 
-static const char BEGIN_COPY[] =
-    "BEGIN; COPY pg_temp.is248_stage FROM STDIN";
-static const char TRUNCATE_BEGIN_COPY[] =
-    "TRUNCATE pg_temp.is248_stage; BEGIN; COPY pg_temp.is248_stage FROM STDIN";
+/* A file's transaction begins with the base of its report ids: report n
+ * of the file will be report_id base + n (see is248.merge_file()). */
+static const char BEGIN_FILE[] =
+    "BEGIN; SELECT pg_catalog.nextval('is248.report_report_id_seq')";
+static const char TRUNCATE_BEGIN_FILE[] =
+    "TRUNCATE pg_temp.is248_stage; BEGIN;"
+    " SELECT pg_catalog.nextval('is248.report_report_id_seq')";
+static const char COPY_ANSWERS[] =
+    "COPY is248.answer (report_id, seq, parent_seq, chapter, question, code,"
+    " text) FROM STDIN";
+static const char COPY_STAGE[] = "COPY pg_temp.is248_stage FROM STDIN";
+/* Staged rows (reports, problems) held while the answers stream, at most;
+ * then they are sent with a COPY of their own. */
+#define STAGE_HOLD (1U << 20)
 /* After its merge, a file's staged rows are deleted in its transaction;
  * the space they took is given back by a TRUNCATE only every
  * TRUNCATE_FILES files or TRUNCATE_BYTES bytes staged, since a TRUNCATE
@@ -112,7 +121,9 @@ static const char MERGE[] =
     "SELECT outcome, reports_loaded, reports_unchanged, reports_rejected,"
     " answers_rejected, warnings, already_entry, conflicts"
     " FROM is248.merge_file($1::bigint, $2::text, $3::text, $4::bytea,"
-    " $5::bigint)";
+    " $5::bigint, $6::bigint)";
+
+enum copy_target { TO_NONE, TO_ANSWERS, TO_STAGE };
 
 enum loader_state {
     LD_IDLE,        /* no file open, no transaction */
@@ -124,7 +135,10 @@ struct loader {
     int64_t run_id;
     char run_text[24];
     enum loader_state state;
-    struct copybuf cb;
+    struct copybuf cb;      /* staged rows: reports, problems, warnings */
+    struct copybuf ans;     /* raw answers, for is248.answer */
+    enum copy_target copying; /* the COPY open in the file's transaction */
+    int64_t base;           /* report ids of the open file: base + index */
     char *source, *entry;   /* of the open file, valid UTF-8 */
     unsigned staged_files;  /* files staged since the last TRUNCATE */
     uint64_t staged_from;   /* cb.sent at the last TRUNCATE */
@@ -253,14 +267,53 @@ static int end_copy(struct loader *ld, const char *reason)
 /* Leave the file: abort the COPY if open, roll back, forget the file. */
 static void drop_file(struct loader *ld, const char *reason)
 {
-    if (ld->state == LD_COPY)
+    if (ld->state == LD_COPY && ld->copying != TO_NONE)
         end_copy(ld, reason ? reason : "file abandoned");
+    ld->copying = TO_NONE;
     rollback(ld->conn);
     ld->state = LD_IDLE;
     copybuf_reset(&ld->cb);
+    copybuf_reset(&ld->ans);
     free(ld->source);
     free(ld->entry);
     ld->source = ld->entry = NULL;
+}
+
+/* The buffer of the COPY open now. */
+static struct copybuf *open_buf(struct loader *ld)
+{
+    return ld->copying == TO_ANSWERS ? &ld->ans : &ld->cb;
+}
+
+/* Make target the open COPY of the file's transaction: send what the one
+ * open holds, end it, start target's.  0, or -1 with ld->err set. */
+static int copy_to(struct loader *ld, enum copy_target target)
+{
+    if (ld->copying == target)
+        return 0;
+    if (ld->copying != TO_NONE) {
+        if (copybuf_flush(open_buf(ld), ld->conn, 1) != COPYBUF_OK) {
+            db_error(ld->err, sizeof ld->err, ld->conn, NULL,
+                     "cannot send COPY data");
+            return -1;
+        }
+        ld->copying = TO_NONE;
+        if (end_copy(ld, NULL) != 0)
+            return -1;
+    }
+    if (target == TO_NONE)
+        return 0;
+    PGresult *res = PQexec(ld->conn, target == TO_ANSWERS ? COPY_ANSWERS
+                                                          : COPY_STAGE);
+    if (PQresultStatus(res) != PGRES_COPY_IN) {
+        db_error(ld->err, sizeof ld->err, ld->conn, res,
+                 "cannot begin loading a file");
+        PQclear(res);
+        return -1;
+    }
+    PQclear(res);
+    ld->copying = target;
+    return 0;
 }
 
 /* Skipped entries are collected and sent SKIPPED_BATCH at a time with one
@@ -324,6 +377,7 @@ struct loader *loader_new(PGconn *conn, int64_t run_id, char *err,
     ld->run_id = run_id;
     snprintf(ld->run_text, sizeof ld->run_text, "%" PRId64, run_id);
     copybuf_init(&ld->cb);
+    copybuf_init(&ld->ans);
     copybuf_init(&ld->skipped);
     PGresult *res = PQexec(conn, STAGE_DDL);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
@@ -362,6 +416,7 @@ void loader_free(struct loader *ld)
         PQclear(PQexec(ld->conn, "DEALLOCATE PREPARE is248_merge; "
                                  "DEALLOCATE PREPARE is248_known"));
     copybuf_free(&ld->cb);
+    copybuf_free(&ld->ans);
     copybuf_free(&ld->skipped);
     free(ld->source);
     free(ld->entry);
@@ -393,23 +448,29 @@ int loader_file_begin(struct loader *ld, const char *source,
         return -1;
     }
     copybuf_reset(&ld->cb);
+    copybuf_reset(&ld->ans);
     int truncate = ++ld->staged_files > TRUNCATE_FILES ||
                    ld->cb.sent - ld->staged_from > TRUNCATE_BYTES;
     if (truncate) {
         ld->staged_files = 1;
         ld->staged_from = ld->cb.sent;
     }
-    PGresult *res = PQexec(ld->conn, truncate ? TRUNCATE_BEGIN_COPY
-                                              : BEGIN_COPY);
-    if (PQresultStatus(res) != PGRES_COPY_IN) {
+    PGresult *res = PQexec(ld->conn, truncate ? TRUNCATE_BEGIN_FILE
+                                              : BEGIN_FILE);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
         db_error(ld->err, sizeof ld->err, ld->conn, res,
                  "cannot begin loading a file");
         PQclear(res);
         drop_file(ld, NULL);
         return -1;
     }
+    ld->base = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     PQclear(res);
     ld->state = LD_COPY;
+    if (copy_to(ld, TO_ANSWERS) != 0) {
+        drop_file(ld, NULL);
+        return -1;
+    }
     return 0;
 }
 
@@ -431,7 +492,8 @@ static int put_trimmed(struct copybuf *cb, const char *s)
 
 /* The report row and its raw answers.  COPYBUF_* status; on failure the
  * caller rewinds. */
-static int stage_report(struct copybuf *cb, const struct raw_report *raw,
+static int stage_report(struct copybuf *cb, struct copybuf *ans,
+                        int64_t base, const struct raw_report *raw,
                         const struct norm_report *n)
 {
     char when[64];
@@ -471,23 +533,23 @@ static int stage_report(struct copybuf *cb, const struct raw_report *raw,
     if (cb->fields != STAGE_COLUMNS)
         return COPYBUF_NOMEM;   /* cannot happen: a column list out of step */
     rc = copybuf_end_row(cb);
+    /* the raw answers, under the report's id (see BEGIN_FILE) */
     for (size_t i = 0; rc == 0 && i < raw->n_answers; i++) {
         const struct raw_answer *a = &raw->answers[i];
-        rc |= copybuf_text(cb, "a");
-        rc |= copybuf_int(cb, raw->index);
-        rc |= copybuf_int(cb, (long long)i);
-        rc |= a->parent >= 0 ? copybuf_int(cb, a->parent) : copybuf_null(cb);
-        rc |= copybuf_text(cb, a->chapter);
-        rc |= copybuf_text(cb, a->question);
-        rc |= copybuf_text(cb, a->code);
-        rc |= copybuf_text(cb, a->text);
-        rc |= copybuf_nulls(cb, STAGE_COLUMNS - ANSWER_COLUMNS);
+        rc |= copybuf_int(ans, base + raw->index);
+        rc |= copybuf_int(ans, (long long)i);
+        rc |= a->parent >= 0 ? copybuf_int(ans, a->parent)
+                             : copybuf_null(ans);
+        rc |= copybuf_text(ans, a->chapter);
+        rc |= copybuf_text(ans, a->question);
+        rc |= copybuf_text(ans, a->code);
+        rc |= copybuf_text(ans, a->text);
         if (rc != 0)
             break;
-        rc = copybuf_end_row(cb);
+        rc = copybuf_end_row(ans);
     }
     if (rc != 0) {
-        copybuf_cancel_row(cb);
+        copybuf_cancel_row(ans);
         return rc == COPYBUF_INVALID ? COPYBUF_INVALID : COPYBUF_NOMEM;
     }
     return COPYBUF_OK;
@@ -525,11 +587,16 @@ static int stage_problem(struct copybuf *cb, char kind, int report_index,
 /* Send full chunks; -1 with ld->err set when the connection failed. */
 static int flush_some(struct loader *ld)
 {
-    if (copybuf_flush(&ld->cb, ld->conn, 0) != COPYBUF_OK) {
+    if (copybuf_flush(open_buf(ld), ld->conn, 0) != COPYBUF_OK) {
         db_error(ld->err, sizeof ld->err, ld->conn, NULL,
                  "cannot send COPY data");
         return -1;
     }
+    /* staged rows pile up while the answers stream: send them now and
+     * then, so that a file of any size takes the same memory */
+    if (ld->copying == TO_ANSWERS && copybuf_pending(&ld->cb) > STAGE_HOLD)
+        return copy_to(ld, TO_STAGE) == 0 && copy_to(ld, TO_ANSWERS) == 0
+                   ? 0 : -1;
     return 0;
 }
 
@@ -547,7 +614,7 @@ int loader_file_report(struct loader *ld, const struct raw_report *raw,
     if (need_file(ld, "stage a report") != 0)
         return -1;
     struct copybuf *cb = &ld->cb;
-    uint64_t mark = copybuf_mark(cb);
+    uint64_t mark = copybuf_mark(cb), ans_mark = copybuf_mark(&ld->ans);
 
     /* What to file problems under: as much of the unit and year as could
      * be read. */
@@ -560,10 +627,11 @@ int loader_file_report(struct loader *ld, const struct raw_report *raw,
 
     int rc = COPYBUF_OK;
     if (n->ok) {
-        rc = stage_report(cb, raw, n);
+        rc = stage_report(cb, &ld->ans, ld->base, raw, n);
         if (rc == COPYBUF_INVALID) {
             /* Not loaded altered: the report is set aside instead. */
-            if (copybuf_rewind(cb, mark) != COPYBUF_OK) {
+            if (copybuf_rewind(cb, mark) != COPYBUF_OK ||
+                copybuf_rewind(&ld->ans, ans_mark) != COPYBUF_OK) {
                 ld_err(ld, "cannot stage report %d: rows already sent",
                        raw->index);
                 return -1;
@@ -629,18 +697,19 @@ static int merge_and_commit(struct loader *ld, const unsigned char *sha256,
                             uint64_t bytes, struct file_result *out)
 {
     PGconn *conn = ld->conn;
-    char bytes_text[24];
+    char bytes_text[24], base_text[24];
     snprintf(bytes_text, sizeof bytes_text, "%" PRIu64, bytes);
-    const char *values[5] = { ld->run_text, ld->source, ld->entry,
-                              (const char *)sha256, bytes_text };
-    const int lengths[5] = { 0, 0, 0, 32, 0 };
-    const int formats[5] = { 0, 0, 0, 1, 0 };   /* the SHA-256 as bytes */
+    snprintf(base_text, sizeof base_text, "%" PRId64, ld->base);
+    const char *values[6] = { ld->run_text, ld->source, ld->entry,
+                              (const char *)sha256, bytes_text, base_text };
+    const int lengths[6] = { 0, 0, 0, 32, 0, 0 };
+    const int formats[6] = { 0, 0, 0, 1, 0, 0 };   /* the SHA-256 as bytes */
 
     if (PQenterPipelineMode(conn) != 1) {
         db_error(ld->err, sizeof ld->err, conn, NULL, "cannot merge the file");
         return -1;
     }
-    int sent = PQsendQueryPrepared(conn, "is248_merge", 5, values, lengths,
+    int sent = PQsendQueryPrepared(conn, "is248_merge", 6, values, lengths,
                                    formats, 0) == 1 &&
                PQsendQueryParams(conn, CLEAR_STAGE, 0, NULL, NULL, NULL,
                                  NULL, 0) == 1 &&
@@ -717,21 +786,21 @@ int loader_file_commit(struct loader *ld, const unsigned char sha256[32],
         drop_file(ld, "no SHA-256");
         return -1;
     }
-    if (copybuf_flush(&ld->cb, ld->conn, 1) != COPYBUF_OK) {
-        db_error(ld->err, sizeof ld->err, ld->conn, NULL,
-                 "cannot send COPY data");
-        drop_file(ld, "cannot send COPY data");
-        return -1;
-    }
-    if (ld->cb.len != 0) {      /* an unfinished row: a bug of ours */
+    if (ld->cb.fields != 0 || ld->ans.fields != 0) {
+        /* an unfinished row: a bug of ours */
         ld_err(ld, "cannot commit the file: a staged row is unfinished");
         drop_file(ld, "unfinished row");
         return -1;
     }
-    ld->state = LD_IDLE;        /* the COPY ends here, whatever happens */
-    int rc = end_copy(ld, NULL);
-    if (rc == 0)
-        rc = merge_and_commit(ld, sha256, bytes, res);
+    /* the answers' COPY ends; the staged rows follow in a COPY of their
+     * own */
+    if (copy_to(ld, copybuf_pending(&ld->cb) ? TO_STAGE : TO_NONE) != 0 ||
+        copy_to(ld, TO_NONE) != 0) {
+        drop_file(ld, "cannot send COPY data");
+        return -1;
+    }
+    ld->state = LD_IDLE;
+    int rc = merge_and_commit(ld, sha256, bytes, res);
     drop_file(ld, NULL);        /* rolls back unless committed */
     if (rc != 0)
         *res = empty;

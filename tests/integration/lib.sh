@@ -47,6 +47,14 @@ contains() {  # contains DESCRIPTION HAYSTACK NEEDLE
 }
 
 finish() {
+    # is248.answer has no foreign key (migration 0004) and the loader COPYs
+    # raw answers straight in (0007): whatever a test did, no answer may be
+    # left without its report
+    local orphans
+    orphans=$(psql -X -A -t -q -c "SELECT count(*) FROM is248.answer a WHERE NOT EXISTS (SELECT 1 FROM is248.report r WHERE r.report_id = a.report_id)" 2>/dev/null)
+    if [ -n "$orphans" ]; then
+        eq "no raw answer is left without its report" "$orphans" 0
+    fi
     dropdb --if-exists "$PGDATABASE" >/dev/null 2>&1
     echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ]

@@ -32,8 +32,8 @@ eq "the reader may read the views" \
    "$(q "SELECT has_table_privilege('is248_reader', 'is248.trend_nav_collab', 'SELECT'), has_table_privilege('is248_reader', 'is248.report_current', 'SELECT')")" "t|t"
 eq "the reader may not read the tables behind them" \
    "$(q "SELECT has_table_privilege('is248_reader', 'is248.report', 'SELECT'), has_table_privilege('is248_reader', 'is248.answer', 'SELECT')")" "f|f"
-eq "the loader writes reports and answers only through merge_file, and may not change the schema" \
-   "$(q "SELECT has_table_privilege('is248_loader', 'is248.report', 'INSERT'), has_table_privilege('is248_loader', 'is248.answer', 'INSERT'), has_function_privilege('is248_loader', 'is248.merge_file(bigint, text, text, bytea, bigint)', 'EXECUTE'), has_table_privilege('is248_loader', 'is248.source_file', 'INSERT'), has_schema_privilege('is248_loader', 'is248', 'CREATE')")" "f|f|t|t|f"
+eq "the loader writes reports only through merge_file, COPYs raw answers, and may not change the schema" \
+   "$(q "SELECT has_table_privilege('is248_loader', 'is248.report', 'INSERT'), has_table_privilege('is248_loader', 'is248.answer', 'INSERT'), has_table_privilege('is248_loader', 'is248.answer', 'DELETE'), has_function_privilege('is248_loader', 'is248.merge_file(bigint, text, text, bytea, bigint, bigint)', 'EXECUTE'), has_table_privilege('is248_loader', 'is248.source_file', 'INSERT'), has_schema_privilege('is248_loader', 'is248', 'CREATE')")" "f|t|f|t|t|f"
 
 # an analyst in is248_reader can print the trends but not read the tables
 q "DROP ROLE IF EXISTS t_migrate_analyst; CREATE ROLE t_migrate_analyst LOGIN IN ROLE is248_reader" >/dev/null
