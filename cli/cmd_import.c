@@ -33,36 +33,28 @@ static int pipeline_init(struct pipeline *p, const struct cli *c)
 static int import_paths(const struct cli *c, PGconn *conn, int npaths,
                         char *const *paths, FILE **json);
 
+/* The JSON summary of an import that stopped before it began (no
+ * connection, the schema at another version, another import running). */
+static void json_not_run(FILE *json, const char *path, int rc)
+{
+    static const struct summary_row none = { "total", { 0 }, 0.0 };
+    const char *status = rc == EXIT_LOCKED ? "locked"
+                         : rc == EXIT_INTERRUPTED ? "interrupted"
+                         : "failed";
+    if (summary_json(json, 0, status, rc, NULL, 0, &none) != 0)
+        msg_error("cannot write the summary to '%s': %s", path,
+                  strerror(errno));
+}
+
 int cli_import(const struct cli *c, PGconn *conn, int npaths,
                char *const *paths)
 {
+    FILE *json = c->json_out;
     int rc = cli_check_schema(conn);
-    if (rc != EXIT_OK)
-        return rc;
-
-    /* opened first: a path that cannot be written stops us before
-     * anything is loaded */
-    FILE *json = NULL;
-    if (c->json_summary) {
-        json = strcmp(c->json_summary, "-") == 0 ? stdout
-                                                 : fopen(c->json_summary, "w");
-        if (!json) {
-            msg_error("cannot write the summary to '%s': %s", c->json_summary,
-                      strerror(errno));
-            return EXIT_USAGE;
-        }
-    }
-    rc = import_paths(c, conn, npaths, paths, &json);
-    if (json) {
-        /* stopped before it began: say so to the machine as well */
-        static const struct summary_row none = { "total", { 0 }, 0.0 };
-        const char *status = rc == EXIT_LOCKED ? "locked"
-                             : rc == EXIT_INTERRUPTED ? "interrupted"
-                             : "failed";
-        if (summary_json(json, 0, status, rc, NULL, 0, &none) != 0)
-            msg_error("cannot write the summary to '%s': %s", c->json_summary,
-                      strerror(errno));
-    }
+    if (rc == EXIT_OK)
+        rc = import_paths(c, conn, npaths, paths, &json);
+    if (json)
+        json_not_run(json, c->json_summary, rc);
     return rc;
 }
 
@@ -217,9 +209,23 @@ static int import_paths(const struct cli *c, PGconn *conn, int npaths,
 int cmd_import(struct cli *c)
 {
     c->summary_table = 1;
+    /* opened first: a path that cannot be written stops us before
+     * anything is done, and a machine hears of every ending */
+    if (c->json_summary) {
+        c->json_out = strcmp(c->json_summary, "-") == 0
+                          ? stdout : fopen(c->json_summary, "w");
+        if (!c->json_out) {
+            msg_error("cannot write the summary to '%s': %s", c->json_summary,
+                      strerror(errno));
+            return EXIT_USAGE;
+        }
+    }
     PGconn *conn = cli_connect(c);
-    if (!conn)
+    if (!conn) {
+        if (c->json_out)
+            json_not_run(c->json_out, c->json_summary, EXIT_DB);
         return EXIT_DB;
+    }
     int rc = cli_import(c, conn, c->argc, c->argv);
     cli_disconnect(conn);
     return rc;

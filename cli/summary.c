@@ -27,7 +27,7 @@ static void cells(const struct summary_row *r, char v[COLUMNS][64])
     };
     for (int i = 0; i < COLUMNS - 2; i++)
         snprintf(v[i + 1], sizeof v[i + 1], "%" PRIu64, n[i]);
-    snprintf(v[COLUMNS - 1], sizeof v[COLUMNS - 1], "%.3fs", r->seconds);
+    snprintf(v[COLUMNS - 1], sizeof v[COLUMNS - 1], "%.3f s", r->seconds);
 }
 
 static void pad(FILE *out, size_t n)

@@ -3,7 +3,13 @@
 # trends (as a table, or CSV), draws them (--chart), and leaves nothing
 # behind.
 . "$(dirname "$0")/lib.sh"
-before=$(ls -d /tmp/is248-demo-* 2>/dev/null | wc -l)
+# the demo's clusters go under a TMPDIR of this test's own, so that a demo
+# run elsewhere at the same time cannot be mistaken for one left behind
+export TMPDIR=$(mktemp -d /tmp/t_demo-XXXXXX)
+chmod 755 "$TMPDIR"
+trap 'rm -rf "$TMPDIR"' EXIT
+left() { ls -d "$TMPDIR"/is248-demo-* 2>/dev/null | wc -l; }
+before=0
 ( unset PGHOST PGPORT PGUSER PGDATABASE; "$IS248" demo >"$WORK/out" 2>"$WORK/err" ); rc=$?
 out=$(cat "$WORK/out"); err=$(cat "$WORK/err")
 eq "demo exits 0" "$rc" 0
@@ -12,7 +18,7 @@ contains "demo prints the collaboration trend" "$out" "Collaboration between hea
 for y in 2015 2016 2017 2018 2019 2020 2021 2022 2023 2024 2025; do
     contains "demo prints $y" "$out" " $y | Alle "
 done
-eq "demo removes its cluster" "$(ls -d /tmp/is248-demo-* 2>/dev/null | wc -l)" "$before"
+eq "demo removes its cluster" "$(left)" "$before"
 
 # from a fresh clone to a chart in one command
 ( cd "$WORK" && unset PGHOST PGPORT PGUSER PGDATABASE && "$IS248" demo --chart demo.svg >"$WORK/out" 2>"$WORK/err" ); rc=$?
@@ -31,7 +37,7 @@ if command -v rsvg-convert >/dev/null; then
     rsvg-convert -w 800 -h 500 -b white "$WORK/demo.svg" -o "$WORK/demo.png"
     eq "demo --chart: rsvg-convert renders it" "$?" 0
 fi
-eq "demo --chart removes its cluster" "$(ls -d /tmp/is248-demo-* 2>/dev/null | wc -l)" "$before"
+eq "demo --chart removes its cluster" "$(left)" "$before"
 
 # figures for a script: nothing on stdout but the CSV
 ( unset PGHOST PGPORT PGUSER PGDATABASE; "$IS248" demo --format csv --indicator nav_collab >"$WORK/out" 2>"$WORK/err" ); rc=$?
@@ -55,5 +61,5 @@ eq "demo --county (a selection is for trends): exit 2" "$rc" 2
 
 # a reader that stops early (a closed pipe) must not leave a server behind
 ( unset PGHOST PGPORT PGUSER PGDATABASE; "$IS248" demo 2>/dev/null | head -n 3 >/dev/null )
-eq "demo piped into head removes its cluster too" "$(ls -d /tmp/is248-demo-* 2>/dev/null | wc -l)" "$before"
+eq "demo piped into head removes its cluster too" "$(left)" "$before"
 finish

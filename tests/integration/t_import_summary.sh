@@ -63,6 +63,17 @@ eq "... and the JSON says so" \
    "$(python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(j["status"], j["exit_code"], j["run_id"], j["paths"])' "$WORK/locked.json")" \
    "locked 4 None []"
 
+run import --db "dbname=${PGDATABASE}_nowhere" --json-summary "$WORK/noconn.json" "${paths[@]}"
+eq "no connection: exit 3, and the JSON says so (not yesterday's file)" \
+   "$rc $(python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(j["status"], j["exit_code"])' "$WORK/noconn.json")" \
+   "3 failed 3"
+createdb "${PGDATABASE}_bare"
+run import --db "dbname=${PGDATABASE}_bare" --json-summary "$WORK/bare.json" "${paths[@]}"
+eq "a database without the schema: the JSON carries the same exit code" \
+   "$(python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(j["status"], j["exit_code"])' "$WORK/bare.json")" \
+   "failed $rc"
+dropdb "${PGDATABASE}_bare"
+
 before=$(q "SELECT count(*) FROM is248.import_run")
 run import --json-summary /nonexistent/dir/s.json "${paths[@]}"
 eq "a summary that cannot be written: exit 2" "$rc" 2
