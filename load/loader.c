@@ -1,20 +1,26 @@
 /*
  * loader.c - one report file per transaction (see loader.h).
  *
- * A file costs three round trips: "BEGIN; COPY pg_temp.is248_stage FROM
- * STDIN" (one PQexec), the end of the COPY, and is248.merge_file(), the
- * clearing of the stage and COMMIT sent together in pipeline mode; a small
- * file read whole is looked up first, one more.  The two statements of
- * every file are prepared once.  Between them the rows of the file stream
- * into the staging table in 64 KiB CopyData messages.
+ * A file's transaction: "BEGIN; SELECT nextval(...)" draws the base of
+ * its report ids (report n of the file becomes report_id base + n); the
+ * raw answers then stream straight into is248.answer with one COPY, under
+ * those ids, in 64 KiB CopyData messages; the reports, problems and
+ * warnings are held and follow into the staging table with a COPY of
+ * their own (every STAGE_HOLD bytes, and at the end); finally
+ * is248.merge_file(), the clearing of the stage and COMMIT go together in
+ * pipeline mode.  The merge keeps the answers of the reports it loads and
+ * deletes the others' (sql/0007_answers_straight_in.sql).  A small file
+ * read whole is looked up first, one more round trip.  The merge and the
+ * look-up are prepared once.
  *
  * The staging table is temporary (one per connection, created by
  * loader_new()).  Each file's transaction deletes its rows after the
  * merge, so it is empty at the start of every file (see CLEAR_STAGE).  It
- * holds every kind of row of a file, told apart by `kind`: 'r' report, 'a'
- * raw answer, 'p' problem that sets something aside, 'w' warning.  Its
- * columns are the union of theirs; sql/0001_schema.sql (is248.merge_file)
- * reads them by name, so the two must agree.
+ * holds every kind of row of a file but answers, told apart by `kind`:
+ * 'r' report, 'p' problem that sets something aside, 'w' warning.  Its
+ * columns are the union of theirs (the answer columns stay empty); the
+ * merge (sql/0007_answers_straight_in.sql) reads them by name, so the two
+ * must agree.
  *
  * Text that is data (answers, names) must be valid UTF-8: a report holding
  * anything else is set aside rather than loaded altered.  Labels and
