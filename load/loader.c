@@ -18,9 +18,9 @@
  * merge, so it is empty at the start of every file (see CLEAR_STAGE).  It
  * holds every kind of row of a file but answers, told apart by `kind`:
  * 'r' report, 'p' problem that sets something aside, 'w' warning.  Its
- * columns are the union of theirs (the answer columns stay empty); the
- * merge (sql/0007_answers_straight_in.sql) reads them by name, so the two
- * must agree.
+ * columns are the union of theirs; the merge
+ * (sql/0007_answers_straight_in.sql) reads them by name, so the two must
+ * agree.
  *
  * Text that is data (answers, names) must be valid UTF-8: a report holding
  * anything else is set aside rather than loaded altered.  Labels and
@@ -46,19 +46,14 @@ static const char STAGE_DDL[] =
     "DO $stage$ BEGIN "
     "IF pg_catalog.to_regclass('pg_temp.is248_stage') IS NULL THEN "
     "CREATE TEMPORARY TABLE is248_stage ("
-    " kind text NOT NULL,"              /*  1 r a p w */
+    " kind text NOT NULL,"              /*  1 r p w */
     " report_index int,"                /*  2 */
-    " seq int,"                         /*  3 answers */
-    " parent_seq int,"
-    " chapter text,"
-    " question text,"                   /*  6 answers and problems */
-    " code text,"
-    " text text,"                       /*  8 */
-    " level text,"                      /*  9 problems */
-    " reason text,"                     /* 10 */
-    " year int,"                        /* 11 reports and problems */
-    " unit_code text,"                  /* 12 */
-    " version smallint,"                /* 13 reports */
+    " question text,"                   /*  3 problems */
+    " level text,"
+    " reason text,"                     /*  5 */
+    " year int,"                        /*  6 reports and problems */
+    " unit_code text,"                  /*  7 */
+    " version smallint,"                /*  8 reports */
     " unit_type text,"
     " unit_name text,"
     " county_code text,"
@@ -75,7 +70,7 @@ static const char STAGE_DDL[] =
     " se_mental_health boolean,"
     " ips_se_substance text,"
     " ips_substance boolean,"
-    " se_substance boolean"             /* 30 */
+    " se_substance boolean"             /* 25 */
     ") ON COMMIT PRESERVE ROWS; "
     /* is248.merge_file() runs as its owner, who must read the stage */
     "EXECUTE pg_catalog.format('GRANT SELECT ON pg_temp.is248_stage TO %I',"
@@ -85,8 +80,8 @@ static const char STAGE_DDL[] =
     "::pg_catalog.regprocedure)); "
     "END IF; END $stage$";
 
-#define STAGE_COLUMNS 30
-#define PROBLEM_COLUMNS 12              /* kind .. unit_code */
+#define STAGE_COLUMNS 25
+#define PROBLEM_COLUMNS 7               /* kind .. unit_code */
 
 /* A file's transaction begins with the base of its report ids: report n
  * of the file will be report_id base + n (see is248.merge_file()). */
@@ -508,7 +503,7 @@ static int stage_report(struct copybuf *cb, struct copybuf *ans,
     int rc = 0;
     rc |= copybuf_text(cb, "r");
     rc |= copybuf_int(cb, raw->index);
-    rc |= copybuf_nulls(cb, 8);                     /* seq .. reason */
+    rc |= copybuf_nulls(cb, 3);                     /* question .. reason */
     rc |= copybuf_int(cb, n->year);
     rc |= copybuf_text(cb, n->unit_code);
     rc |= copybuf_int(cb, n->version);
@@ -574,9 +569,7 @@ static int stage_problem(struct copybuf *cb, char kind, int report_index,
     int rc = 0;
     rc |= copybuf_text(cb, kind == 'w' ? "w" : "p");
     rc |= report_index >= 0 ? copybuf_int(cb, report_index) : copybuf_null(cb);
-    rc |= copybuf_nulls(cb, 3);                       /* seq .. chapter */
     rc |= copybuf_text_lossy(cb, question && *question ? question : NULL);
-    rc |= copybuf_nulls(cb, 2);                       /* code, text */
     rc |= copybuf_text(cb, level);
     rc |= copybuf_text_lossy(cb, reason ? reason : "");
     rc |= year ? copybuf_int(cb, year) : copybuf_null(cb);

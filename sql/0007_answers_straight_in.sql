@@ -12,8 +12,11 @@
 -- the file's one transaction, so a file is still loaded whole or not at
 -- all.
 --
--- The loader so needs INSERT on is248.answer again (COPY); reports are
--- still written by merge_file() alone.
+-- merge_file() runs as its owner (SECURITY DEFINER, a fixed search_path):
+-- reports are written by it alone.  The loader needs INSERT on
+-- is248.answer for the COPY; its session grants the function's owner
+-- SELECT on its temporary staging table (load/loader.c, STAGE_DDL).  The
+-- merge counts what became of a file in two passes over its CTEs.
 
 drop function is248.merge_file(bigint, text, text, bytea, bigint);
 
@@ -125,21 +128,16 @@ begin
                         and e.submitted_at = s.submitted_at) x
     ),
     linked as materialized (
-        -- every other staged row with its report's id and decision
-        select k.kind, k.report_index, k.seq, k.parent_seq, k.chapter,
-               k.question, k.code, k.text, k.level, k.reason, k.year,
-               k.unit_code,
-               max(k.new_id) over p as report_id,
-               max(k.decision) over p as decision
-          from (select st.kind, st.report_index, st.seq, st.parent_seq,
-                       st.chapter, st.question, st.code, st.text, st.level,
-                       st.reason, st.year, st.unit_code,
-                       null::bigint as new_id, null::text as decision
+        -- every problem and warning with its report's decision
+        select k.kind, k.report_index, k.question, k.level, k.reason, k.year,
+               k.unit_code, max(k.decision) over p as decision
+          from (select st.kind, st.report_index, st.question, st.level,
+                       st.reason, st.year, st.unit_code, null::text as decision
                   from pg_temp.is248_stage st
                  where st.kind <> 'r'
                 union all
                 select 'r', d.report_index, null, null, null, null, null,
-                       null, null, null, null, null, d.new_id, d.decision
+                       d.decision
                   from decided d) k
         window p as (partition by k.report_index)
     ),
