@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The table's columns: header and value of a row. */
@@ -18,85 +19,56 @@ static const char *const headers[COLUMNS] = {
 };
 
 
-static void cells(const struct summary_row *r, char v[COLUMNS][64])
+/* The rows and the total as text, for table_print_cells() */
+struct cells {
+    const struct summary_row *rows, *total;
+    int n;
+    char (*v)[COLUMNS][32];
+};
+
+static const char *header(const void *ctx, int col)
 {
-    const uint64_t n[COLUMNS - 2] = {
-        r->t.files, r->t.files_loaded, r->t.files_already, r->t.files_rejected,
-        r->t.reports_loaded, r->t.reports_unchanged, r->t.reports_rejected,
-        r->t.answers_rejected
-    };
-    for (int i = 0; i < COLUMNS - 2; i++)
-        snprintf(v[i + 1], sizeof v[i + 1], "%" PRIu64, n[i]);
-    snprintf(v[COLUMNS - 1], sizeof v[COLUMNS - 1], "%.3f s", r->seconds);
+    (void)ctx;
+    return headers[col];
 }
 
-static void pad(FILE *out, size_t n)
+static const char *cell(const void *ctx, int row, int col)
 {
-    while (n--)
-        fputc(' ', out);
+    const struct cells *c = ctx;
+    if (col == 0)
+        return row < c->n ? c->rows[row].path : "total";
+    return c->v[row][col];
 }
 
-static void print_row(FILE *out, const char *path, char v[COLUMNS][64],
-                      const size_t *w)
+static int right(const void *ctx, int col)
 {
-    fprintf(out, " %s", path);
-    pad(out, w[0] - table_width(path));
-    for (int j = 1; j < COLUMNS; j++) {
-        fputs(" | ", out);
-        pad(out, w[j] - strlen(v[j]));
-        fputs(v[j], out);
-    }
-    fputc('\n', out);
+    (void)ctx;
+    return col > 0;
 }
 
 void summary_table(FILE *out, const struct summary_row *rows, int n,
                    const struct summary_row *total)
 {
-    size_t w[COLUMNS];
-    char v[COLUMNS][64];
-    for (int j = 0; j < COLUMNS; j++)
-        w[j] = table_width(headers[j]);
+    struct cells c = { rows, total, n, calloc((size_t)n + 1, sizeof *c.v) };
+    if (!c.v)
+        return; /* out of memory: the summary line on stderr says it all */
     for (int i = 0; i <= n; i++) {
         const struct summary_row *r = i < n ? &rows[i] : total;
-        const char *path = i < n ? r->path : "total";
-        if (table_width(path) > w[0])
-            w[0] = table_width(path);
-        cells(r, v);
-        for (int j = 1; j < COLUMNS; j++)
-            if (strlen(v[j]) > w[j])
-                w[j] = strlen(v[j]);
+        const uint64_t k[COLUMNS - 2] = {
+            r->t.files, r->t.files_loaded, r->t.files_already,
+            r->t.files_rejected, r->t.reports_loaded, r->t.reports_unchanged,
+            r->t.reports_rejected, r->t.answers_rejected
+        };
+        for (int j = 0; j < COLUMNS - 2; j++)
+            snprintf(c.v[i][j + 1], sizeof c.v[i][j + 1], "%" PRIu64, k[j]);
+        snprintf(c.v[i][COLUMNS - 1], sizeof c.v[i][COLUMNS - 1], "%.3f s",
+                 r->seconds);
     }
-    for (int j = 0; j < COLUMNS; j++) {
-        fputs(j ? " | " : " ", out);
-        if (j == 0) {
-            fputs(headers[j], out);
-            pad(out, w[j] - table_width(headers[j]));
-        } else {
-            pad(out, w[j] - table_width(headers[j]));
-            fputs(headers[j], out);
-        }
-    }
-    fputc('\n', out);
-    for (int j = 0; j < COLUMNS; j++) {
-        fputs(j ? "-+-" : "-", out);
-        for (size_t k = 0; k < w[j]; k++)
-            fputc('-', out);
-    }
-    fputs("-\n", out);
-    for (int i = 0; i < n; i++) {
-        cells(&rows[i], v);
-        print_row(out, rows[i].path, v, w);
-    }
-    if (n > 1) {
-        for (int j = 0; j < COLUMNS; j++) {
-            fputs(j ? "-+-" : "-", out);
-            for (size_t k = 0; k < w[j]; k++)
-                fputc('-', out);
-        }
-        fputs("-\n", out);
-        cells(total, v);
-        print_row(out, "total", v, w);
-    }
+    /* one path: its row alone; more: a row each and the total */
+    struct table t = { n > 1 ? n + 1 : n, COLUMNS, header, cell, right, &c,
+                       n > 1, 0 };
+    table_print_cells(out, &t);
+    free(c.v);
 }
 
 /* s as a JSON string: quotes, backslashes and control characters escaped;
