@@ -58,6 +58,11 @@ static const struct md_column ips_columns[] = {
     { NULL, NULL, NULL }
 };
 
+static const char ips_explained[] =
+    "n: units that answered; IPS or SE: units with either or both in use; "
+    "% of n.  The form asks about IPS and SE separately from 2018; before, "
+    "together (IPS and SE: \xE2\x80\x93).";
+
 static const struct {
     const struct md_column *columns;
     const char *explained;
@@ -67,14 +72,8 @@ static const struct {
     { rating_columns,
       "n: units that answered; the percentages are of the units that rated "
       "the collaboration (n rating: n less don't know)." },
-    { ips_columns,
-      "n: units that answered; IPS or SE: units with either or both in use; "
-      "% of n.  The form asks about IPS and SE separately from 2018; before, "
-      "together (IPS and SE: \xE2\x80\x93)." },
-    { ips_columns,
-      "n: units that answered; IPS or SE: units with either or both in use; "
-      "% of n.  The form asks about IPS and SE separately from 2018; before, "
-      "together (IPS and SE: \xE2\x80\x93)." },
+    { ips_columns, ips_explained },
+    { ips_columns, ips_explained },
 };
 
 /* A year: four digits; -1 when s is not one. */
@@ -117,16 +116,33 @@ static void md_destination(const char *s)
     putchar('>');
 }
 
+/* The value of column in the total row ('Alle') of res; 0 when there is
+ * none. */
+static int total_of(const PGresult *res, const char *column)
+{
+    int cs = PQfnumber(res, "size_class"), k = PQfnumber(res, column);
+    if (cs < 0 || k < 0)
+        return 0;
+    for (int r = 0; r < PQntuples(res); r++)
+        if (strcmp(PQgetvalue(res, r, cs), "Alle") == 0)
+            return atoi(PQgetvalue(res, r, k));
+    return 0;
+}
+
+/* The database's reason a query failed. */
+static const char *why_failed(const PGresult *res)
+{
+    const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    return primary ? primary : "no answer";
+}
+
 static void print_section(int i, int year, const PGresult *res,
                           const char *chart_path, int charted)
 {
     const struct trend_indicator *ind = &trend_indicators[i];
     const struct md_column *cols = report_tables[i].columns;
     int rows = PQntuples(res), cs = PQfnumber(res, "size_class");
-    int answered = 0;
-    for (int r = 0; r < rows; r++)
-        if (strcmp(PQgetvalue(res, r, cs), "Alle") == 0)
-            answered = atoi(PQgetvalue(res, r, PQfnumber(res, "units_answered")));
+    int answered = total_of(res, "units_answered");
 
     printf("\n## %s\n\n> *%s*\n\n", ind->title, ind->question);
     if (answered == 0) {
@@ -179,10 +195,7 @@ static int years_held(PGconn *conn, char *buf, size_t size)
     PGresult *res = PQexec(conn, "SELECT min(year), max(year) "
                                  "FROM is248.report_current");
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        msg_error("cannot read the years reported: %s",
-                  PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
-                      ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
-                      : "no answer");
+        msg_error("cannot read the years reported: %s", why_failed(res));
         PQclear(res);
         return EXIT_DB;
     }
@@ -214,10 +227,7 @@ static int report(PGconn *conn, int year, const char *dir,
     for (int i = 0; i < TREND_INDICATORS; i++)
         if (!(res[i] = trend_query(conn, i, &sel, &rc)))
             goto out;
-    int reporting = 0;
-    for (int r = 0; r < PQntuples(res[0]); r++)
-        if (strcmp(PQgetvalue(res[0], r, PQfnumber(res[0], "size_class")), "Alle") == 0)
-            reporting = atoi(PQgetvalue(res[0], r, PQfnumber(res[0], "units_reporting")));
+    int reporting = total_of(res[0], "units_reporting");
     if (reporting == 0) {
         char held[64];
         rc = years_held(conn, held, sizeof held);
@@ -236,10 +246,7 @@ static int report(PGconn *conn, int year, const char *dir,
                              "FROM is248.coverage WHERE year = $1::int",
                        1, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(cov) != PGRES_TUPLES_OK) {
-        msg_error("cannot read is248.coverage: %s",
-                  PQresultErrorField(cov, PG_DIAG_MESSAGE_PRIMARY)
-                      ? PQresultErrorField(cov, PG_DIAG_MESSAGE_PRIMARY)
-                      : "no answer");
+        msg_error("cannot read is248.coverage: %s", why_failed(cov));
         rc = EXIT_DB;
         goto out;
     }

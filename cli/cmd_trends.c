@@ -143,7 +143,7 @@ static int year_of(const char *s, size_t len)
 
 static int year_part(void *ctx, const char *item, const char *s, size_t len)
 {
-    unsigned char *seen = ctx;
+    FILE *out = ctx;
     const char *dash = memchr(s, '-', len);
     int from = year_of(s, dash ? (size_t)(dash - s) : len);
     int to = dash ? year_of(dash + 1, len - (size_t)(dash + 1 - s)) : from;
@@ -158,8 +158,9 @@ static int year_part(void *ctx, const char *item, const char *s, size_t len)
                   "starts", item, from, to);
         return EXIT_USAGE;
     }
+    /* a year given twice is harmless to "= any (years)" */
     for (int y = from; y <= to; y++)
-        seen[y] = 1;
+        fprintf(out, "%s%d", ftell(out) > 1 ? "," : "", y);
     return 0;
 }
 
@@ -239,30 +240,10 @@ int trend_selection_parse(const struct cli *c, struct trend_selection *sel)
 {
     memset(sel, 0, sizeof *sel);
     int rc = EXIT_OK;
-    if (c->years.n) {
-        static unsigned char seen[10000];
-        memset(seen, 0, sizeof seen);
-        rc = each_part(&c->years, seen, year_part);
-        if (rc != EXIT_OK)
-            return rc;
-        size_t size = 0;
-        FILE *out = open_memstream(&sel->years, &size);
-        if (!out) {
-            msg_error("out of memory");
-            return EXIT_INTERNAL;
-        }
-        fputc('{', out);
-        for (int y = 0, n = 0; y < 10000; y++)
-            if (seen[y])
-                fprintf(out, "%s%d", n++ ? "," : "", y);
-        fputc('}', out);
-        if (fclose(out) != 0) {
-            msg_error("out of memory");
-            trend_selection_free(sel);
-            return EXIT_INTERNAL;
-        }
-    }
-    sel->size_classes = array_literal(&c->size_classes, size_class_part, &rc);
+    sel->years = array_literal(&c->years, year_part, &rc);
+    if (rc == EXIT_OK)
+        sel->size_classes = array_literal(&c->size_classes, size_class_part,
+                                          &rc);
     if (rc == EXIT_OK)
         sel->counties = array_literal(&c->counties, county_part, &rc);
     if (rc == EXIT_OK && (c->years.n || c->size_classes.n || c->counties.n)) {
@@ -324,7 +305,6 @@ PGresult *trend_query(PGconn *conn, int i, const struct trend_selection *sel,
 
 /* ------------------------------------------------------------------------ */
 /* Tables, CSV, JSON                                                        */
-
 
 /* Every column of every indicator, in the order CSV gives them. */
 static const char *const csv_columns[] = {
@@ -655,6 +635,23 @@ void cli_chart_discard(struct cli_chart_file *cf)
 /* ------------------------------------------------------------------------ */
 /* The command                                                              */
 
+/* An --indicator: sets its bit in *ctx (unsigned). */
+static int indicator_part(void *ctx, const char *item, const char *s,
+                          size_t len)
+{
+    (void)item;
+    for (int i = 0; i < TREND_INDICATORS; i++)
+        if (strlen(trend_indicators[i].name) == len &&
+            strncmp(s, trend_indicators[i].name, len) == 0) {
+            *(unsigned *)ctx |= 1u << i;
+            return 0;
+        }
+    msg_error("unknown --indicator '%.*s' (indicators: nav_collab, "
+              "nav_rating, ips_se_mental_health, ips_se_substance)",
+              (int)len, s);
+    return EXIT_USAGE;
+}
+
 struct trends *trends_prepare(const struct cli *c, int print_always, int *rc)
 {
     struct trends *t = calloc(1, sizeof *t);
@@ -678,35 +675,14 @@ struct trends *trends_prepare(const struct cli *c, int print_always, int *rc)
     }
     t->print = !c->chart || c->format || print_always;
 
-    int named = 0;
-    for (int k = 0; k < c->indicators.n; k++) {
-        const char *p = c->indicators.item[k];
-        for (;;) {
-            size_t len = strcspn(p, ",");
-            int found = -1;
-            for (int i = 0; i < TREND_INDICATORS; i++)
-                if (strlen(trend_indicators[i].name) == len &&
-                    strncmp(p, trend_indicators[i].name, len) == 0)
-                    found = i;
-            if (found < 0) {
-                msg_error("unknown --indicator '%.*s' (indicators: "
-                          "nav_collab, nav_rating, ips_se_mental_health, "
-                          "ips_se_substance)", (int)len, p);
-                goto fail;
-            }
-            if (!(t->indicators & (1u << found)))
-                named++;
-            t->indicators |= 1u << found;
-            if (!p[len])
-                break;
-            p += len + 1;
-        }
-    }
+    if (each_part(&c->indicators, &t->indicators, indicator_part) != 0)
+        goto fail;
+    unsigned named = t->indicators; /* bit i: named by --indicator */
     if (!t->indicators)
         t->indicators = (1u << TREND_INDICATORS) - 1;
 
     if (c->chart) {
-        if (named > 1) {
+        if (named & (named - 1)) {
             msg_error("--chart draws one indicator: give one --indicator");
             goto fail;
         }
@@ -716,7 +692,7 @@ struct trends *trends_prepare(const struct cli *c, int print_always, int *rc)
             goto fail;
         }
         t->chart_indicator = 0;
-        while (named && !(t->indicators & (1u << t->chart_indicator)))
+        while (named && !(named & (1u << t->chart_indicator)))
             t->chart_indicator++;
     }
 
@@ -780,7 +756,11 @@ int trends_run(struct trends *t, PGconn *conn)
                     continue;
                 printf("%s%s (%s)\n\n", first ? "" : "\n",
                        trend_indicators[i].title, trend_indicators[i].source);
-                table_print(res[i]);
+                if (table_print(res[i]) != 0) {
+                    msg_error("out of memory");
+                    rc = EXIT_INTERNAL;
+                    goto out;
+                }
                 first = 0;
             }
         }
