@@ -8,7 +8,6 @@
  * and 0002), so an analyst's login shows the same as the operator's.
  */
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "cli.h"
 #include "load/db.h"

@@ -19,7 +19,7 @@ WHERE c.relnamespace = 'is248'::regnamespace
   AND obj_description(c.oid, 'pg_class') IS NULL
 ORDER BY 1")" ""
 
-eq "every column of every table and view has a comment" "$(q "
+uncommented_columns="
 SELECT 'is248.' || c.relname || '.' || a.attname
 FROM pg_class c
 JOIN pg_attribute a ON a.attrelid = c.oid
@@ -27,31 +27,28 @@ WHERE c.relnamespace = 'is248'::regnamespace
   AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
   AND a.attnum > 0 AND NOT a.attisdropped
   AND col_description(c.oid, a.attnum) IS NULL
-ORDER BY 1")" ""
+ORDER BY 1"
+eq "every column of every table and view has a comment" "$(q "$uncommented_columns")" ""
 
-eq "every function has a comment" "$(q "
+uncommented_functions="
 SELECT p.oid::regprocedure::text
 FROM pg_proc p
 WHERE p.pronamespace = 'is248'::regnamespace
   AND obj_description(p.oid, 'pg_proc') IS NULL
-ORDER BY 1")" ""
+ORDER BY 1"
+eq "every function has a comment" "$(q "$uncommented_functions")" ""
 
-# The check above looks where it should: a table, a column and a function
-# added without comments are found (in a transaction rolled back).
-eq "... and finds what has none" "$(psql -X -A -t -q -v ON_ERROR_STOP=1 <<'SQL'
+# The checks above look where they should: a table, a column and a function
+# added without comments are found by the same queries (in a transaction
+# rolled back).
+eq "... and finds what has none" "$(psql -X -A -t -q -v ON_ERROR_STOP=1 <<SQL
 BEGIN;
 CREATE TABLE is248.uncommented (a int);
 COMMENT ON TABLE is248.uncommented IS 'a table';
 CREATE FUNCTION is248.uncommented_fn() RETURNS int LANGUAGE sql AS 'SELECT 1';
 ALTER TABLE is248.report ADD COLUMN uncommented int;
-SELECT 'is248.' || c.relname || '.' || a.attname
-FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
-WHERE c.relnamespace = 'is248'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
-  AND a.attnum > 0 AND NOT a.attisdropped AND col_description(c.oid, a.attnum) IS NULL
-UNION ALL
-SELECT p.oid::regprocedure::text FROM pg_proc p
-WHERE p.pronamespace = 'is248'::regnamespace AND obj_description(p.oid, 'pg_proc') IS NULL
-ORDER BY 1;
+$uncommented_columns;
+$uncommented_functions;
 ROLLBACK;
 SQL
 )" "is248.report.uncommented
