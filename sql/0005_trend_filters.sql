@@ -62,8 +62,8 @@ begin
 end
 $fn$;
 
--- The three functions below repeat their view's query over trend_reports()
--- instead of report_current_full; keep them in step with 0001.
+-- The three functions below are their view's query over trend_reports()
+-- instead of report_current_full; since 0008 the views call them.
 
 create function is248.trend_nav_collab_filtered(
     years        int[]  default null,
