@@ -166,6 +166,9 @@ struct trends *trends_prepare(const struct cli *c, int print_always, int *rc);
 int trends_run(struct trends *t, PGconn *conn);
 void trends_free(struct trends *t);
 
+/* The year written as exactly four digits in s[0..len), or -1. */
+int cli_year(const char *s, size_t len);
+
 /* The full command as typed, for is248.import_run.command; static. */
 const char *cli_command_line(void);
 

@@ -76,20 +76,6 @@ static const struct {
     { ips_columns, ips_explained },
 };
 
-/* A year: four digits; -1 when s is not one. */
-static int parse_year(const char *s)
-{
-    if (strlen(s) != 4)
-        return -1;
-    int y = 0;
-    for (int i = 0; i < 4; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        y = y * 10 + (s[i] - '0');
-    }
-    return y;
-}
-
 /* Text in a table cell: a '|' would end the cell. */
 static void md_cell(const char *s)
 {
@@ -307,7 +293,7 @@ out:
 
 int cmd_report(struct cli *c)
 {
-    int year = parse_year(c->argv[0]);
+    int year = cli_year(c->argv[0], strlen(c->argv[0]));
     if (year < 0) {
         msg_error("invalid year '%s': four digits, such as 2024", c->argv[0]);
         return EXIT_USAGE;

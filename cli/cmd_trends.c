@@ -128,7 +128,7 @@ static int each_part(const struct cli_list *l, void *ctx,
 }
 
 /* A year: exactly four digits.  Returns it, or -1. */
-static int year_of(const char *s, size_t len)
+int cli_year(const char *s, size_t len)
 {
     if (len != 4)
         return -1;
@@ -145,8 +145,8 @@ static int year_part(void *ctx, const char *item, const char *s, size_t len)
 {
     FILE *out = ctx;
     const char *dash = memchr(s, '-', len);
-    int from = year_of(s, dash ? (size_t)(dash - s) : len);
-    int to = dash ? year_of(dash + 1, len - (size_t)(dash + 1 - s)) : from;
+    int from = cli_year(s, dash ? (size_t)(dash - s) : len);
+    int to = dash ? cli_year(dash + 1, len - (size_t)(dash + 1 - s)) : from;
     if (from < 0 || to < 0) {
         msg_error("invalid --years '%s': give a year (2019), a range "
                   "(2019-2024) or a comma list of them (2015,2019-2021)",
