@@ -66,8 +66,10 @@ static const char reasons_sql[] =
 
 /* Run sql, with runs as $1 when it takes one (NULL: all runs), and print
  * it under title.  Returns an exit code. */
+/* Print the title and the rows of sql; *shown (unless NULL) is set to
+ * the number of rows. */
 static int show(PGconn *conn, const char *title, const char *sql,
-                int takes_runs, const char *runs)
+                int takes_runs, const char *runs, int *shown)
 {
     const char *params[1] = { runs };
     PGresult *res = PQexecParams(conn, sql, takes_runs ? 1 : 0, NULL, params,
@@ -80,6 +82,8 @@ static int show(PGconn *conn, const char *title, const char *sql,
         return EXIT_DB;
     }
     printf("%s\n\n", title);
+    if (shown)
+        *shown = PQntuples(res);
     int rc = table_print(res) == 0 ? EXIT_OK : EXIT_INTERNAL;
     PQclear(res);
     if (rc != EXIT_OK)
@@ -115,24 +119,26 @@ int cmd_status(struct cli *c)
         snprintf(title, sizeof title, "Import runs, all "
                  "(is248.import_summary; files and reports: "
                  "loaded/unchanged/set aside)");
-    rc = show(conn, title, runs_sql, 1, limit);
+    int n_runs = 0;
+    rc = show(conn, title, runs_sql, 1, limit, &n_runs);
 
     if (rc == EXIT_OK) {
         putchar('\n');
         rc = show(conn, "Units reporting against units expected, by year "
                   "(is248.coverage; who: is248.missing_report)",
-                  coverage_sql, 0, NULL);
+                  coverage_sql, 0, NULL, NULL);
     }
 
     if (rc == EXIT_OK) {
+        /* those shown above: fewer than --runs when fewer exist */
         if (limit)
-            snprintf(title, sizeof title, "Set aside in those %s runs, by "
-                     "level and reason (is248.rejection_summary)", limit);
+            snprintf(title, sizeof title, "Set aside in those %d runs, by "
+                     "level and reason (is248.rejection_summary)", n_runs);
         else
             snprintf(title, sizeof title, "Set aside in all runs, by level "
                      "and reason (is248.rejection_summary)");
         putchar('\n');
-        rc = show(conn, title, reasons_sql, 1, limit);
+        rc = show(conn, title, reasons_sql, 1, limit, NULL);
     }
     cli_disconnect(conn);
     return rc;
