@@ -66,6 +66,8 @@ struct cli {
     long status_runs;         /* status --runs: runs shown (0: all) */
     int summary_table;        /* import: the summary table on stdout */
     const char *json_summary; /* --json-summary FILE ("-": stdout) */
+    long batch_files;         /* --batch N: files per transaction; 0:
+                               * the default */
     FILE *json_out;           /* ... opened; summary_json() closes it */
     int argc;                 /* operands after the options */
     char **argv;

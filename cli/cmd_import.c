@@ -1,37 +1,261 @@
 /*
- * cmd_import.c - "is248 import" and "is248 validate": run deliveries
- * through the pipeline, with a database (import) or without (validate).
+ * cmd_import.c - "is248 import" and "is248 validate": the run of import/
+ * with a database (import) or without (validate), its events turned into
+ * lines on stderr (stdout for validate), the progress line, the summary
+ * table and the JSON summary.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
+#include "import/import.h"
 #include "msg.h"
-#include "pipeline.h"
 #include "progress.h"
 #include "summary.h"
 
-/* A pipeline with the built-in municipality codes and c's limits, no
- * loader yet.  Returns 0, or -1 after saying why. */
-static int pipeline_init(struct pipeline *p, const struct cli *c)
+/* What the event sink keeps. */
+struct printer {
+    const struct cli *c;
+    int validate;
+    struct progress *progress;
+    struct summary_row *rows;   /* one per path */
+    int n_rows;
+    double path_started;
+    char last_group[2048];      /* validate: the file whose problems are
+                                 * being listed */
+};
+
+static double seconds_now(void)
 {
-    memset(p, 0, sizeof *p);
-    p->units = units_builtin();
-    if (!p->units) {
-        msg_error("out of memory reading the built-in municipality codes");
-        return -1;
-    }
-    p->walk = &c->walk;
-    p->file_lines_verbose = c->file_lines_verbose;
-    p->xml = &c->xml;
-    return 0;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int import_paths(const struct cli *c, PGconn *conn, int npaths,
-                        char *const *paths, FILE **json);
+/* "'source'" or "'source' entry 'entry'" */
+static void file_label(const char *source, const char *entry, char *buf,
+                       size_t len)
+{
+    if (entry && entry[0])
+        snprintf(buf, len, "'%s' entry '%s'", source, entry);
+    else
+        snprintf(buf, len, "'%s'", source);
+}
+
+static const char *sha_hex(const unsigned char sha[32], char hex[65])
+{
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", sha[i]);
+    return hex;
+}
+
+/* validate: the file's label once, then its problems indented under it.
+ * text starts with ", " (about a report) or ": " (the whole file). */
+static void grouped(struct printer *pr, const char *label, int warning,
+                    const char *text)
+{
+    if (strcmp(label, pr->last_group) != 0) {
+        printf("%s\n", label);
+        snprintf(pr->last_group, sizeof pr->last_group, "%s", label);
+    }
+    printf("  %s%s\n", warning ? "warning: " : "", text + 2);
+}
+
+static void on_problem(struct printer *pr, const char *label,
+                       const struct import_problem *p)
+{
+    int warning = p->level == PROBLEM_WARNING;
+    if (warning && msg_level < MSG_NORMAL)
+        return;
+    if (pr->validate)
+        grouped(pr, label, warning, p->text);
+    else if (warning)
+        msg_warn("%s%s", label, p->text);
+    else
+        msg_notice("%s%s", label, p->text);
+}
+
+static void on_file(struct printer *pr, const char *label,
+                    const struct import_file *f)
+{
+    char hex[65];
+    if (f->problems_unheld) {
+        if (pr->validate)
+            printf("  ... and %llu more problems\n",
+                   (unsigned long long)f->problems_unheld);
+        else
+            msg_notice("%s: %llu more problems not shown (all are recorded)",
+                       label, (unsigned long long)f->problems_unheld);
+    }
+    switch (f->outcome) {
+    case IMPORT_REJECTED:
+        if (pr->validate) {
+            char text[1200];
+            snprintf(text, sizeof text, ": file set aside: %s", f->reason);
+            grouped(pr, label, 0, text);
+        } else if (f->sha256) {
+            msg_notice("%s: file set aside: %s; sha256 %s", label, f->reason,
+                       sha_hex(f->sha256, hex));
+        } else {
+            msg_notice("%s: file set aside: %s", label, f->reason);
+        }
+        break;
+    case IMPORT_ALREADY:
+        (pr->c->file_lines_verbose ? msg_debug : msg_info)(
+            "%s: already loaded (from '%s'), nothing changed; sha256 %s",
+            label, f->came_from ? f->came_from : "?",
+            sha_hex(f->sha256, hex));
+        break;
+    case IMPORT_ROLLED_BACK:
+        msg_notice("%s: not loaded: its batch was rolled back", label);
+        break;
+    case IMPORT_LOADED:
+        if (pr->validate)
+            break;
+        {
+            int problems = f->reports_rejected || f->answers_rejected;
+            (problems ? msg_notice
+                      : pr->c->file_lines_verbose ? msg_debug : msg_info)(
+                "%s: %s: %llu report(s) new, %llu unchanged, %llu set aside; "
+                "%llu answer(s) set aside; sha256 %s", label,
+                problems ? "loaded, with something set aside" : "loaded",
+                (unsigned long long)f->reports_loaded,
+                (unsigned long long)f->reports_unchanged,
+                (unsigned long long)f->reports_rejected,
+                (unsigned long long)f->answers_rejected,
+                sha_hex(f->sha256, hex));
+        }
+        break;
+    }
+}
+
+static void add_row(struct import_totals *t, const struct import_event *ev)
+{
+    if (ev->kind == IMPORT_SKIPPED) {
+        t->skipped++;
+        return;
+    }
+    const struct import_file *f = ev->file;
+    t->files++;
+    switch (f->outcome) {
+    case IMPORT_LOADED: t->files_loaded++; break;
+    case IMPORT_ALREADY: t->files_already++; break;
+    case IMPORT_REJECTED: t->files_rejected++; break;
+    case IMPORT_ROLLED_BACK: break;
+    }
+    t->reports_loaded += f->reports_loaded;
+    t->reports_unchanged += f->reports_unchanged;
+    t->reports_rejected += f->reports_rejected;
+    t->answers_rejected += f->answers_rejected;
+    t->warnings += f->warnings;
+}
+
+static void on_event(void *ctx, const struct import_event *ev)
+{
+    struct printer *pr = ctx;
+    char label[2048];
+    switch (ev->kind) {
+    case IMPORT_RUN_BEGIN:
+        if (ev->abandoned)
+            msg_warn("%lld earlier import run(s) ended without a word (the "
+                     "server stopped, the connection was cut, or is248 was "
+                     "killed); marked 'abandoned' in is248.import_run; what "
+                     "they loaded is whole and stays", (long long)ev->abandoned);
+        break;
+    case IMPORT_PATH_BEGIN:
+        pr->path_started = seconds_now();
+        if (pr->rows && ev->path_index == pr->n_rows) {
+            pr->rows[pr->n_rows].path = ev->path;
+            pr->n_rows++;
+        }
+        break;
+    case IMPORT_PATH_END:
+        if (pr->rows && ev->path_index < pr->n_rows)
+            pr->rows[ev->path_index].seconds = seconds_now() - pr->path_started;
+        break;
+    case IMPORT_PROGRESS:
+        if (ev->at)
+            progress_at(pr->progress, ev->at);
+        progress_show(pr->progress, ev->files_read, ev->reports_read, 0);
+        break;
+    case IMPORT_SKIPPED:
+        file_label(ev->source, ev->entry, label, sizeof label);
+        msg_debug("%s: skipped: %s", label, ev->reason);
+        if (pr->rows && ev->path_index < pr->n_rows)
+            add_row(&pr->rows[ev->path_index].t, ev);
+        break;
+    case IMPORT_PROBLEM:
+        file_label(ev->source, ev->entry, label, sizeof label);
+        on_problem(pr, label, ev->problem);
+        break;
+    case IMPORT_FILE:
+        file_label(ev->source, ev->entry, label, sizeof label);
+        on_file(pr, label, ev->file);
+        if (pr->rows && ev->path_index < pr->n_rows)
+            add_row(&pr->rows[ev->path_index].t, ev);
+        break;
+    }
+}
+
+/* "N file(s): ..." on stderr */
+static void summary_line(const struct import_totals *t, int validate)
+{
+    if (!validate)
+        msg_info("%llu file(s): %llu loaded, %llu already loaded, %llu set "
+                 "aside; reports: %llu loaded, %llu unchanged, %llu set aside; "
+                 "%llu answer(s) set aside, %llu warning(s), %llu entr%s "
+                 "skipped",
+                 (unsigned long long)t->files,
+                 (unsigned long long)t->files_loaded,
+                 (unsigned long long)t->files_already,
+                 (unsigned long long)t->files_rejected,
+                 (unsigned long long)t->reports_loaded,
+                 (unsigned long long)t->reports_unchanged,
+                 (unsigned long long)t->reports_rejected,
+                 (unsigned long long)t->answers_rejected,
+                 (unsigned long long)t->warnings,
+                 (unsigned long long)t->skipped, t->skipped == 1 ? "y" : "ies");
+    else
+        msg_info("%llu file(s): %llu would be set aside; reports: %llu would "
+                 "load, %llu would be set aside; %llu answer(s) would be set "
+                 "aside, %llu warning(s), %llu entr%s skipped",
+                 (unsigned long long)t->files,
+                 (unsigned long long)t->files_rejected,
+                 (unsigned long long)t->reports_loaded,
+                 (unsigned long long)t->reports_rejected,
+                 (unsigned long long)t->answers_rejected,
+                 (unsigned long long)t->warnings,
+                 (unsigned long long)t->skipped, t->skipped == 1 ? "y" : "ies");
+}
+
+/* "is248: stages: ..." (IS248_STAGE_TIMES=1; for benchmarks) */
+static void stage_times(const struct import_times *t)
+{
+    const char *v = getenv("IS248_STAGE_TIMES");
+    if (!v || strcmp(v, "1") != 0)
+        return;
+    msg_notice("stages: unpack %.3f s, parse %.3f s, normalize %.3f s, "
+               "stage %.3f s, waited for the database %.3f s (reading "
+               "thread); database %.3f s (its thread); of %.3f s",
+               t->unpack, t->parse, t->normalize, t->stage, t->waited,
+               t->database, t->total);
+}
+
+static void config_of(const struct cli *c, struct import_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->walk = &c->walk;
+    cfg->xml = &c->xml;
+    cfg->units = units_builtin();
+    cfg->lock_wait_ms = c->lock_wait_ms;
+    cfg->command = cli_command_line();
+    cfg->stop = &cli_stop_signal;
+    cfg->batch_files = c->batch_files > 0 ? (size_t)c->batch_files : 0;
+}
 
 /* The JSON summary of an import that stopped before it began (no
  * connection, the schema at another version, another import running). */
@@ -46,6 +270,9 @@ static void json_not_run(FILE *json, const char *path, int rc)
                   strerror(errno));
 }
 
+static int import_paths(const struct cli *c, PGconn *conn, int npaths,
+                        char *const *paths, FILE **json);
+
 int cli_import(const struct cli *c, PGconn *conn, int npaths,
                char *const *paths)
 {
@@ -58,44 +285,18 @@ int cli_import(const struct cli *c, PGconn *conn, int npaths,
     return rc;
 }
 
-/* b - a, count by count */
-static struct run_totals minus(const struct run_totals *b,
-                               const struct run_totals *a)
+/* Say why a run stopped, and return its exit code. */
+static int ending(const struct cli *c, const struct import_result *res)
 {
-    struct run_totals d = {
-        b->files - a->files, b->files_loaded - a->files_loaded,
-        b->files_already - a->files_already,
-        b->files_rejected - a->files_rejected,
-        b->reports_loaded - a->reports_loaded,
-        b->reports_unchanged - a->reports_unchanged,
-        b->reports_rejected - a->reports_rejected,
-        b->answers_rejected - a->answers_rejected,
-        b->warnings - a->warnings, b->skipped - a->skipped
-    };
-    return d;
-}
-
-/* The import proper; writes the JSON summary to *json (when not NULL),
- * which it closes and sets to NULL. */
-static int import_paths(const struct cli *c, PGconn *conn, int npaths,
-                        char *const *paths, FILE **json)
-{
-    char err[1024];
-    int rc;
-
-    cli_catch_signals();
-    int locked = db_lock_import(conn, c->lock_wait_ms, err, sizeof err);
-    if (locked < 0 && cli_stop_signal) {
-        msg_error("interrupted by %s while waiting for another import; "
-                  "nothing loaded",
-                  cli_stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
-        return EXIT_INTERRUPTED;
-    }
-    if (locked < 0) {
-        msg_error("cannot take the import lock: %s", err);
-        return EXIT_DB;
-    }
-    if (locked == 0) {
+    (void)c;
+    const char *sig = cli_stop_signal == SIGINT ? "SIGINT" : "SIGTERM";
+    const char *at = res->stopped_at;
+    switch (res->status) {
+    case IMPORT_OK:
+        return EXIT_OK;
+    case IMPORT_PROBLEMS:
+        return EXIT_PROBLEMS;
+    case IMPORT_LOCKED:
         if (c->lock_wait_ms > 0)
             msg_error("another import is still running in this database "
                       "after waiting %ld ms; try again later", c->lock_wait_ms);
@@ -103,106 +304,82 @@ static int import_paths(const struct cli *c, PGconn *conn, int npaths,
             msg_error("another import is running in this database; try again "
                       "later or use --wait");
         return EXIT_LOCKED;
-    }
-
-    struct pipeline p;
-    if (pipeline_init(&p, c) != 0)
+    case IMPORT_INTERRUPTED:
+        if (!res->run_id)
+            msg_error("interrupted by %s while waiting for another import; "
+                      "nothing loaded", sig);
+        else if (at[0])
+            msg_error("interrupted by %s while loading %s, which was rolled "
+                      "back; files before it stay loaded; run the import again "
+                      "to complete it", sig, at);
+        else
+            msg_error("interrupted by %s; files before stay loaded; run the "
+                      "import again to complete it", sig);
+        return EXIT_INTERRUPTED;
+    case IMPORT_FAILED:
+        if (at[0])
+            msg_error("database failure while loading %s, which was rolled "
+                      "back; files before it stay loaded; run the import "
+                      "again to complete it: %s", at, res->error);
+        else
+            msg_error("database failure: %s", res->error);
+        return EXIT_DB;
+    case IMPORT_NOMEM:
+        msg_error("%s", res->error[0] ? res->error : "out of memory");
         return EXIT_INTERNAL;
-
-    int64_t abandoned = 0;
-    int64_t run = db_run_begin(conn, cli_command_line(), &abandoned, err,
-                               sizeof err);
-    if (run < 0) {
-        msg_error("cannot record the import run: %s", err);
-        return EXIT_DB;
     }
-    if (abandoned)
-        msg_warn("%lld earlier import run(s) ended without a word (the server "
-                 "stopped, the connection was cut, or is248 was killed); "
-                 "marked 'abandoned' in is248.import_run; what they loaded "
-                 "is whole and stays", (long long)abandoned);
-    p.loader = loader_new(conn, run, err, sizeof err);
-    if (!p.loader) {
-        msg_error("cannot prepare loading: %s", err);
-        return EXIT_DB;
-    }
+    return EXIT_INTERNAL;
+}
 
-    struct summary_row *rows = calloc((size_t)npaths, sizeof *rows);
-    if (!rows) {
+/* The import proper; writes the JSON summary to *json (when not NULL),
+ * which it closes and sets to NULL. */
+static int import_paths(const struct cli *c, PGconn *conn, int npaths,
+                        char *const *paths, FILE **json)
+{
+    cli_catch_signals();
+    struct import_config cfg;
+    config_of(c, &cfg);
+    if (!cfg.units) {
+        msg_error("out of memory reading the built-in municipality codes");
+        return EXIT_INTERNAL;
+    }
+    struct printer pr = { .c = c };
+    pr.rows = calloc((size_t)npaths, sizeof *pr.rows);
+    if (!pr.rows) {
         msg_error("out of memory");
-        loader_free(p.loader);
         return EXIT_INTERNAL;
     }
-    p.progress = progress_new(npaths, paths);
-    double t0 = pipeline_now();
-    int n_rows = 0;
-    for (int i = 0; i < npaths; i++) {
-        struct run_totals before = p.totals;
-        double ts = pipeline_now();
-        int stop = pipeline_run(&p, paths[i]) != 0;
-        rows[n_rows].path = paths[i];
-        rows[n_rows].t = minus(&p.totals, &before);
-        rows[n_rows++].seconds = pipeline_now() - ts;
-        if (stop)
-            break;
+    pr.progress = progress_new(npaths, paths);
+    struct import_sink sink = { on_event, &pr };
+    struct import_result res;
+    import_run(&cfg, conn, npaths, paths, &sink, &res);
+    progress_free(pr.progress);
+    stage_times(&res.times);
+    int rc = ending(c, &res);
+    if (res.run_id == 0) {      /* it never began */
+        free(pr.rows);
+        return rc;
     }
-    progress_free(p.progress);
-    p.progress = NULL;
-    struct summary_row total = { "total", p.totals, pipeline_now() - t0 };
-    const char *stage_times = getenv("IS248_STAGE_TIMES");
-    if (stage_times && strcmp(stage_times, "1") == 0)
-        pipeline_stage_times(&p, pipeline_now() - t0);
-
-    /* the skipped entries still held, whatever stopped the run */
-    if (PQstatus(conn) == CONNECTION_OK && loader_flush(p.loader) != 0 &&
-        !p.failed) {
-        p.failed = 1;
-        snprintf(p.error, sizeof p.error, "%s", loader_error(p.loader));
-    }
-    rc = pipeline_exit_code(&p);
-    const char *sig = cli_stop_signal == SIGINT ? "SIGINT" : "SIGTERM";
-    const char *how = p.stopped_in_file ? "while loading" : "before loading";
-    const char *then = p.stopped_in_file ? ", which was rolled back" : "";
-    if (rc == EXIT_DB && p.stopped_at[0])
-        msg_error("database failure %s %s%s; files before it stay loaded; "
-                  "run the import again to complete it: %s", how,
-                  p.stopped_at, then, p.error);
-    else if (rc == EXIT_DB)
-        msg_error("database failure: %s", p.error);
-    else if (rc == EXIT_INTERRUPTED && p.stopped_at[0])
-        msg_error("interrupted by %s %s %s%s; files before it stay loaded; "
-                  "run the import again to complete it", sig, how,
-                  p.stopped_at, then);
-    else if (rc == EXIT_INTERRUPTED)
-        msg_error("interrupted by %s; files before stay loaded; run the "
-                  "import again to complete it", sig);
-
     const char *status = rc == EXIT_OK ? "ok"
                          : rc == EXIT_PROBLEMS ? "problems"
                          : rc == EXIT_INTERRUPTED ? "interrupted"
                          : "failed";
-    if (PQstatus(conn) == CONNECTION_OK &&
-        db_run_end(conn, run, status, &p.totals, err, sizeof err) != 0) {
-        msg_error("cannot record the end of the import run: %s", err);
-        if (rc == EXIT_OK || rc == EXIT_PROBLEMS)
-            rc = EXIT_DB;
-    }
-    loader_free(p.loader);
-    free(p.ahead);
-    pipeline_summary(&p, "loaded");
+    summary_line(&res.totals, 0);
+    struct summary_row total = { "total", res.totals, res.times.total };
     if (c->summary_table && msg_level >= MSG_NORMAL && *json != stdout)
-        summary_table(stdout, rows, n_rows, &total);
+        summary_table(stdout, pr.rows, pr.n_rows, &total);
     if (*json) {
         FILE *out = *json;
         *json = NULL;
-        if (summary_json(out, run, status, rc, rows, n_rows, &total) != 0) {
+        if (summary_json(out, res.run_id, status, rc, pr.rows, pr.n_rows,
+                         &total) != 0) {
             msg_error("cannot write the summary to '%s': %s", c->json_summary,
                       strerror(errno));
             if (rc == EXIT_OK || rc == EXIT_PROBLEMS)
                 rc = EXIT_INTERNAL;
         }
     }
-    free(rows);
+    free(pr.rows);
     return rc;
 }
 
@@ -233,13 +410,17 @@ int cmd_import(struct cli *c)
 
 int cmd_validate(struct cli *c)
 {
-    struct pipeline p;
-    if (pipeline_init(&p, c) != 0)
-        return EXIT_INTERNAL;
     cli_catch_signals();
-    for (int i = 0; i < c->argc; i++)
-        if (pipeline_run(&p, c->argv[i]) != 0)
-            break;
-    pipeline_summary(&p, "would load");
-    return pipeline_exit_code(&p);
+    struct import_config cfg;
+    config_of(c, &cfg);
+    if (!cfg.units) {
+        msg_error("out of memory reading the built-in municipality codes");
+        return EXIT_INTERNAL;
+    }
+    struct printer pr = { .c = c, .validate = 1 };
+    struct import_sink sink = { on_event, &pr };
+    struct import_result res;
+    import_run(&cfg, NULL, c->argc, c->argv, &sink, &res);
+    summary_line(&res.totals, 1);
+    return ending(c, &res);
 }

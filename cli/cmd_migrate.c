@@ -39,6 +39,10 @@ int cli_check_schema(PGconn *conn)
     char err[1024];
     int have = db_schema_version(conn, err, sizeof err);
     int want = db_schema_target();
+    if (have == DB_SCHEMA_DEVELOPMENT) {
+        msg_error("%s", err);
+        return EXIT_USAGE;
+    }
     if (have < 0) {
         msg_error("%s", err);
         return EXIT_DB;
@@ -64,6 +68,10 @@ int cli_migrate(PGconn *conn)
 {
     char err[1024];
     int from, to, reference;
+    if (db_schema_version(conn, err, sizeof err) == DB_SCHEMA_DEVELOPMENT) {
+        msg_error("%s", err);
+        return EXIT_USAGE;
+    }
     if (db_migrate(conn, &from, &to, &reference, err, sizeof err) != 0) {
         msg_error("migration failed, nothing changed: %s", err);
         return EXIT_DB;

@@ -4,7 +4,7 @@
  * way psql prints them.
  *
  * It reads only views that is248_reader may read (is248.import_summary,
- * is248.coverage and is248.rejection_summary, from sql/0006_comments.sql
+ * is248.coverage and is248.rejection_summary, from sql/schema/05_status.sql
  * and 0002), so an analyst's login shows the same as the operator's.
  */
 #include <stdio.h>

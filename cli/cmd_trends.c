@@ -4,7 +4,7 @@
  * reports or a selection of years, size classes and counties, and as an
  * SVG line chart (chart.c).
  *
- * The figures come from the functions of sql/0005_trend_filters.sql, which
+ * The figures come from the functions of sql/schema/04_trends.sql, which
  * return exactly the trend views' rows when nothing is selected.  Report
  * (cmd_report.c) and demo share the indicators, the queries, the charts and
  * the chart files from here (cli.h).

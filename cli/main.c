@@ -26,7 +26,8 @@ enum opt_flag {
     OPT_SELECT = 32,  /* --years, --size-class, --county */
     OPT_OUTPUT = 64,  /* --format, --indicator, --chart */
     OPT_CHART_DIR = 128, /* --chart-dir */
-    OPT_SUMMARY = 256  /* --json-summary */
+    OPT_SUMMARY = 256, /* --json-summary */
+    OPT_BATCH = 512    /* --batch */
 };
 
 struct command {
@@ -44,7 +45,8 @@ static const struct command commands[] = {
       "reference data (municipality codes 2015-2026).  Running it again\n"
       "changes nothing.\n" },
     { "import", cmd_import,
-      OPT_DB | OPT_LIMITS | OPT_WAIT | OPT_TIMEOUTS | OPT_SUMMARY, 1, -1,
+      OPT_DB | OPT_LIMITS | OPT_WAIT | OPT_TIMEOUTS | OPT_SUMMARY | OPT_BATCH,
+      1, -1,
       "import [--db CONNINFO] [--wait[=TIME]] [--json-summary FILE] [LIMITS]\n"
       "                    [TIMEOUTS] PATH...",
       "Load every report found in PATH (an archive: zip, tar, tar.gz, tar.xz,\n"
@@ -131,6 +133,8 @@ static const char general_help[] =
     "                         (default 1h; 0: no limit)\n"
     "  --json-summary FILE    import: also write what was done as JSON to\n"
     "                         FILE (\"-\": stdout)\n"
+    "  --batch N              import: at most N files per transaction\n"
+    "                         (default 500)\n"
     "  --max-entry-bytes N    bytes decompressed from one archive entry\n"
     "                         (default 512M)\n"
     "  --max-total-bytes N    bytes decompressed from one archive (default 64G)\n"
@@ -337,6 +341,9 @@ static void print_command_help(const struct command *cmd)
         printf("  --json-summary FILE    write what the import did as JSON to FILE\n"
                "                         (\"-\": stdout, instead of the table), for\n"
                "                         scripts and monitoring\n");
+    if (cmd->opts & OPT_BATCH)
+        printf("  --batch N              at most N files per transaction (default\n"
+               "                         500; also at most 8 MiB or half a second)\n");
     if (cmd->opts & OPT_LIMITS)
         printf("  --max-entry-bytes N    cap on one entry decompressed (default 512M)\n"
                "  --max-total-bytes N    cap on one archive decompressed (default 64G)\n"
@@ -392,7 +399,7 @@ int main(int argc, char **argv)
     enum { O_DB = 256, O_WAIT, O_MAX_ENTRY, O_MAX_TOTAL, O_MAX_ENTRIES,
            O_LOCK_TIMEOUT, O_STATEMENT_TIMEOUT, O_RUNS, O_YEARS,
            O_SIZE_CLASS, O_COUNTY, O_FORMAT, O_INDICATOR, O_CHART,
-           O_CHART_DIR, O_JSON_SUMMARY };
+           O_CHART_DIR, O_JSON_SUMMARY, O_BATCH };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, O_DB },
         { "wait", optional_argument, NULL, O_WAIT },
@@ -410,6 +417,7 @@ int main(int argc, char **argv)
         { "chart", required_argument, NULL, O_CHART },
         { "chart-dir", required_argument, NULL, O_CHART_DIR },
         { "json-summary", required_argument, NULL, O_JSON_SUMMARY },
+        { "batch", required_argument, NULL, O_BATCH },
         { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
@@ -443,7 +451,8 @@ int main(int argc, char **argv)
             strcmp(argv[i], "--indicator") == 0 ||
             strcmp(argv[i], "--chart") == 0 ||
             strcmp(argv[i], "--chart-dir") == 0 ||
-            strcmp(argv[i], "--json-summary") == 0) {
+            strcmp(argv[i], "--json-summary") == 0 ||
+            strcmp(argv[i], "--batch") == 0) {
             if (!strchr(argv[i], '='))
                 i++; /* skip the option's argument */
             continue;
@@ -496,6 +505,12 @@ int main(int argc, char **argv)
         case O_JSON_SUMMARY:
             used |= OPT_SUMMARY;
             c.json_summary = optarg;
+            break;
+        case O_BATCH:
+            used |= OPT_BATCH;
+            if (parse_count(optarg, &c.batch_files) != 0 || c.batch_files < 1)
+                return usage_error("invalid number '%s' for --batch (files "
+                                   "per transaction, at least 1)", optarg);
             break;
         case O_MAX_ENTRY: limit = &c.walk.entry_bytes; break;
         case O_MAX_TOTAL: limit = &c.walk.total_bytes; break;

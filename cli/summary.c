@@ -89,7 +89,7 @@ static void json_string(FILE *out, const char *s)
 
 static void json_counts(FILE *out, const struct summary_row *r)
 {
-    const struct run_totals *t = &r->t;
+    const struct import_totals *t = &r->t;
     fprintf(out,
             "\"files\": %" PRIu64 ", \"files_loaded\": %" PRIu64
             ", \"files_already_loaded\": %" PRIu64

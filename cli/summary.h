@@ -9,11 +9,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "load/db.h"
+#include "import/import.h"
 
 struct summary_row {
     const char *path;          /* as given on the command line */
-    struct run_totals t;       /* what became of its files */
+    struct import_totals t;       /* what became of its files */
     double seconds;
 };
 

@@ -23,8 +23,10 @@
 #include "copybuf.h"
 #include "tools/embed.h"
 
-extern const struct embedded_file migrations_files[];
-extern const size_t migrations_count;
+extern const struct embedded_file schema_files[];
+extern const size_t schema_count;
+extern const struct embedded_file upgrade_files[];
+extern const size_t upgrade_count;
 extern const struct embedded_file reference_files[];
 extern const size_t reference_count;
 
@@ -245,8 +247,8 @@ int db_set_timeouts(PGconn *conn, long lock_timeout_ms,
 /* ------------------------------------------------------------------------ */
 /* Migrations                                                                */
 
-/* The version of a migration file "NNNN_name.sql", or -1. */
-static int migration_version(const char *name)
+/* The version an upgrade file "NNNN_name.sql" takes the schema to, or -1. */
+static int upgrade_version(const char *name)
 {
     int v = 0;
     for (int i = 0; i < 4; i++) {
@@ -254,14 +256,14 @@ static int migration_version(const char *name)
             return -1;
         v = v * 10 + (name[i] - '0');
     }
-    return name[4] == '_' ? v : -1;
+    return name[4] == '_' && v >= 2 ? v : -1;
 }
 
 int db_schema_target(void)
 {
-    int target = 0;
-    for (size_t i = 0; i < migrations_count; i++) {
-        int v = migration_version(migrations_files[i].name);
+    int target = 1;
+    for (size_t i = 0; i < upgrade_count; i++) {
+        int v = upgrade_version(upgrade_files[i].name);
         if (v > target)
             target = v;
     }
@@ -282,14 +284,33 @@ static int have_version_table(PGconn *conn, char *err, size_t errlen)
     return have;
 }
 
+/*
+ * The version recorded, 0 when none; DB_SCHEMA_DEVELOPMENT when the schema
+ * was made by a development version of is248 (before the schema of
+ * sql/schema/, its migrations were recorded by their file names,
+ * "0001_schema.sql" ...), which cannot be upgraded; -1 on error.
+ */
 static int read_version(PGconn *conn, char *err, size_t errlen)
 {
     PGresult *res = exec_want(
-        conn, "SELECT coalesce(max(version), 0) FROM is248.schema_version",
+        conn,
+        "SELECT coalesce(max(version), 0),"
+        " bool_or(name ~ '^[0-9]{4}_.*[.]sql$'), max(version) FILTER"
+        " (WHERE name ~ '^[0-9]{4}_.*[.]sql$')"
+        " FROM is248.schema_version",
         PGRES_TUPLES_OK, "cannot read the schema version", err, errlen);
     if (!res)
         return -1;
     int v = atoi(PQgetvalue(res, 0, 0));
+    if (strcmp(PQgetvalue(res, 0, 1), "t") == 0) {
+        set_err(err, errlen,
+                "the is248 schema of this database was made by a development "
+                "version of is248 (its migration %s) and cannot be upgraded: "
+                "drop it (DROP SCHEMA is248 CASCADE, as its owner), then run "
+                "'is248 migrate' and load the deliveries again",
+                PQgetvalue(res, 0, 2));
+        v = DB_SCHEMA_DEVELOPMENT;
+    }
     PQclear(res);
     return v;
 }
@@ -316,8 +337,10 @@ static long line_of(const char *sql, long pos)
     return line;
 }
 
-static int apply_migration(PGconn *conn, const struct embedded_file *f,
-                           int version, char *err, size_t errlen)
+/* Run one embedded SQL file (dir/name in messages). */
+static int run_sql_file(PGconn *conn, const char *dir,
+                        const struct embedded_file *f, char *err,
+                        size_t errlen)
 {
     PGresult *res = PQexec(conn, (const char *)f->data);
     ExecStatusType st = PQresultStatus(res);
@@ -325,24 +348,29 @@ static int apply_migration(PGconn *conn, const struct embedded_file *f,
         char what[256];
         const char *pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
         if (pos)
-            snprintf(what, sizeof what, "migration %s failed at line %ld",
+            snprintf(what, sizeof what, "sql/%s/%s failed at line %ld", dir,
                      f->name, line_of((const char *)f->data, atol(pos)));
         else
-            snprintf(what, sizeof what, "migration %s failed", f->name);
+            snprintf(what, sizeof what, "sql/%s/%s failed", dir, f->name);
         db_error(err, errlen, conn, res, what);
         PQclear(res);
         return -1;
     }
     PQclear(res);
+    return 0;
+}
 
+static int record_version(PGconn *conn, int version, const char *name,
+                          char *err, size_t errlen)
+{
     char vtext[16];
     snprintf(vtext, sizeof vtext, "%d", version);
-    const char *params[2] = { vtext, f->name };
-    res = exec_params(conn,
-                      "INSERT INTO is248.schema_version (version, name) "
-                      "VALUES ($1::int, $2)",
-                      2, params, PGRES_COMMAND_OK,
-                      "cannot record the schema version", err, errlen);
+    const char *params[2] = { vtext, name };
+    PGresult *res = exec_params(conn,
+                                "INSERT INTO is248.schema_version (version, name) "
+                                "VALUES ($1::int, $2)",
+                                2, params, PGRES_COMMAND_OK,
+                                "cannot record the schema version", err, errlen);
     PQclear(res);
     return res ? 0 : -1;
 }
@@ -631,19 +659,32 @@ static int migrate_in_transaction(PGconn *conn, int *from, int *to,
                 "program's (%d): use a newer is248", current, target);
         return -1;
     }
-
-    int last = 0;
-    for (size_t i = 0; i < migrations_count; i++) {
-        const struct embedded_file *f = &migrations_files[i];
-        int v = migration_version(f->name);
-        if (v <= last) {
-            set_err(err, errlen, "migration '%s' is out of order or has no "
-                    "NNNN_ version", f->name);
+    if (current == 0) {
+        for (size_t i = 0; i < schema_count; i++)
+            if (run_sql_file(conn, "schema", &schema_files[i], err,
+                             errlen) != 0)
+                return -1;
+        if (record_version(conn, 1, "schema", err, errlen) != 0)
+            return -1;
+        current = 1;
+    }
+    int last = 1;
+    for (size_t i = 0; i < upgrade_count; i++) {
+        const struct embedded_file *f = &upgrade_files[i];
+        int v = upgrade_version(f->name);
+        if (v != last + 1) {
+            set_err(err, errlen, "upgrade '%s' is out of order or has no "
+                    "NNNN_ version after %d", f->name, last);
             return -1;
         }
         last = v;
-        if (v > current && apply_migration(conn, f, v, err, errlen) != 0)
-            return -1;
+        if (v > current) {
+            char name[300];
+            snprintf(name, sizeof name, "upgrade/%s", f->name);
+            if (run_sql_file(conn, "upgrade", f, err, errlen) != 0 ||
+                record_version(conn, v, name, err, errlen) != 0)
+                return -1;
+        }
     }
     *to = target;
     return sync_reference(conn, reference_loaded, err, errlen);
@@ -734,15 +775,9 @@ int64_t db_run_begin(PGconn *conn, const char *command, int64_t *abandoned,
                      char *err, size_t errlen)
 {
     const char *params[1] = { command };
-    /* The caller holds the import lock: a run still 'running' is dead. */
     PGresult *res = exec_params(conn,
-                                "WITH dead AS ("
-                                " UPDATE is248.import_run"
-                                " SET status = 'abandoned', finished_at = now()"
-                                " WHERE status = 'running' RETURNING run_id) "
-                                "INSERT INTO is248.import_run (command) "
-                                "VALUES ($1) "
-                                "RETURNING run_id, (SELECT count(*) FROM dead)",
+                                "SELECT run_id, abandoned"
+                                " FROM is248.run_begin($1::text)",
                                 1, params, PGRES_TUPLES_OK,
                                 "cannot record the import run", err, errlen);
     if (!res)
@@ -754,38 +789,17 @@ int64_t db_run_begin(PGconn *conn, const char *command, int64_t *abandoned,
     return id;
 }
 
-int db_run_end(PGconn *conn, int64_t run_id, const char *status,
-               const struct run_totals *t, char *err, size_t errlen)
+int db_run_end(PGconn *conn, int64_t run_id, const char *status, char *err,
+               size_t errlen)
 {
-    char v[12][24];
-    snprintf(v[0], sizeof v[0], "%" PRId64, run_id);
-    const uint64_t counts[10] = {
-        t->files, t->files_loaded, t->files_already, t->files_rejected,
-        t->reports_loaded, t->reports_unchanged, t->reports_rejected,
-        t->answers_rejected, t->warnings, t->skipped
-    };
-    for (int i = 0; i < 10; i++)
-        snprintf(v[i + 1], sizeof v[i + 1], "%" PRIu64, counts[i]);
-    const char *params[12] = { v[0], status, v[1], v[2], v[3], v[4], v[5],
-                               v[6], v[7], v[8], v[9], v[10] };
-    PGresult *res = exec_params(
-        conn,
-        "UPDATE is248.import_run SET finished_at = now(), status = $2,"
-        " files = $3, files_loaded = $4, files_already = $5,"
-        " files_rejected = $6, reports_loaded = $7, reports_unchanged = $8,"
-        " reports_rejected = $9, answers_rejected = $10, warnings = $11,"
-        " skipped = $12 "
-        "WHERE run_id = $1",
-        12, params, PGRES_COMMAND_OK, "cannot record the end of the import run",
-        err, errlen);
-    if (!res)
-        return -1;
-    int n = atoi(PQcmdTuples(res));
+    char run[24];
+    snprintf(run, sizeof run, "%" PRId64, run_id);
+    const char *params[2] = { run, status };
+    PGresult *res = exec_params(conn,
+                                "SELECT is248.run_end($1::bigint, $2::text)",
+                                2, params, PGRES_TUPLES_OK,
+                                "cannot record the end of the import run",
+                                err, errlen);
     PQclear(res);
-    if (n != 1) {
-        set_err(err, errlen, "cannot record the end of the import run: "
-                "no run %s", v[0]);
-        return -1;
-    }
-    return 0;
+    return res ? 0 : -1;
 }

@@ -6,11 +6,12 @@
  * NULL, from libpq's own environment (PGHOST, PGDATABASE, PGSERVICE,
  * PGPASSFILE, ...).  Passwords never come from the command line.
  *
- * Migrations are the files sql/NNNN_*.sql, compiled into the program; the
- * version applied is recorded in is248.schema_version.  The reference data
- * (the CSV files in sql/reference/, also compiled in) is loaded by migrate
- * and reloaded when it has changed.  Everything migrate does happens in one
- * transaction.
+ * The schema is the files of sql/schema/ (version 1), then the upgrades
+ * sql/upgrade/NNNN_*.sql (version NNNN, none yet), all compiled into the
+ * program; the versions applied are recorded in is248.schema_version.  The
+ * reference data (the CSV files in sql/reference/, also compiled in) is
+ * loaded by migrate and reloaded when it has changed.  Everything migrate
+ * does happens in one transaction.
  */
 #ifndef IS248_LOAD_DB_H
 #define IS248_LOAD_DB_H
@@ -35,17 +36,20 @@ PGconn *db_connect(const char *conninfo, char *err, size_t errlen);
 int db_set_timeouts(PGconn *conn, long lock_timeout_ms,
                     long statement_timeout_ms, char *err, size_t errlen);
 
-/* Highest migration compiled into the program. */
+/* The schema version this program makes: 1, or its last upgrade's. */
 int db_schema_target(void);
 
 /*
  * The schema version the database is at: 0 when is248 has never been
- * migrated there, -1 on error (err says why).
+ * migrated there, -1 on error (err says why), DB_SCHEMA_DEVELOPMENT (err
+ * says what to do) when a development version of is248 made it: its
+ * schema cannot be upgraded, only made anew.
  */
+#define DB_SCHEMA_DEVELOPMENT (-2)
 int db_schema_version(PGconn *conn, char *err, size_t errlen);
 
 /*
- * Apply what is missing, in one transaction, and (re)load the reference
+ * Create the schema or apply the upgrades missing, in one transaction, and (re)load the reference
  * data when it differs from what the database holds.  *from and *to receive
  * the versions before and after; *reference_loaded is set to 1 when the
  * reference data was (re)loaded.  Returns 0, or -1 with err set (nothing is
@@ -61,23 +65,19 @@ int db_migrate(PGconn *conn, int *from, int *to, int *reference_loaded,
  */
 int db_lock_import(PGconn *conn, long wait_ms, char *err, size_t errlen);
 
-/* Start an import run; returns its id (> 0), or -1 with err set.
- * command is what was run ("import deliveries/2019.zip ...").  Call it
- * holding the import lock: runs left 'running' by an import that died are
- * then marked 'abandoned', and *abandoned (when not NULL) says how many. */
+/* Start an import run (is248.run_begin()); returns its id (> 0), or -1
+ * with err set.  command is what was run ("import deliveries/2019.zip
+ * ..."); the session must hold the import lock.  Runs left 'running' by an
+ * import that died are marked 'abandoned', and *abandoned (when not NULL)
+ * says how many. */
 int64_t db_run_begin(PGconn *conn, const char *command, int64_t *abandoned,
                      char *err, size_t errlen);
 
-struct run_totals {
-    uint64_t files, files_loaded, files_already, files_rejected;
-    uint64_t reports_loaded, reports_unchanged, reports_rejected;
-    uint64_t answers_rejected, warnings, skipped;
-};
-
 /* Record the end of a run: status is "ok", "problems", "failed" or
- * "interrupted" (or "abandoned", set by db_run_begin()).  Returns 0, or -1 with err set. */
-int db_run_end(PGconn *conn, int64_t run_id, const char *status,
-               const struct run_totals *t, char *err, size_t errlen);
+ * "interrupted"; the database counts what the run recorded.  Returns 0, or
+ * -1 with err set. */
+int db_run_end(PGconn *conn, int64_t run_id, const char *status, char *err,
+               size_t errlen);
 
 /*
  * Write the error of res (or, when res is NULL or carries none, of conn) into

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 struct embedded_file {
-    const char *name;            /* base name, e.g. "0001_schema.sql" */
+    const char *name;            /* base name, e.g. "01_tables.sql" */
     const unsigned char *data;
     size_t len;
 };

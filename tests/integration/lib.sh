@@ -47,13 +47,17 @@ contains() {  # contains DESCRIPTION HAYSTACK NEEDLE
 }
 
 finish() {
-    # is248.answer has no foreign key (migration 0004) and the loader COPYs
-    # raw answers straight in (0007): whatever a test did, no answer may be
-    # left without its report
-    local orphans
-    orphans=$(psql -X -A -t -q -c "SELECT count(*) FROM is248.answer a WHERE NOT EXISTS (SELECT 1 FROM is248.report r WHERE r.report_id = a.report_id)" 2>/dev/null)
-    if [ -n "$orphans" ]; then
-        eq "no raw answer is left without its report" "$orphans" 0
+    # is248.report has no foreign keys (sql/schema/01_tables.sql): the
+    # merge writes a report with its file and checks its size class.
+    # Whatever a test did, every report must have its loaded file and a
+    # size class of is248.size_class, and the stage must be empty.
+    local bad
+    bad=$(psql -X -A -t -q -c "SELECT
+            (SELECT count(*) FROM is248.report r WHERE NOT EXISTS (SELECT 1 FROM is248.source_file f WHERE f.file_id = r.file_id AND f.outcome = 'loaded'))
+          + (SELECT count(*) FROM is248.report r WHERE r.size_class IS NOT NULL AND NOT EXISTS (SELECT 1 FROM is248.size_class s WHERE s.label = r.size_class))
+          + (SELECT count(*) FROM is248.stage)" 2>/dev/null)
+    if [ -n "$bad" ]; then
+        eq "every report has its file and a known size class; the stage is empty" "$bad" 0
     fi
     dropdb --if-exists "$PGDATABASE" >/dev/null 2>&1
     echo "$passed passed, $failed failed"

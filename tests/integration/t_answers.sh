@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
-# Raw answers go straight into is248.answer by COPY (migration 0007), under
-# report ids the loader draws before each file; merge_file() keeps them for
-# new reports only.  Every report must end up with exactly the Svar and
-# Valg of its XML, counted here independently with Python's ElementTree,
-# whichever way the file went: new, re-sent with some reports changed,
-# loaded before (read ahead, or too large for that and merged), or set
-# aside.  lib.sh's finish checks that no answer is left without a report.
+# Raw answers go packed into their report's row (is248.report.answers) and
+# is248.answer unpacks them.  Every report must end up with exactly the Svar
+# and Valg of its XML, counted here independently with Python's ElementTree,
+# whichever way the file went: new in a batch, large and streamed, re-sent
+# with some reports changed, loaded before, or set aside.  lib.sh's finish
+# checks that every report has its file and a valid size class.
 . "$(dirname "$0")/lib.sh"
 
 run migrate
@@ -51,7 +50,7 @@ contains "... recognised as loaded before, by the merge" "$err" "already loaded"
 eq "... and its answers, written on the way in, are gone again" "$(in_db)" "$(per_report "$big")"
 
 # --- a delivery, then the same reports re-sent with some of them corrected -------
-q "SET client_min_messages = warning; TRUNCATE is248.import_run CASCADE" >/dev/null
+q "SET client_min_messages = warning; TRUNCATE is248.import_run, is248.report CASCADE" >/dev/null
 eq "(emptied, answers too)" "$(q "SELECT count(*) FROM is248.answer")" 0
 gen --years 2023 --format dir --out "$WORK/first"
 run import "$WORK/first"
@@ -78,10 +77,10 @@ eq "... its earlier reports unchanged, the correction new" \
 eq "... every report, old and new, with exactly the answers of its XML" \
    "$(in_db)" "$(per_report "$WORK"/first/2023/*.xml "$WORK/resent.xml" | sort -u)"
 
-# --- a file set aside after its answers were sent ----------------------------------
+# --- a large file set aside after its reports were sent ---------------------------
 sed -e '$d' "$big" >"$WORK/cut.xml"    # the closing tag of the root missing
 run import "$WORK/cut.xml"
 eq "a large file that turns out not to be well-formed: exit 1" "$rc" 1
-eq "... leaves no answer behind" "$(q "SELECT count(*) FROM is248.answer a WHERE NOT EXISTS (SELECT 1 FROM is248.report r WHERE r.report_id = a.report_id)")" 0
+eq "... leaves no report behind" "$(q "SELECT count(*) FROM is248.report r JOIN is248.source_file f USING (file_id) WHERE f.entry = '' AND f.source = '$WORK/cut.xml'")" 0
 
 finish

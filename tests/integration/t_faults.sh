@@ -57,9 +57,10 @@ completes() {
     invariants "$1, after the next run"
 }
 
-# start_import: is248 import in the background; $pid
+# start_import: is248 import in the background, in batches of 10 files (so
+# that a signal lands between them or inside one); $pid
 start_import() {
-    "$IS248" import "$delivery" >"$WORK/out" 2>"$WORK/err" </dev/null &
+    "$IS248" import --batch 10 "$delivery" >"$WORK/out" 2>"$WORK/err" </dev/null &
     pid=$!
 }
 
@@ -76,9 +77,9 @@ loaded_some="SELECT count(*) >= 20 FROM is248.source_file"
 # the rest once $WORK/go exists.  Given after the delivery, it makes the
 # fault land deterministically in the middle of a COPY: every file of the
 # delivery is loaded, and is248 holds a COPY open while it waits for bytes.
-# (is248 reads 4 MiB of a file ahead before it begins its COPY, to know the
-# SHA-256 of small files first: the file is made larger with a comment
-# inside its root element.)
+# (a file over 4 MiB is a batch of its own, streamed: is248 reads its first
+# 4 MiB, loads the batches before it, then begins its COPY; the file is made
+# larger with a comment inside its root element.)
 slow_src=$(ls -S "$delivery"/2019/*.xml | head -n 1)
 slow_data="$WORK/slow-data.xml"
 { head -n 2 "$slow_src"; printf '<!-- %s -->\n' "$(head -c 4600000 /dev/zero | tr '\0' x)"
@@ -132,7 +133,13 @@ kill -s INT "$pid"
 finish_import
 eq "SIGINT: exit 5" "$rc" 5
 contains "SIGINT: says where it stopped" "$err" "interrupted by SIGINT "
-contains "SIGINT: names the file" "$err" "loading '$delivery/"
+# between batches nothing is rolled back; inside one, the batch is named,
+# and each of its files
+case $err in
+*"interrupted by SIGINT while loading "*", which was rolled back"*)
+    contains "SIGINT: names each file of the batch rolled back" "$err" "not loaded: its batch was rolled back" ;;
+*)  contains "SIGINT: between two batches, nothing rolled back" "$err" "interrupted by SIGINT; files before stay loaded" ;;
+esac
 eq "SIGINT: the run is recorded as interrupted" \
    "$(q "SELECT status FROM is248.import_run ORDER BY run_id DESC LIMIT 1")" interrupted
 ok "SIGINT: stopped part way" [ "$(q "SELECT count(*) FROM is248.report")" -lt "$total" ]
@@ -198,7 +205,8 @@ if mount -t tmpfs -o size=64m,mode=700 is248-test "$space" 2>"$WORK/mount.err"; 
     run import "$delivery"
     eq "disk: exit 3" "$rc" 3
     contains "disk: the server's reason" "$err" "No space left on device"
-    contains "disk: says which file was rolled back" "$err" "loading '$delivery/"
+    contains "disk: says which batch was rolled back" "$err" "database failure while loading a batch of "
+    contains "... naming its files" "$err" ".xml': not loaded: its batch was rolled back"
     ok "disk: stopped part way" [ "$(q "SELECT count(*) FROM is248.report")" -lt "$total" ]
     invariants "disk"
     mount -o remount,size=512m "$space"

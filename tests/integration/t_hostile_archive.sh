@@ -26,7 +26,7 @@ if ldd "$IS248" 2>/dev/null | grep -q libasan; then RSS_MAX=$((400 * 1024)); els
 
 "$IS248" migrate -q || { echo "cannot migrate" >&2; exit 1; }
 # a schema without data (every table of what a run did references import_run)
-fresh() { q "SET client_min_messages = warning; TRUNCATE is248.import_run RESTART IDENTITY CASCADE" >/dev/null; }
+fresh() { q "SET client_min_messages = warning; TRUNCATE is248.import_run, is248.report RESTART IDENTITY CASCADE" >/dev/null; }
 # reports loaded, as year:unit
 loaded() { q "SELECT year || ':' || unit_code FROM is248.report ORDER BY year, unit_code" | tr '\n' ' '; }
 # rejections (entry|level|reason, '-' for the archive itself) in the order recorded

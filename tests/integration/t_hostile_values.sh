@@ -168,8 +168,8 @@ eq "values: exactly the reports given" \
 eq "values: nothing set aside, one warning per report" \
    "$(q "SELECT (SELECT count(*) FROM is248.rejection) || '/' || (SELECT count(*) FROM is248.warning)")" "0/$((2 * n + 2))"
 eq "values: the schema's tables are all there" \
-   "$(q "SELECT count(*) FROM pg_tables WHERE schemaname = 'is248'
-         AND tablename IN ('report', 'answer', 'rejection', 'warning', 'source_file', 'import_run', 'skipped_entry')")" 7
+   "$(q "SELECT count(*) FROM pg_class WHERE relnamespace = 'is248'::regnamespace
+         AND relname IN ('report', 'answer', 'rejection', 'warning', 'source_file', 'import_run', 'skipped_entry', 'stage')")" 8
 eq "values: every line on stderr is a message of is248's (no value broke a line)" \
    "$(printf '%s\n' "$first_err" | grep -v -c '^is248: ')" 0
 eq "values: no tab or carriage return reached stderr" "$(printf '%s' "$first_err" | tr -cd '\t\r' | wc -c)" 0

@@ -96,7 +96,7 @@ ok "another session holds is248.report" wait_for 10 \
 timed import --lock-timeout 1s "$fixtures"
 eq "--lock-timeout 1s: exit 3" "$rc" 3
 ok "... within seconds (${secs}s)" [ "$secs" -lt 10 ]
-contains "... names the file rolled back and the cause" "$err" "which was rolled back; files before it stay loaded; run the import again to complete it: cannot merge the file: canceling statement due to lock timeout"
+contains "... names the batch rolled back and the cause" "$err" "which was rolled back; files before it stay loaded; run the import again to complete it: cannot merge the batch: canceling statement due to lock timeout"
 
 timed import --lock-timeout 0 --statement-timeout 2s "$fixtures"
 eq "--statement-timeout 2s: exit 3" "$rc" 3

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Least privilege (issue 4): is248_reader reads the views and nothing else;
-# is248_loader imports but cannot change the schema or rewrite history.
+# Least privilege (issues 4 and 11): is248_reader reads the views and
+# nothing else; is248_loader inserts into the stage and calls the merge,
+# and cannot change the schema or rewrite history (the attacks on the merge
+# itself are in t_security.sh).
 # Passwords come from libpq's password file or a service file only.
 #
 # Runs on a cluster of its own: it turns on password authentication for
@@ -69,21 +71,25 @@ for sql in "CREATE TABLE is248.x (i int)" \
            "ALTER TABLE is248.report ADD COLUMN x int" \
            "DROP VIEW is248.trend_ips_se" \
            "CREATE OR REPLACE VIEW is248.trend_ips_se AS SELECT 1" \
-           "ALTER FUNCTION is248.merge_file(bigint, text, text, bytea, bigint, bigint) SECURITY INVOKER" \
+           "ALTER FUNCTION is248.merge_batch(bigint, text[], text[], bytea[], bigint[], bytea[], text[]) SECURITY INVOKER" \
            "UPDATE is248.report SET nav_collab = 'no'" \
-           "INSERT INTO is248.report (file_id, report_index, version, year, unit_code, unit_type, county_code, submitted_at, digest) VALUES (1, 0, 2, 2025, '0301', 'kommune', '03', now(), '\\x00')" \
-           "UPDATE is248.answer SET text = 'x'" \
-           "DELETE FROM is248.answer" \
+           "INSERT INTO is248.report (file_id, report_index, version, year, unit_code, unit_type, county_code, submitted_at, digest, answers) VALUES (1, 0, 2, 2025, '0301', 'kommune', '03', now(), '\\x00', '')" \
+           "UPDATE is248.report SET answers = ''" \
+           "DELETE FROM is248.report" \
+           "INSERT INTO is248.source_file (run_id, source, entry, outcome) VALUES (1, 'x', '', 'loaded')" \
+           "SELECT * FROM is248.stage" \
+           "DELETE FROM is248.stage" \
+           "SELECT nextval('is248.report_report_id_seq')" \
            "TRUNCATE is248.report CASCADE" \
            "UPDATE is248.municipality SET name = 'x'"; do
     got=$(qa loader_u "$sql")
     contains "the loader may not: $sql" "$got" "ERROR:"
     ok "... because it lacks the right ($got)" grep -q -E "permission denied|must be owner" <<<"$got"
 done
-got=$(qa loader_u "GRANT SELECT ON is248.answer TO PUBLIC")
-contains "the loader may not grant what it has" "$got" 'no privileges were granted for "answer"'
-eq "... so the reader still cannot read raw answers" \
-   "$(q "SELECT has_table_privilege('reader_u', 'is248.answer', 'SELECT')")" f
+got=$(qa loader_u "GRANT INSERT ON is248.stage TO PUBLIC")
+contains "the loader may not grant what it has" "$got" 'no privileges were granted for "stage"'
+eq "... so the reader still cannot write the stage" \
+   "$(q "SELECT has_table_privilege('reader_u', 'is248.stage', 'INSERT')")" f
 eq "the schema is as migrate left it" "$(q "SELECT count(*) FROM pg_attribute WHERE attrelid = 'is248.report'::regclass AND attname = 'x'")" 0
 eq "... history untouched" "$(q "SELECT count(*) FROM is248.report_history")" \
    "$(reports_in $(find "$fixtures" -name '*.xml'))"
@@ -94,8 +100,7 @@ eq "the loader cannot migrate a database (exit 3)" "$rc" 3
 contains "... refused by the server" "$err" "permission denied"
 eq "... which stays empty" "$(PGDATABASE=fresh_db q "SELECT count(*) FROM pg_namespace WHERE nspname = 'is248'")" 0
 
-# merge_file runs as its owner, who must be able to read the loader's
-# temporary staging table: with an owner that is no superuser too
+# the merge runs as its owner: with an owner that is no superuser too
 q "CREATE ROLE owner_u LOGIN PASSWORD 'pw-of-owner'" >/dev/null
 printf '*:*:*:owner_u:pw-of-owner\n' >>"$WORK/pgpass"
 { printf 'local all owner_u scram-sha-256\n'; cat "$hba"; } >"$WORK/hba"
@@ -116,12 +121,16 @@ for view in report_current report_history trend_nav_collab trend_nav_rating tren
     got=$(qa reader_u "SELECT count(*) > 0 FROM is248.$view")
     eq "the reader reads is248.$view" "$got" t
 done
-for table in report answer source_file rejection warning skipped_entry import_run municipality; do
+for table in report source_file rejection warning skipped_entry import_run municipality stage; do
     got=$(qa reader_u "SELECT 1 FROM is248.$table LIMIT 1")
     contains "the reader may not read is248.$table" "$got" "permission denied for table $table"
 done
-got=$(qa reader_u "SELECT is248.merge_file(1, 'a', 'b', '\\x00', 1, 0)")
-contains "the reader may not call merge_file" "$got" "permission denied for function merge_file"
+got=$(qa reader_u "SELECT 1 FROM is248.answer LIMIT 1")
+contains "the reader may not read the raw answers (is248.answer)" "$got" "permission denied for view answer"
+got=$(qa reader_u "SELECT * FROM is248.merge_batch(1, '{}', '{}', '{}', '{}', '{}', '{}')")
+contains "the reader may not call merge_batch" "$got" "permission denied for function merge_batch"
+got=$(qa reader_u "INSERT INTO is248.stage (kind) VALUES ('s')")
+contains "the reader may not write the stage" "$got" "permission denied for table stage"
 got=$(qa reader_u "INSERT INTO is248.import_run (command) VALUES ('x')")
 contains "the reader may not write" "$got" "permission denied"
 got=$(qa reader_u "CREATE VIEW is248.mine AS SELECT 1")

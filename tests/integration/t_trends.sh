@@ -3,7 +3,7 @@
 # views agree with the same figures computed independently, in plain SQL,
 # from the raw answers kept in is248.answer; so do "is248 trends" and its
 # selections (--years, --size-class, --county) in every --format, and the
-# SQL functions behind them (sql/0005_trend_filters.sql).
+# SQL functions behind them (sql/schema/04_trends.sql).
 . "$(dirname "$0")/lib.sh"
 
 run migrate

@@ -1,0 +1,63 @@
+-- 06_roles.sql - who may do what (docs/security.md).
+--
+--   is248_reader  reads the views and calls the trend functions; no table.
+--   is248_loader  imports: inserts into is248.stage and calls
+--                 run_begin(), merge_batch() and run_end(); reads the
+--                 schema's version; nothing else.  It writes no table the
+--                 others read and draws from no sequence.
+--   the owner     (whoever runs migrate) owns everything; the functions
+--                 that run as the owner read only what the owner owns.
+--
+-- Logins are members of one of the two (operator guide, "Roles").  The
+-- roles are cluster-wide: created when missing; creating them needs
+-- CREATEROLE, without it a superuser creates them first.
+
+do $roles$
+declare
+    r text;
+begin
+    foreach r in array array['is248_reader', 'is248_loader'] loop
+        if not exists (select 1 from pg_catalog.pg_roles where rolname = r) then
+            begin
+                execute pg_catalog.format('create role %I nologin', r);
+            exception
+            when unique_violation or duplicate_object then
+                null;  -- a migrate of another database made it just now
+            when insufficient_privilege then
+                raise exception 'cannot create role "%": %', r, sqlerrm
+                    using hint = 'create the roles is248_reader and is248_loader '
+                                 '(NOLOGIN) as a superuser, then run migrate again';
+            end;
+        end if;
+    end loop;
+end
+$roles$;
+
+revoke all on schema is248 from public;
+revoke all on all tables in schema is248 from public;
+revoke all on all sequences in schema is248 from public;
+revoke all on all functions in schema is248 from public;
+
+-- Readers: the views, and the functions behind the trend views.
+grant usage on schema is248 to is248_reader;
+grant select on is248.report_current, is248.report_history,
+                is248.trend_nav_collab, is248.trend_nav_rating,
+                is248.trend_ips_se, is248.unit_lineage, is248.expected_unit,
+                is248.coverage, is248.missing_report, is248.import_summary,
+                is248.rejection_summary, is248.schema_version
+   to is248_reader;
+grant execute on function is248.trend_nav_collab_filtered(int[], text[], text[]),
+                          is248.trend_nav_rating_filtered(int[], text[], text[]),
+                          is248.trend_ips_se_filtered(int[], text[], text[]),
+                          is248.reason_class(text)
+   to is248_reader;
+
+-- Loaders: the stage and the merge, and the version (is248 checks it).
+grant usage on schema is248 to is248_loader;
+grant select on is248.schema_version to is248_loader;
+grant insert on is248.stage to is248_loader;
+grant execute on function is248.run_begin(text),
+                          is248.run_end(bigint, text),
+                          is248.merge_batch(bigint, text[], text[], bytea[],
+                                            bigint[], bytea[], text[])
+   to is248_loader;
