@@ -281,10 +281,23 @@ set timezone = 'UTC'
 set plan_cache_mode = force_generic_plan
 as $merge$
 declare
-    v_n       int := coalesce(cardinality(p_source), 0);
-    v_sha     bytea[];
-    v_bad     int;
-    v_now     timestamptz := now();
+    v_n        int := coalesce(cardinality(p_source), 0);
+    v_now      timestamptz := now();
+    -- per file, by file_no + 1
+    v_sha      bytea[];
+    v_outcome  text[];
+    v_from     text[];
+    v_id       bigint[];
+    v_label    text[];
+    -- per file with something to count: file_no + 1 and the counts
+    c_file     int[];
+    c_new      int[];
+    c_same     int[];
+    c_rejected int[];
+    c_answers  int[];
+    c_warnings int[];
+    c_lines    text[];
+    v_bad      int;
 begin
     perform is248.own_run(p_run);
     if coalesce(cardinality(p_entry), 0) <> v_n
@@ -296,7 +309,10 @@ begin
             using errcode = 'invalid_parameter_value';
     end if;
 
-    -- A file read whole: its SHA-256 from its bytes, here.
+    -- 1. The files.  A file read whole: its SHA-256 from its bytes, here;
+    -- already loaded when those bytes were loaded before, or earlier in the
+    -- batch.  Each gets its row in is248.source_file now (the rejections
+    -- and warnings refer to it); its counts follow in 3.
     select array_agg(case when f.reason is not null then f.sha
                           when f.content is not null then sha256(f.content)
                           else (select sha256(string_agg(b.content, ''::bytea
@@ -320,42 +336,65 @@ begin
             using errcode = 'invalid_parameter_value';
     end if;
 
-    return query
-    with file as materialized (
-        select (f.n - 1)::int as file_no, f.source, f.entry, f.sha, f.bytes,
-               f.reason,
-               pg_catalog.nextval('is248.source_file_file_id_seq'::regclass)
-                   as file_id,
+    with file as (
+        select f.n, f.source, f.entry, f.sha, f.reason,
                case when f.reason is null then is248.loaded_from(f.sha) end
-                   as loaded_before
-          from unnest(p_source, p_entry, v_sha, p_bytes, p_reason)
-               with ordinality as f(source, entry, sha, bytes, reason, n)
-    ),
-    file_outcome as materialized (
-        select f.*,
-               case when f.reason is not null then 'rejected'
-                    when f.loaded_before is not null or f.first_no <> f.file_no
-                        then 'already_loaded'
-                    else 'loaded' end as outcome,
-               coalesce(f.loaded_before,
-                        (select e.source || case when e.entry <> ''
-                                                 then '!' || e.entry else '' end
-                           from file e where e.file_no = f.first_no
-                                        and f.first_no <> f.file_no))
-                   as came_from
-          from (select f.*,
-                       min(f.file_no) over (partition by f.reason is null, f.sha)
-                           as first_no
-                  from file f) f
-    ),
-    -- (pos: the row's place in the COPY, which is the order of the
-    -- stage's heap: it is emptied at the end of every batch)
-    staged as materialized (
-        select s.*, fo.file_id, s.ctid as pos
+                   as loaded_before,
+               min(f.n) over (partition by f.reason is null, f.sha) as first_n
+          from unnest(p_source, p_entry, v_sha, p_reason)
+               with ordinality as f(source, entry, sha, reason, n)
+    )
+    select array_agg(case when f.reason is not null then 'rejected'
+                          when f.loaded_before is not null or f.first_n <> f.n
+                              then 'already_loaded'
+                          else 'loaded' end order by f.n),
+           array_agg(coalesce(f.loaded_before,
+                              case when f.first_n <> f.n
+                                   then p_source[f.first_n] ||
+                                        case when p_entry[f.first_n] <> ''
+                                             then '!' || p_entry[f.first_n]
+                                             else '' end
+                              end) order by f.n),
+           array_agg(f.source || case when f.entry <> '' then '!' || f.entry
+                                      else '' end order by f.n),
+           array_agg(pg_catalog.nextval('is248.source_file_file_id_seq'::regclass)
+                     order by f.n)
+      into v_outcome, v_from, v_label, v_id
+      from file f;
+
+    insert into is248.source_file (file_id, run_id, source, entry, sha256,
+                                   bytes, outcome)
+    select f.id, p_run, f.source, f.entry, f.sha, f.bytes, f.outcome
+      from unnest(v_id, p_source, p_entry, v_sha, p_bytes, v_outcome)
+           as f(id, source, entry, sha, bytes, outcome);
+
+    -- 2. The staged reports of the files loaded, their problems and
+    -- warnings, and the skipped entries.  Each report of a file is checked,
+    -- then decided; its problems and warnings follow its decision.  No
+    -- join here depends on the planner's guess of the stage's size: what
+    -- belongs to a report reaches it through window functions over
+    -- (file_no, report_index), what belongs to a file through the arrays
+    -- of 1, and a report meets the reports loaded before through the
+    -- unique key, one look-up each.
+    with staged as materialized (
+        -- Only what the decisions need: the rows are fetched whole again
+        -- by pos (their place in the COPY, the order of the stage's heap:
+        -- it is emptied at the end of every batch) when they are written,
+        -- so that the sorts and copies below stay narrow.
+        select s.kind, s.file_no, s.report_index, s.version, s.year,
+               s.unit_code, s.unit_type, s.county_code, s.population,
+               s.size_class, s.submitted_at, s.submission_id, s.digest,
+               s.nav_collab_specialist, s.ips_se_mental_health,
+               s.ips_mental_health, s.se_mental_health, s.ips_se_substance,
+               s.ips_substance, s.se_substance, s.answers is null as no_answers,
+               s.level, s.question, s.reason, s.ctid as pos,
+               count(*) filter (where s.kind = 'r') over w as n_sent,
+               bool_or(s.kind = 'p' and s.level = 'report') over w
+                   as set_aside_by_loader
           from is248.stage s
-          join file_outcome fo on fo.file_no = s.file_no
-                              and fo.outcome = 'loaded'
          where s.xact = pg_current_xact_id() and s.kind in ('r', 'p', 'w')
+           and v_outcome[s.file_no + 1] = 'loaded'
+        window w as (partition by s.file_no, s.report_index)
     ),
     -- Every staged report checked against the rules of the delivery
     -- format that the database can check itself (docs/security.md); the
@@ -364,14 +403,11 @@ begin
     checked as materialized (
         select s.*,
                case
-               when count(*) over (partition by s.file_no, s.report_index) > 1
+               when s.n_sent > 1
                    then 'the report was sent twice'
                when s.report_index is null or s.report_index < 1
                    then 'no report index'
-               when exists (select 1 from staged p
-                             where p.kind = 'p' and p.level = 'report'
-                               and p.file_no = s.file_no
-                               and p.report_index = s.report_index)
+               when s.set_aside_by_loader
                    then 'the report was set aside and sent all the same'
                when s.version is null or s.year is null
                     or (s.version = 1 and s.year not between 2015 and 2017)
@@ -380,7 +416,7 @@ begin
                                s.year)
                when s.unit_code is null or s.unit_type is null
                     or s.county_code is null or s.submitted_at is null
-                    or s.digest is null or s.answers is null
+                    or s.digest is null or s.no_answers
                    then 'a required column is missing'
                when not case s.unit_type
                         when 'kommune' then
@@ -403,10 +439,12 @@ begin
                    then format('population %s is out of range', s.population)
                when s.size_class is distinct from
                     case when s.unit_type = 'bydel' then 'Oslo bydel'
-                         else (select z.label from is248.size_class z
-                                where s.population >= z.min_population
-                                  and s.population <= coalesce(z.max_population,
-                                                               s.population))
+                         when s.population < 2000 then '<2000'
+                         when s.population < 5000 then '2000-4999'
+                         when s.population < 10000 then '5000-9999'
+                         when s.population < 20000 then '10000-19999'
+                         when s.population < 50000 then '20000-49999'
+                         when s.population >= 50000 then '50000+'
                     end
                    then format('size class %s is not that of a %s of population %s',
                                coalesce(s.size_class, 'NULL'), s.unit_type,
@@ -490,17 +528,9 @@ begin
                                 and r.submitted_at = c.submitted_at
                               limit 1) e on c.refusal is null
     ),
-    problem as materialized (
-        select s.kind, s.file_no, s.file_id, s.report_index, s.level,
-               s.question, s.reason, s.year, s.unit_code, d.decision, s.pos
-          from staged s
-          left join decided d on d.file_no = s.file_no
-                             and d.report_index = s.report_index
-         where s.kind in ('p', 'w')
-    ),
     set_aside as materialized (
         -- reports set aside here: conflicts and refusals, with the reason
-        select d.file_no, d.file_id, d.report_index, d.year, d.unit_code,
+        select d.file_no, d.report_index, d.year, d.unit_code, d.pos,
                case when d.decision = 'refused' then
                         'refused by the database: ' || d.refusal
                     else format(
@@ -508,74 +538,39 @@ begin
                         'same unit, year and submission time but other '
                         'content; the report loaded first is kept',
                         d.unit_code, d.year,
-                        to_char(d.submitted_at at time zone 'UTC',
-                                'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                        coalesce((select 'already loaded from ' || f.source ||
-                                         case when f.entry <> ''
-                                              then '!' || f.entry else '' end
+                        to_char(d.submitted_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                        case when d.earlier_file is not null then
+                                 'already loaded from ' ||
+                                 (select f.source || case when f.entry <> ''
+                                                          then '!' || f.entry
+                                                          else '' end
                                     from is248.source_file f
-                                   where f.file_id = d.earlier_file),
-                                 case when d.first_file = d.file_no then
-                                     'given as report ' || d.first_index ||
-                                     ' of this file'
-                                 else
-                                     (select 'given as report ' || d.first_index
-                                             || ' of ' || o.source ||
-                                             case when o.entry <> ''
-                                                  then '!' || o.entry else '' end
-                                        from file o
-                                       where o.file_no = d.first_file)
-                                 end))
+                                   where f.file_id = d.earlier_file)
+                             when d.first_file = d.file_no then
+                                 'given as report ' || d.first_index ||
+                                 ' of this file'
+                             else 'given as report ' || d.first_index ||
+                                  ' of ' || v_label[d.first_file + 1]
+                        end)
                end as reason
           from decided d
          where d.decision in ('conflict', 'refused')
     ),
-    counts as (
-        select fo.file_no,
-               coalesce(d.n_new, 0)::int as n_new,
-               coalesce(d.n_same, 0)::int as n_same,
-               (coalesce(d.n_set_aside, 0) + coalesce(p.n_report, 0))::int
-                   as n_rejected,
-               coalesce(p.n_answer, 0)::int as n_answers,
-               coalesce(p.n_warning, 0)::int as n_warnings
-          from file_outcome fo
-          left join (select d.file_no,
-                            count(*) filter (where d.decision = 'new') as n_new,
-                            count(*) filter (where d.decision = 'unchanged')
-                                as n_same,
-                            count(*) filter (where d.decision in ('conflict',
-                                                                  'refused'))
-                                as n_set_aside
-                       from decided d group by d.file_no) d
-                 on d.file_no = fo.file_no
-          left join (select p.file_no,
-                            count(distinct p.report_index)
-                                filter (where p.kind = 'p'
-                                          and p.level = 'report')
-                                as n_report,
-                            count(*) filter (where p.kind = 'p'
-                                               and p.level = 'answer'
-                                               and p.decision is distinct from
-                                                   'unchanged') as n_answer,
-                            count(*) filter (where p.kind = 'w'
-                                               and p.decision is distinct from
-                                                   'unchanged') as n_warning
-                       from problem p group by p.file_no) p
-                 on p.file_no = fo.file_no
-    ),
-    file_row as (
-        insert into is248.source_file (file_id, run_id, source, entry, sha256,
-                                       bytes, outcome, reports_loaded,
-                                       reports_unchanged, reports_rejected,
-                                       answers_rejected, warnings)
-        select fo.file_id, p_run, fo.source, fo.entry, fo.sha, fo.bytes,
-               fo.outcome,
-               case when fo.outcome = 'loaded' then c.n_new else 0 end,
-               case when fo.outcome = 'loaded' then c.n_same else 0 end,
-               case when fo.outcome = 'loaded' then c.n_rejected else 0 end,
-               case when fo.outcome = 'loaded' then c.n_answers else 0 end,
-               case when fo.outcome = 'loaded' then c.n_warnings else 0 end
-          from file_outcome fo join counts c on c.file_no = fo.file_no
+    -- every report with its decision, every problem and warning with its
+    -- report's
+    linked as materialized (
+        select k.*,
+               max(k.decision) over (partition by k.file_no, k.report_index)
+                   as report_decision
+          from (select s.kind, s.file_no, s.report_index, s.level,
+                       s.question, s.reason, s.year, s.unit_code, s.pos,
+                       null::text as decision
+                  from staged s
+                 where s.kind <> 'r'
+                union all
+                select 'r', d.file_no, d.report_index, null, null, null, null,
+                       null, null, d.decision
+                  from decided d) k
     ),
     new_report as (
         insert into is248.report (file_id, report_index, version, year,
@@ -587,16 +582,17 @@ begin
                                   ips_mental_health, se_mental_health,
                                   ips_se_substance, ips_substance,
                                   se_substance, answers)
-        select d.file_id, d.report_index, d.version, d.year,
-               d.unit_code, d.unit_type, d.unit_name,
-               d.county_code, d.population, d.size_class,
-               d.submitted_at, d.submission_id, d.digest,
-               d.nav_collab, d.nav_collab_specialist,
-               d.nav_rating, d.ips_se_mental_health,
-               d.ips_mental_health, d.se_mental_health,
-               d.ips_se_substance, d.ips_substance,
-               d.se_substance, d.answers
+        select v_id[d.file_no + 1], s.report_index, s.version, s.year,
+               s.unit_code, s.unit_type, s.unit_name,
+               s.county_code, s.population, s.size_class,
+               s.submitted_at, s.submission_id, s.digest,
+               s.nav_collab, s.nav_collab_specialist,
+               s.nav_rating, s.ips_se_mental_health,
+               s.ips_mental_health, s.se_mental_health,
+               s.ips_se_substance, s.ips_substance,
+               s.se_substance, s.answers
           from decided d
+          join is248.stage s on s.ctid = d.pos
          where d.decision = 'new'
          order by d.file_no, d.report_index
     ),
@@ -604,37 +600,37 @@ begin
         insert into is248.rejection (run_id, file_id, source, entry, sha256,
                                      report_index, year, unit_code, question,
                                      level, reason)
-        select x.run_id, x.file_id, x.source, x.entry, x.sha, x.report_index,
+        select p_run, v_id[x.file_no + 1], p_source[x.file_no + 1],
+               p_entry[x.file_no + 1], v_sha[x.file_no + 1], x.report_index,
                x.year, x.unit_code, x.question, x.level, x.reason
-          from (select p_run as run_id, fo.file_id, fo.source, fo.entry,
-                       fo.sha, null::int as report_index, null::int as year,
-                       null::text as unit_code, null::text as question,
-                       'file' as level, fo.reason, fo.file_no, 0 as part,
-                       null::tid as pos, 0 as report_order
-                  from file_outcome fo
-                 where fo.outcome = 'rejected'
+          from (select f.n - 1 as file_no, null::int as report_index,
+                       null::int as year, null::text as unit_code,
+                       null::text as question, 'file' as level,
+                       f.reason, 0 as part, null::tid as pos
+                  from unnest(p_reason) with ordinality as f(reason, n)
+                 where f.reason is not null
                 union all
-                select p_run, p.file_id, fo.source, fo.entry, fo.sha,
-                       p.report_index, p.year, p.unit_code, p.question,
-                       p.level, p.reason, fo.file_no, 1, p.pos, 0
-                  from problem p join file_outcome fo on fo.file_no = p.file_no
-                 where p.kind = 'p' and p.decision is distinct from 'unchanged'
+                select l.file_no, l.report_index, l.year, l.unit_code,
+                       l.question, l.level, l.reason, 1, l.pos
+                  from linked l
+                 where l.kind = 'p'
+                   and l.report_decision is distinct from 'unchanged'
                 union all
-                select p_run, a.file_id, fo.source, fo.entry, fo.sha,
-                       a.report_index, a.year, a.unit_code, null, 'report',
-                       a.reason, fo.file_no, 2, null, a.report_index
-                  from set_aside a join file_outcome fo on fo.file_no = a.file_no) x
-         order by x.file_no, x.part, x.pos, x.report_order
+                select a.file_no, a.report_index, a.year, a.unit_code, null,
+                       'report', a.reason, 2, a.pos
+                  from set_aside a) x
+         order by x.file_no, x.part, x.pos
     ),
     new_warning as (
         insert into is248.warning (run_id, file_id, source, entry, sha256,
                                    report_index, year, unit_code, question,
                                    reason)
-        select p_run, p.file_id, fo.source, fo.entry, fo.sha, p.report_index,
-               p.year, p.unit_code, p.question, p.reason
-          from problem p join file_outcome fo on fo.file_no = p.file_no
-         where p.kind = 'w' and p.decision is distinct from 'unchanged'
-         order by fo.file_no, p.pos
+        select p_run, v_id[l.file_no + 1], p_source[l.file_no + 1],
+               p_entry[l.file_no + 1], v_sha[l.file_no + 1], l.report_index,
+               l.year, l.unit_code, l.question, l.reason
+          from linked l
+         where l.kind = 'w' and l.report_decision is distinct from 'unchanged'
+         order by l.file_no, l.pos
     ),
     new_skipped as (
         insert into is248.skipped_entry (run_id, source, entry, reason)
@@ -642,23 +638,60 @@ begin
           from is248.stage s
          where s.xact = pg_current_xact_id() and s.kind = 's'
          order by s.ctid
+    ),
+    counted as (
+        select l.file_no,
+               count(*) filter (where l.kind = 'r' and l.decision = 'new')
+                   as n_new,
+               count(*) filter (where l.kind = 'r'
+                                  and l.decision = 'unchanged') as n_same,
+               count(*) filter (where l.kind = 'r'
+                                  and l.decision in ('conflict', 'refused'))
+               + count(distinct l.report_index)
+                     filter (where l.kind = 'p' and l.level = 'report')
+                   as n_rejected,
+               count(*) filter (where l.kind = 'p' and l.level = 'answer'
+                                  and l.report_decision is distinct from
+                                      'unchanged') as n_answers,
+               count(*) filter (where l.kind = 'w'
+                                  and l.report_decision is distinct from
+                                      'unchanged') as n_warnings
+          from linked l
+         group by l.file_no
     )
-    select fo.file_no, fo.file_id, fo.outcome,
-           case when fo.outcome = 'loaded' then c.n_new else 0 end,
-           case when fo.outcome = 'loaded' then c.n_same else 0 end,
-           case when fo.outcome = 'loaded' then c.n_rejected else 0 end,
-           case when fo.outcome = 'loaded' then c.n_answers else 0 end,
-           case when fo.outcome = 'loaded' then c.n_warnings else 0 end,
-           fo.came_from,
-           (select string_agg(format('report %s (%s %s): report set aside: %s',
-                                     a.report_index, a.unit_code, a.year,
-                                     a.reason),
-                              E'\n' order by a.report_index)
-              from set_aside a where a.file_no = fo.file_no)
-      from file_outcome fo join counts c on c.file_no = fo.file_no
-     order by fo.file_no;
+    select array_agg(c.file_no + 1), array_agg(c.n_new), array_agg(c.n_same),
+           array_agg(c.n_rejected), array_agg(c.n_answers),
+           array_agg(c.n_warnings),
+           array_agg((select string_agg(format('report %s (%s %s): report set aside: %s',
+                                               a.report_index, a.unit_code,
+                                               a.year, a.reason),
+                                        E'\n' order by a.report_index)
+                        from set_aside a where a.file_no = c.file_no))
+      into c_file, c_new, c_same, c_rejected, c_answers, c_warnings, c_lines
+      from counted c;
+
+    -- 3. The counts of the files loaded, and the answer.
+    update is248.source_file f
+       set reports_loaded = c.n_new, reports_unchanged = c.n_same,
+           reports_rejected = c.n_rejected, answers_rejected = c.n_answers,
+           warnings = c.n_warnings
+      from unnest(c_file, c_new, c_same, c_rejected, c_answers, c_warnings)
+           as c(n, n_new, n_same, n_rejected, n_answers, n_warnings)
+     where f.file_id = v_id[c.n];
 
     truncate is248.stage;
+
+    return query
+    select (f.n - 1)::int, v_id[f.n], v_outcome[f.n],
+           coalesce(c.n_new, 0)::int, coalesce(c.n_same, 0)::int,
+           coalesce(c.n_rejected, 0)::int, coalesce(c.n_answers, 0)::int,
+           coalesce(c.n_warnings, 0)::int, v_from[f.n], c.lines
+      from generate_series(1, v_n) as f(n)
+      left join unnest(c_file, c_new, c_same, c_rejected, c_answers,
+                       c_warnings, c_lines)
+           as c(n, n_new, n_same, n_rejected, n_answers, n_warnings, lines)
+        on c.n = f.n
+     order by f.n;
 end
 $merge$;
 
