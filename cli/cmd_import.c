@@ -313,8 +313,9 @@ static int ending(const struct cli *c, const struct import_result *res)
                       "back; files before it stay loaded; run the import again "
                       "to complete it", sig, at);
         else
-            msg_error("interrupted by %s; files before stay loaded; run the "
-                      "import again to complete it", sig);
+            msg_error("interrupted by %s between two batches; the files "
+                      "before stay loaded; run the import again to complete "
+                      "it", sig);
         return EXIT_INTERRUPTED;
     case IMPORT_FAILED:
         if (at[0])

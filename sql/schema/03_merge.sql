@@ -245,6 +245,114 @@ $$;
 comment on function is248.loaded_from(bytea) is
     'Where the file with this SHA-256 was loaded from (source, or source!entry for an archive entry), or NULL when it has not been loaded.';
 
+-- Why a staged report cannot be kept, or NULL: the rules of the delivery
+-- format that the database can check itself (docs/security.md).  The
+-- loader checks them all before it sends a report, so a refusal means a
+-- loader that is not is248, or a bug.  p_municipality, p_district and
+-- p_oslo are what the caller found for the unit in is248.municipality
+-- (year, code), is248.oslo_district (code) and is248.municipality (year,
+-- '0301'), NULL when nothing.  A plain SQL expression without subqueries,
+-- so that is248.merge_batch() inlines it (it runs for every report); it
+-- runs with merge_batch()'s search_path, and names only pg_catalog's
+-- objects.
+create function is248.report_refusal(
+    p_municipality text, p_district text, p_oslo text,
+    p_index int, p_version smallint, p_year int, p_unit text,
+    p_unit_type text, p_county text, p_population int, p_size_class text,
+    p_submitted timestamptz, p_submission_id text, p_digest bytea,
+    p_nav_collab text, p_specialist text, p_rating text,
+    p_ipsse_mh text, p_ips_mh boolean, p_se_mh boolean,
+    p_ipsse_su text, p_ips_su boolean, p_se_su boolean,
+    p_no_answers boolean, p_now timestamptz)
+returns text
+language sql stable
+as $$
+select case
+    when p_index is null or p_index < 1
+        then 'no report index'
+    when p_version is null or p_year is null
+         or (p_version = 1 and p_year not between 2015 and 2017)
+         or (p_version = 2 and p_year < 2018)
+         or p_version not in (1, 2)
+        then pg_catalog.format('version %s is not the form of %s', p_version,
+                               p_year)
+    when p_unit is null or p_unit_type is null or p_county is null
+         or p_submitted is null or p_digest is null or p_no_answers
+        then 'a required column is missing'
+    when not case p_unit_type
+             when 'kommune' then p_unit <> '0301' and p_municipality is not null
+             when 'bydel' then p_district is not null and p_oslo is not null
+             else false end
+        then pg_catalog.format('unit %s (%s) is not a unit that reports in %s',
+                               p_unit, p_unit_type, p_year)
+    when p_county <> pg_catalog.substr(p_unit, 1, 2)
+        then pg_catalog.format('county %s is not that of unit %s', p_county,
+                               p_unit)
+    when p_population is not null and p_population < 1
+        then pg_catalog.format('population %s is out of range', p_population)
+    when p_size_class is distinct from
+         case when p_unit_type = 'bydel' then 'Oslo bydel'
+              when p_population < 2000 then '<2000'
+              when p_population < 5000 then '2000-4999'
+              when p_population < 10000 then '5000-9999'
+              when p_population < 20000 then '10000-19999'
+              when p_population < 50000 then '20000-49999'
+              when p_population >= 50000 then '50000+'
+         end
+        then pg_catalog.format('size class %s is not that of a %s of population %s',
+                               coalesce(p_size_class, 'NULL'), p_unit_type,
+                               coalesce(p_population::text, 'NULL'))
+    when p_submitted < pg_catalog.make_timestamptz(p_year, 1, 1, 0, 0, 0,
+                                                   'Europe/Oslo')
+        then pg_catalog.format('submission time %s is before the reporting year %s began',
+                               pg_catalog.to_char(p_submitted at time zone 'UTC',
+                                                  'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                               p_year)
+    when p_submitted > p_now + interval '1 day'
+        then pg_catalog.format('submission time %s is in the future',
+                               pg_catalog.to_char(p_submitted at time zone 'UTC',
+                                                  'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+    when pg_catalog.octet_length(p_digest) <> 32
+        then 'the digest is not a SHA-256'
+    when (p_version = 1) <> (p_submission_id is null)
+        then 'a submission id belongs to version 2 and only there'
+    when p_year < 2016
+         and (p_specialist is not null or p_ipsse_mh is not null
+              or p_ipsse_su is not null)
+        then pg_catalog.format('a question not on the %s form is answered',
+                               p_year)
+    when p_nav_collab not in ('yes', 'no', 'dont_know')
+         or p_specialist not in ('yes', 'no', 'dont_know')
+         or p_ipsse_mh not in ('yes', 'no', 'dont_know')
+         or p_ipsse_su not in ('yes', 'no', 'dont_know')
+         or p_rating not in ('very_good', 'good', 'neither', 'less_good',
+                             'bad', 'dont_know')
+        then 'an answer is not one of its question''s values'
+    when p_version = 1
+         and (p_ips_mh is not null or p_se_mh is not null
+              or p_ips_su is not null or p_se_su is not null)
+        then 'IPS and SE told apart in version 1'
+    -- version 2: IPS or SE is yes when IPS or SE is, no when neither is
+    -- (INGEN); IPS and SE are unknown with don't know or no answer
+    when p_version = 2 and not (
+         case p_ipsse_mh
+         when 'yes' then coalesce(p_ips_mh or p_se_mh, false)
+                         and p_ips_mh is not null and p_se_mh is not null
+         when 'no' then p_ips_mh is false and p_se_mh is false
+         else p_ips_mh is null and p_se_mh is null end
+         and
+         case p_ipsse_su
+         when 'yes' then coalesce(p_ips_su or p_se_su, false)
+                         and p_ips_su is not null and p_se_su is not null
+         when 'no' then p_ips_su is false and p_se_su is false
+         else p_ips_su is null and p_se_su is null end)
+        then 'IPS or SE does not agree with IPS and SE'
+end
+$$;
+
+comment on function is248.report_refusal(text, text, text, int, smallint, int, text, text, text, int, text, timestamptz, text, bytea, text, text, text, text, boolean, boolean, text, boolean, boolean, boolean, timestamptz) is
+    'Internal: why is248.merge_batch() refuses a staged report (the rules of the delivery format the database checks itself), or NULL.';
+
 -- Merge the batch staged in this transaction: files in, one row per file
 -- out.  Per file, from the arrays (all of one length, file_no = position
 -- - 1): the source and entry it was read from, the SHA-256 and size is248
@@ -279,6 +387,10 @@ set timezone = 'UTC'
 -- planned once per session: no plan below depends on the parameters or
 -- on the size of the stage
 set plan_cache_mode = force_generic_plan
+-- the files' bytes (the arguments) are hashed in memory, not on disk
+set work_mem = '64MB'
+-- the stage is read in the order it was written
+set synchronize_seqscans = off
 as $merge$
 declare
     v_n        int := coalesce(cardinality(p_source), 0);
@@ -290,14 +402,23 @@ declare
     v_id       bigint[];
     v_label    text[];
     -- per file with something to count: file_no + 1 and the counts
+    v_staged   int[];
+    v_inserted int[];
+    v_partial  boolean[];
+    v_same     int[];
+    v_rejected int[];
+    v_answers  int[];
+    v_warnings int[];
+    v_lines    text[];
     c_file     int[];
-    c_new      int[];
     c_same     int[];
     c_rejected int[];
     c_answers  int[];
     c_warnings int[];
     c_lines    text[];
     v_bad      int;
+    v_row      record;
+    k          int;
 begin
     perform is248.own_run(p_run);
     if coalesce(cardinality(p_entry), 0) <> v_n
@@ -356,11 +477,13 @@ begin
                                              else '' end
                               end) order by f.n),
            array_agg(f.source || case when f.entry <> '' then '!' || f.entry
-                                      else '' end order by f.n),
-           array_agg(pg_catalog.nextval('is248.source_file_file_id_seq'::regclass)
-                     order by f.n)
-      into v_outcome, v_from, v_label, v_id
+                                      else '' end order by f.n)
+      into v_outcome, v_from, v_label
       from file f;
+    -- the files' ids in their order
+    select array_agg(pg_catalog.nextval('is248.source_file_file_id_seq'::regclass))
+      into v_id
+      from generate_series(1, v_n);
 
     insert into is248.source_file (file_id, run_id, source, entry, sha256,
                                    bytes, outcome)
@@ -368,169 +491,148 @@ begin
       from unnest(v_id, p_source, p_entry, v_sha, p_bytes, v_outcome)
            as f(id, source, entry, sha, bytes, outcome);
 
-    -- 2. The staged reports of the files loaded, their problems and
-    -- warnings, and the skipped entries.  Each report of a file is checked,
-    -- then decided; its problems and warnings follow its decision.  No
-    -- join here depends on the planner's guess of the stage's size: what
-    -- belongs to a report reaches it through window functions over
-    -- (file_no, report_index), what belongs to a file through the arrays
-    -- of 1, and a report meets the reports loaded before through the
-    -- unique key, one look-up each.
-    with staged as materialized (
-        -- Only what the decisions need: the rows are fetched whole again
-        -- by pos (their place in the COPY, the order of the stage's heap:
-        -- it is emptied at the end of every batch) when they are written,
-        -- so that the sorts and copies below stay narrow.
-        select s.kind, s.file_no, s.report_index, s.version, s.year,
-               s.unit_code, s.unit_type, s.county_code, s.population,
-               s.size_class, s.submitted_at, s.submission_id, s.digest,
-               s.nav_collab_specialist, s.ips_se_mental_health,
-               s.ips_mental_health, s.se_mental_health, s.ips_se_substance,
-               s.ips_substance, s.se_substance, s.answers is null as no_answers,
-               s.level, s.question, s.reason, s.ctid as pos,
-               count(*) filter (where s.kind = 'r') over w as n_sent,
-               bool_or(s.kind = 'p' and s.level = 'report') over w
-                   as set_aside_by_loader
-          from is248.stage s
-         where s.xact = pg_current_xact_id() and s.kind in ('r', 'p', 'w')
-           and v_outcome[s.file_no + 1] = 'loaded'
-        window w as (partition by s.file_no, s.report_index)
-    ),
-    -- Every staged report checked against the rules of the delivery
-    -- format that the database can check itself (docs/security.md); the
-    -- loader checks them all before it sends a report, so a refusal means
-    -- a loader that is not is248, or a bug.
-    checked as materialized (
-        select s.*,
-               case
-               when s.n_sent > 1
-                   then 'the report was sent twice'
-               when s.report_index is null or s.report_index < 1
-                   then 'no report index'
-               when s.set_aside_by_loader
-                   then 'the report was set aside and sent all the same'
-               when s.version is null or s.year is null
-                    or (s.version = 1 and s.year not between 2015 and 2017)
-                    or (s.version = 2 and s.year < 2018)
-                   then format('version %s is not the form of %s', s.version,
-                               s.year)
-               when s.unit_code is null or s.unit_type is null
-                    or s.county_code is null or s.submitted_at is null
-                    or s.digest is null or s.no_answers
-                   then 'a required column is missing'
-               when not case s.unit_type
-                        when 'kommune' then
-                            s.unit_code <> '0301' and exists (
-                                select 1 from is248.municipality m
-                                 where m.year = s.year and m.code = s.unit_code)
-                        when 'bydel' then
-                            exists (select 1 from is248.oslo_district d
-                                     where d.code = s.unit_code)
-                            and exists (select 1 from is248.municipality m
-                                         where m.year = s.year
-                                           and m.code = '0301')
-                        else false end
-                   then format('unit %s (%s) is not a unit that reports in %s',
-                               s.unit_code, s.unit_type, s.year)
-               when s.county_code <> substr(s.unit_code, 1, 2)
-                   then format('county %s is not that of unit %s',
-                               s.county_code, s.unit_code)
-               when s.population is not null and s.population < 1
-                   then format('population %s is out of range', s.population)
-               when s.size_class is distinct from
-                    case when s.unit_type = 'bydel' then 'Oslo bydel'
-                         when s.population < 2000 then '<2000'
-                         when s.population < 5000 then '2000-4999'
-                         when s.population < 10000 then '5000-9999'
-                         when s.population < 20000 then '10000-19999'
-                         when s.population < 50000 then '20000-49999'
-                         when s.population >= 50000 then '50000+'
-                    end
-                   then format('size class %s is not that of a %s of population %s',
-                               coalesce(s.size_class, 'NULL'), s.unit_type,
-                               coalesce(s.population::text, 'NULL'))
-               when s.submitted_at < make_timestamptz(s.year, 1, 1, 0, 0, 0,
-                                                      'Europe/Oslo')
-                   then format('submission time %s is before the reporting year %s began',
-                               to_char(s.submitted_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                               s.year)
-               when s.submitted_at > v_now + interval '1 day'
-                   then format('submission time %s is in the future',
-                               to_char(s.submitted_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
-               when octet_length(s.digest) <> 32
-                   then 'the digest is not a SHA-256'
-               when (s.version = 1) <> (s.submission_id is null)
-                   then 'a submission id belongs to version 2 and only there'
-               when s.year < 2016
-                    and (s.nav_collab_specialist is not null
-                         or s.ips_se_mental_health is not null
-                         or s.ips_se_substance is not null)
-                   then format('a question not on the %s form is answered',
-                               s.year)
-               when s.version = 1
-                    and (s.ips_mental_health is not null
-                         or s.se_mental_health is not null
-                         or s.ips_substance is not null
-                         or s.se_substance is not null)
-                   then 'IPS and SE told apart in version 1'
-               -- version 2: IPS or SE is yes when IPS or SE is, no when
-               -- neither is (INGEN); IPS and SE are unknown with don't know
-               -- or no answer
-               when s.version = 2 and not (
-                    case s.ips_se_mental_health
-                    when 'yes' then coalesce(s.ips_mental_health or s.se_mental_health, false)
-                                    and s.ips_mental_health is not null
-                                    and s.se_mental_health is not null
-                    when 'no' then s.ips_mental_health is false
-                                   and s.se_mental_health is false
-                    else s.ips_mental_health is null
-                         and s.se_mental_health is null end
-                    and
-                    case s.ips_se_substance
-                    when 'yes' then coalesce(s.ips_substance or s.se_substance, false)
-                                    and s.ips_substance is not null
-                                    and s.se_substance is not null
-                    when 'no' then s.ips_substance is false
-                                   and s.se_substance is false
-                    else s.ips_substance is null
-                         and s.se_substance is null end)
-                   then 'IPS or SE does not agree with IPS and SE'
-               end as refusal
-          from staged s
-         where s.kind = 'r'
-    ),
-    decided as materialized (
-        select c.*,
-               case when c.refusal is not null then 'refused'
-                    when e.report_id is not null then
-                        case when e.digest = c.digest then 'unchanged'
-                             else 'conflict' end
-                    when c.rn = 1 then 'new'
-                    when c.digest = c.first_digest then 'unchanged'
+    -- 2. The stage's own rules: a report sent twice, or set aside by the
+    -- loader and sent all the same, is the work of a loader that is not
+    -- is248 (or a bug): the batch is refused whole.  And how many reports
+    -- each file staged.
+    v_staged := array_fill(0, array[v_n]);
+    for v_row in
+        with per_report as materialized (
+            select s.file_no, s.report_index,
+                   count(*) filter (where s.kind = 'r') as sent,
+                   bool_or(s.kind = 'p' and s.level = 'report') as set_aside
+              from is248.stage s
+             where s.xact = pg_current_xact_id() and s.kind in ('r', 'p')
+               and v_outcome[s.file_no + 1] = 'loaded'
+             group by s.file_no, s.report_index)
+        select p.file_no, null::int as report_index, count(*)::int as sent
+          from per_report p where p.sent > 0 group by p.file_no
+        union all
+        (select p.file_no, p.report_index, -1
+           from per_report p
+          where p.sent > 1 or (p.sent = 1 and p.set_aside)
+          limit 1)
+    loop
+        if v_row.sent < 0 then
+            raise exception 'report % of file % of the batch was sent twice, or set aside and sent all the same',
+                v_row.report_index, v_row.file_no
+                using errcode = 'invalid_parameter_value';
+        end if;
+        v_staged[v_row.file_no + 1] := v_row.sent;
+    end loop;
+
+    -- 3. The new reports.  Every staged report of a file loaded that
+    -- passes the checks (is248.report_refusal()) goes in, in the order
+    -- staged (the stage's heap is in the order of the COPY: it is emptied
+    -- at the end of every batch, and read from its start); one whose unit,
+    -- year and submission time are in already (loaded before, or earlier
+    -- in the batch) does not, and is decided in 4.  The unit is looked up
+    -- in the one table that can hold it.
+    v_inserted := array_fill(0, array[v_n]);
+    for v_row in
+        with inserted as (
+            insert into is248.report (file_id, report_index, version, year,
+                                      unit_code, unit_type, unit_name,
+                                      county_code, population, size_class,
+                                      submitted_at, submission_id, digest,
+                                      nav_collab, nav_collab_specialist,
+                                      nav_rating, ips_se_mental_health,
+                                      ips_mental_health, se_mental_health,
+                                      ips_se_substance, ips_substance,
+                                      se_substance, answers)
+            select v_id[s.file_no + 1], s.report_index, s.version, s.year,
+                   s.unit_code, s.unit_type, s.unit_name, s.county_code,
+                   s.population, s.size_class, s.submitted_at,
+                   s.submission_id, s.digest, s.nav_collab,
+                   s.nav_collab_specialist, s.nav_rating,
+                   s.ips_se_mental_health, s.ips_mental_health,
+                   s.se_mental_health, s.ips_se_substance, s.ips_substance,
+                   s.se_substance, s.answers
+              from is248.stage s
+             where s.xact = pg_current_xact_id() and s.kind = 'r'
+               and v_outcome[s.file_no + 1] = 'loaded'
+               and is248.report_refusal(
+                       case when s.unit_type = 'kommune' then
+                           (select m.code from is248.municipality m
+                             where m.year = s.year and m.code = s.unit_code)
+                       end,
+                       case when s.unit_type = 'bydel' then
+                           (select d.code from is248.oslo_district d
+                             where d.code = s.unit_code)
+                       end,
+                       case when s.unit_type = 'bydel' then
+                           (select o.code from is248.municipality o
+                             where o.year = s.year and o.code = '0301')
+                       end,
+                       s.report_index, s.version, s.year, s.unit_code,
+                       s.unit_type, s.county_code, s.population,
+                       s.size_class, s.submitted_at, s.submission_id,
+                       s.digest, s.nav_collab, s.nav_collab_specialist,
+                       s.nav_rating, s.ips_se_mental_health,
+                       s.ips_mental_health, s.se_mental_health,
+                       s.ips_se_substance, s.ips_substance, s.se_substance,
+                       s.answers is null, v_now) is null
+            on conflict (year, unit_code, submitted_at) do nothing
+            returning report.file_id)
+        select i.file_id, count(*)::int as n from inserted i group by i.file_id
+    loop
+        v_inserted[array_position(v_id, v_row.file_id)] := v_row.n;
+    end loop;
+    for k in 1 .. v_n loop
+        v_partial[k] := v_staged[k] <> v_inserted[k];
+    end loop;
+
+    -- 4. What became of the reports not inserted, in the files that have
+    -- such (delivery-format.md §7): unchanged when the report of its key
+    -- has its digest, set aside as a conflict when not, refused when it
+    -- broke a rule.  The problems and warnings of a report follow its
+    -- decision (an unchanged report's were recorded the first time), by a
+    -- window over (file_no, report_index) rather than a join, whose plan
+    -- would depend on the planner's guess of the stage's size.
+    with decided as materialized (
+        select s.file_no, s.report_index, s.year, s.unit_code,
+               s.submitted_at, x.refusal,
+               case when x.refusal is not null then 'refused'
+                    when e.file_id = v_id[s.file_no + 1]
+                         and e.report_index = s.report_index then 'new'
+                    when e.digest = s.digest then 'unchanged'
                     else 'conflict'
                end as decision,
-               e.file_id as earlier_file
-          from (select c.*,
-                       row_number() over w as rn,
-                       first_value(c.digest) over w as first_digest,
-                       first_value(c.file_no) over w as first_file,
-                       first_value(c.report_index) over w as first_index
-                  from checked c
-                window w as (partition by c.refusal is null, c.year,
-                                          c.unit_code, c.submitted_at
-                             order by c.file_no, c.report_index)) c
-          -- one look-up by the unique key per report, whatever the planner
-          -- guesses of the stage (the limit keeps it a nested loop)
-          left join lateral (select r.report_id, r.digest, r.file_id
+               e.file_id as earlier_file, e.report_index as earlier_index
+          from is248.stage s
+          -- one look-up by the unique key per report (the limit keeps it a
+          -- nested loop)
+          left join lateral (select r.file_id, r.report_index, r.digest
                                from is248.report r
-                              where r.year = c.year
-                                and r.unit_code = c.unit_code
-                                and r.submitted_at = c.submitted_at
-                              limit 1) e on c.refusal is null
+                              where r.year = s.year
+                                and r.unit_code = s.unit_code
+                                and r.submitted_at = s.submitted_at
+                              limit 1) e on true
+         cross join lateral (
+               select case when e.file_id = v_id[s.file_no + 1]
+                                and e.report_index = s.report_index then null
+                      else is248.report_refusal(
+                          (select m.code from is248.municipality m
+                            where m.year = s.year and m.code = s.unit_code),
+                          (select d.code from is248.oslo_district d
+                            where d.code = s.unit_code),
+                          (select o.code from is248.municipality o
+                            where o.year = s.year and o.code = '0301'),
+                          s.report_index, s.version, s.year,
+                          s.unit_code, s.unit_type, s.county_code,
+                          s.population, s.size_class, s.submitted_at,
+                          s.submission_id, s.digest, s.nav_collab,
+                          s.nav_collab_specialist, s.nav_rating,
+                          s.ips_se_mental_health, s.ips_mental_health,
+                          s.se_mental_health, s.ips_se_substance,
+                          s.ips_substance, s.se_substance,
+                          s.answers is null, v_now) end as refusal) x
+         where s.xact = pg_current_xact_id() and s.kind = 'r'
+           and v_partial[s.file_no + 1]
     ),
     set_aside as materialized (
         -- reports set aside here: conflicts and refusals, with the reason
-        select d.file_no, d.report_index, d.year, d.unit_code, d.pos,
+        select d.file_no, d.report_index, d.year, d.unit_code,
                case when d.decision = 'refused' then
                         'refused by the database: ' || d.refusal
                     else format(
@@ -539,62 +641,42 @@ begin
                         'content; the report loaded first is kept',
                         d.unit_code, d.year,
                         to_char(d.submitted_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                        case when d.earlier_file is not null then
+                        case when d.earlier_file = v_id[d.file_no + 1] then
+                                 'given as report ' || d.earlier_index ||
+                                 ' of this file'
+                             when d.earlier_file = any (v_id) then
+                                 'given as report ' || d.earlier_index ||
+                                 ' of ' || v_label[array_position(v_id, d.earlier_file)]
+                             else
                                  'already loaded from ' ||
                                  (select f.source || case when f.entry <> ''
                                                           then '!' || f.entry
                                                           else '' end
                                     from is248.source_file f
                                    where f.file_id = d.earlier_file)
-                             when d.first_file = d.file_no then
-                                 'given as report ' || d.first_index ||
-                                 ' of this file'
-                             else 'given as report ' || d.first_index ||
-                                  ' of ' || v_label[d.first_file + 1]
                         end)
                end as reason
           from decided d
          where d.decision in ('conflict', 'refused')
     ),
-    -- every report with its decision, every problem and warning with its
-    -- report's
-    linked as materialized (
-        select k.*,
-               max(k.decision) over (partition by k.file_no, k.report_index)
-                   as report_decision
-          from (select s.kind, s.file_no, s.report_index, s.level,
-                       s.question, s.reason, s.year, s.unit_code, s.pos,
-                       null::text as decision
-                  from staged s
-                 where s.kind <> 'r'
-                union all
-                select 'r', d.file_no, d.report_index, null, null, null, null,
-                       null, null, d.decision
-                  from decided d) k
-    ),
-    new_report as (
-        insert into is248.report (file_id, report_index, version, year,
-                                  unit_code, unit_type, unit_name,
-                                  county_code, population, size_class,
-                                  submitted_at, submission_id, digest,
-                                  nav_collab, nav_collab_specialist,
-                                  nav_rating, ips_se_mental_health,
-                                  ips_mental_health, se_mental_health,
-                                  ips_se_substance, ips_substance,
-                                  se_substance, answers)
-        select v_id[d.file_no + 1], s.report_index, s.version, s.year,
-               s.unit_code, s.unit_type, s.unit_name,
-               s.county_code, s.population, s.size_class,
-               s.submitted_at, s.submission_id, s.digest,
-               s.nav_collab, s.nav_collab_specialist,
-               s.nav_rating, s.ips_se_mental_health,
-               s.ips_mental_health, s.se_mental_health,
-               s.ips_se_substance, s.ips_substance,
-               s.se_substance, s.answers
-          from decided d
-          join is248.stage s on s.ctid = d.pos
-         where d.decision = 'new'
-         order by d.file_no, d.report_index
+    problem as materialized (
+        select l.*
+          from (select k.*,
+                       max(k.decision) over (partition by k.file_no,
+                                                          k.report_index)
+                           as report_decision
+                  from (select s.kind, s.file_no, s.report_index, s.level,
+                               s.question, s.reason, s.year, s.unit_code,
+                               s.ctid as pos, null::text as decision
+                          from is248.stage s
+                         where s.xact = pg_current_xact_id()
+                           and s.kind in ('p', 'w')
+                           and v_outcome[s.file_no + 1] = 'loaded'
+                        union all
+                        select 'r', d.file_no, d.report_index, null, null,
+                               null, null, null, null, d.decision
+                          from decided d) k) l
+         where l.kind <> 'r'
     ),
     new_rejection as (
         insert into is248.rejection (run_id, file_id, source, entry, sha256,
@@ -603,34 +685,34 @@ begin
         select p_run, v_id[x.file_no + 1], p_source[x.file_no + 1],
                p_entry[x.file_no + 1], v_sha[x.file_no + 1], x.report_index,
                x.year, x.unit_code, x.question, x.level, x.reason
-          from (select f.n - 1 as file_no, null::int as report_index,
+          from (select (f.n - 1)::int as file_no, null::int as report_index,
                        null::int as year, null::text as unit_code,
                        null::text as question, 'file' as level,
                        f.reason, 0 as part, null::tid as pos
                   from unnest(p_reason) with ordinality as f(reason, n)
                  where f.reason is not null
                 union all
-                select l.file_no, l.report_index, l.year, l.unit_code,
-                       l.question, l.level, l.reason, 1, l.pos
-                  from linked l
-                 where l.kind = 'p'
-                   and l.report_decision is distinct from 'unchanged'
+                select p.file_no, p.report_index, p.year, p.unit_code,
+                       p.question, p.level, p.reason, 1, p.pos
+                  from problem p
+                 where p.kind = 'p'
+                   and p.report_decision is distinct from 'unchanged'
                 union all
                 select a.file_no, a.report_index, a.year, a.unit_code, null,
-                       'report', a.reason, 2, a.pos
+                       'report', a.reason, 2, null
                   from set_aside a) x
-         order by x.file_no, x.part, x.pos
+         order by x.file_no, x.part, x.pos, x.report_index
     ),
     new_warning as (
         insert into is248.warning (run_id, file_id, source, entry, sha256,
                                    report_index, year, unit_code, question,
                                    reason)
-        select p_run, v_id[l.file_no + 1], p_source[l.file_no + 1],
-               p_entry[l.file_no + 1], v_sha[l.file_no + 1], l.report_index,
-               l.year, l.unit_code, l.question, l.reason
-          from linked l
-         where l.kind = 'w' and l.report_decision is distinct from 'unchanged'
-         order by l.file_no, l.pos
+        select p_run, v_id[p.file_no + 1], p_source[p.file_no + 1],
+               p_entry[p.file_no + 1], v_sha[p.file_no + 1], p.report_index,
+               p.year, p.unit_code, p.question, p.reason
+          from problem p
+         where p.kind = 'w' and p.report_decision is distinct from 'unchanged'
+         order by p.file_no, p.pos
     ),
     new_skipped as (
         insert into is248.skipped_entry (run_id, source, entry, reason)
@@ -639,59 +721,80 @@ begin
          where s.xact = pg_current_xact_id() and s.kind = 's'
          order by s.ctid
     ),
+    -- per file: the counts beyond the new reports, and the reports set
+    -- aside here, a line each
     counted as (
-        select l.file_no,
-               count(*) filter (where l.kind = 'r' and l.decision = 'new')
-                   as n_new,
-               count(*) filter (where l.kind = 'r'
-                                  and l.decision = 'unchanged') as n_same,
-               count(*) filter (where l.kind = 'r'
-                                  and l.decision in ('conflict', 'refused'))
-               + count(distinct l.report_index)
-                     filter (where l.kind = 'p' and l.level = 'report')
-                   as n_rejected,
-               count(*) filter (where l.kind = 'p' and l.level = 'answer'
-                                  and l.report_decision is distinct from
-                                      'unchanged') as n_answers,
-               count(*) filter (where l.kind = 'w'
-                                  and l.report_decision is distinct from
-                                      'unchanged') as n_warnings
-          from linked l
-         group by l.file_no
+        select u.file_no, sum(u.n_same) as n_same,
+               sum(u.n_rejected) as n_rejected, sum(u.n_answers) as n_answers,
+               sum(u.n_warnings) as n_warnings,
+               string_agg(u.lines, E'\n') as lines
+          from (select d.file_no,
+                       count(*) filter (where d.decision = 'unchanged')
+                           as n_same,
+                       count(*) filter (where d.decision in ('conflict',
+                                                             'refused'))
+                           as n_rejected,
+                       0 as n_answers, 0 as n_warnings, null::text as lines
+                  from decided d group by d.file_no
+                union all
+                select p.file_no, 0,
+                       count(distinct p.report_index)
+                           filter (where p.kind = 'p' and p.level = 'report'),
+                       count(*) filter (where p.kind = 'p'
+                                          and p.level = 'answer'
+                                          and p.report_decision is distinct
+                                              from 'unchanged'),
+                       count(*) filter (where p.kind = 'w'
+                                          and p.report_decision is distinct
+                                              from 'unchanged'),
+                       null
+                  from problem p group by p.file_no
+                union all
+                select a.file_no, 0, 0, 0, 0,
+                       string_agg(format('report %s (%s %s): report set aside: %s',
+                                         a.report_index, a.unit_code, a.year,
+                                         a.reason),
+                                  E'\n' order by a.report_index)
+                  from set_aside a group by a.file_no) u
+         group by u.file_no
     )
-    select array_agg(c.file_no + 1), array_agg(c.n_new), array_agg(c.n_same),
+    select array_agg(c.file_no + 1), array_agg(c.n_same),
            array_agg(c.n_rejected), array_agg(c.n_answers),
-           array_agg(c.n_warnings),
-           array_agg((select string_agg(format('report %s (%s %s): report set aside: %s',
-                                               a.report_index, a.unit_code,
-                                               a.year, a.reason),
-                                        E'\n' order by a.report_index)
-                        from set_aside a where a.file_no = c.file_no))
-      into c_file, c_new, c_same, c_rejected, c_answers, c_warnings, c_lines
+           array_agg(c.n_warnings), array_agg(c.lines)
+      into c_file, c_same, c_rejected, c_answers, c_warnings, c_lines
       from counted c;
 
-    -- 3. The counts of the files loaded, and the answer.
+    -- 5. The counts of the files loaded, and the answer.
+    v_same := array_fill(0, array[v_n]);
+    v_rejected := array_fill(0, array[v_n]);
+    v_answers := array_fill(0, array[v_n]);
+    v_warnings := array_fill(0, array[v_n]);
+    v_lines := array_fill(null::text, array[v_n]);
+    for k in 1 .. coalesce(cardinality(c_file), 0) loop
+        v_same[c_file[k]] := c_same[k];
+        v_rejected[c_file[k]] := c_rejected[k];
+        v_answers[c_file[k]] := c_answers[k];
+        v_warnings[c_file[k]] := c_warnings[k];
+        v_lines[c_file[k]] := c_lines[k];
+    end loop;
     update is248.source_file f
        set reports_loaded = c.n_new, reports_unchanged = c.n_same,
            reports_rejected = c.n_rejected, answers_rejected = c.n_answers,
            warnings = c.n_warnings
-      from unnest(c_file, c_new, c_same, c_rejected, c_answers, c_warnings)
-           as c(n, n_new, n_same, n_rejected, n_answers, n_warnings)
-     where f.file_id = v_id[c.n];
+      from unnest(v_id, v_outcome, v_inserted, v_same, v_rejected, v_answers,
+                  v_warnings)
+           as c(id, outcome, n_new, n_same, n_rejected, n_answers, n_warnings)
+     where f.file_id = c.id and c.outcome = 'loaded'
+       and (c.n_new, c.n_same, c.n_rejected, c.n_answers, c.n_warnings)
+           <> (0, 0, 0, 0, 0);
 
     truncate is248.stage;
 
     return query
-    select (f.n - 1)::int, v_id[f.n], v_outcome[f.n],
-           coalesce(c.n_new, 0)::int, coalesce(c.n_same, 0)::int,
-           coalesce(c.n_rejected, 0)::int, coalesce(c.n_answers, 0)::int,
-           coalesce(c.n_warnings, 0)::int, v_from[f.n], c.lines
-      from generate_series(1, v_n) as f(n)
-      left join unnest(c_file, c_new, c_same, c_rejected, c_answers,
-                       c_warnings, c_lines)
-           as c(n, n_new, n_same, n_rejected, n_answers, n_warnings, lines)
-        on c.n = f.n
-     order by f.n;
+    select (f.n - 1)::int, v_id[f.n], v_outcome[f.n], v_inserted[f.n],
+           v_same[f.n], v_rejected[f.n], v_answers[f.n], v_warnings[f.n],
+           v_from[f.n], v_lines[f.n]
+      from generate_series(1, v_n) as f(n);
 end
 $merge$;
 

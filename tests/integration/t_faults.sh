@@ -138,7 +138,7 @@ contains "SIGINT: says where it stopped" "$err" "interrupted by SIGINT "
 case $err in
 *"interrupted by SIGINT while loading "*", which was rolled back"*)
     contains "SIGINT: names each file of the batch rolled back" "$err" "not loaded: its batch was rolled back" ;;
-*)  contains "SIGINT: between two batches, nothing rolled back" "$err" "interrupted by SIGINT; files before stay loaded" ;;
+*)  contains "SIGINT: between two batches, nothing rolled back" "$err" "interrupted by SIGINT between two batches; the files before stay loaded" ;;
 esac
 eq "SIGINT: the run is recorded as interrupted" \
    "$(q "SELECT status FROM is248.import_run ORDER BY run_id DESC LIMIT 1")" interrupted

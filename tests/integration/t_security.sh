@@ -132,9 +132,6 @@ INSERT INTO is248.stage ($cols, nav_collab_specialist) VALUES ('r', 0, 94, 1, 20
 INSERT INTO is248.stage ($cols, ips_se_mental_health, ips_mental_health, se_mental_health) VALUES ('r', 0, 95, 2, 2024, '5001', 'kommune', '50', 214565, '50000+', '2025-03-01', 'x', sha256('x'), '', 'yes', false, false);
 INSERT INTO is248.stage ($cols, ips_se_substance, ips_substance) VALUES ('r', 0, 96, 1, 2017, '1601', 'kommune', '16', 190000, '50000+', '2018-03-01', NULL, sha256('x'), '', 'yes', true);
 INSERT INTO is248.stage ($cols) VALUES ('r', 0, 97, 2, 2024, '5001', 'kommune', '50', 214565, '50000+', '2025-03-01', 'x', sha256('y'), NULL);
-INSERT INTO is248.stage (kind, file_no, report_index, level, reason) VALUES ('p', 0, 98, 'report', 'set aside by the loader');
-INSERT INTO is248.stage ($cols) VALUES ('r', 0, 98, 2, 2024, '5001', 'kommune', '50', 214565, '50000+', '2025-03-02', 'x', sha256('z'), '');
-INSERT INTO is248.stage ($cols) VALUES ('r', 0, 99, 2, 2024, '5001', 'kommune', '50', 214565, '50000+', '2025-03-03', 'x', sha256('z'), ''), ('r', 0, 99, 2, 2024, '5001', 'kommune', '50', 214565, '50000+', '2025-03-04', 'x', sha256('z'), '');
 $(merge_one 'the rules')
 COMMIT;"
     got=$(as_loader "$sql")
@@ -152,15 +149,27 @@ refused by the database: the digest is not a SHA-256
 refused by the database: a question not on the 2015 form is answered
 refused by the database: IPS or SE does not agree with IPS and SE
 refused by the database: IPS and SE told apart in version 1
-refused by the database: a required column is missing
-refused by the database: the report was set aside and sent all the same
-refused by the database: the report was sent twice
-refused by the database: the report was sent twice"
+refused by the database: a required column is missing"
     eq "$L: ... each refused, with the rule it broke" \
        "$(q "SELECT reason FROM is248.rejection WHERE source = 'attack.xml' AND reason LIKE 'refused%' ORDER BY report_index, rejection_id")" "$want"
     q "DELETE FROM is248.rejection WHERE source = 'attack.xml'; DELETE FROM is248.warning WHERE source = 'attack.xml';
        DELETE FROM is248.source_file WHERE source = 'attack.xml'" >/dev/null
     eq "$L: ... nothing else changed" "$(state)" "$before"
+
+    # a report sent twice, or set aside and sent all the same: the batch is
+    # refused whole
+    got=$(as_loader "$begin_run
+INSERT INTO is248.stage ($cols) VALUES ('r', 0, 99, 2, 2024, '5001', 'kommune', '50', 214565, '50000+', '2025-03-03', 'x', sha256('z'), ''), ('r', 0, 99, 2, 2024, '5001', 'kommune', '50', 214565, '50000+', '2025-03-04', 'x', sha256('z'), '');
+$(merge_one 'twice')
+ROLLBACK;
+BEGIN;
+INSERT INTO is248.stage (kind, file_no, report_index, level, reason) VALUES ('p', 0, 98, 'report', 'set aside by the loader');
+INSERT INTO is248.stage ($cols) VALUES ('r', 0, 98, 2, 2024, '5001', 'kommune', '50', 214565, '50000+', '2025-03-02', 'x', sha256('z'), '');
+$(merge_one 'set aside and sent')
+ROLLBACK;")
+    eq "$L: a report sent twice, or set aside and sent: the batch refused" \
+       "$(grep -c "was sent twice, or set aside and sent all the same" <<<"$got")" 2
+    eq "$L: ... nothing changed" "$(state)" "$before"
 
     # --- 3. a future file counted as loaded without its bytes
     local future="$SRC/fixtures/defects/corrections/1106-b-corrected.xml" fsha
