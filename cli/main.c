@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "msg.h"
+#include "outfile.h"
 
 enum opt_flag {
     OPT_DB = 1,     /* --db */
@@ -174,6 +175,19 @@ static PGcancel *volatile watched;
 static void on_signal(int sig)
 {
     int saved = errno;
+    if (cli_stop_signal) {
+        /* a second signal ends us at once, as the signal would, leaving
+         * no temporary file behind; raise() is held until we return */
+        outfile_remove_all();
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = SIG_DFL;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sig, &sa, NULL);
+        raise(sig);
+        errno = saved;
+        return;
+    }
     cli_stop_signal = sig;
     /* PQcancel() is safe in a signal handler (libpq's documentation) */
     PGcancel *cancel = watched;
@@ -181,12 +195,6 @@ static void on_signal(int sig)
         char buf[256];
         PQcancel(cancel, buf, sizeof buf);
     }
-    /* a second signal ends us at once */
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = SIG_DFL;
-    sigemptyset(&sa.sa_mask);
-    sigaction(sig, &sa, NULL);
     errno = saved;
 }
 
