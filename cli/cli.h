@@ -67,7 +67,8 @@ struct cli {
     long status_runs;         /* status --runs: runs shown (0: all) */
     int summary_table;        /* import: the summary table on stdout */
     const char *json_summary; /* --json-summary FILE ("-": stdout) */
-    FILE *json_out;           /* ... opened; summary_json() closes it */
+    struct outfile *json_out; /* ... opened (outfile_open), or NULL;
+                               * summary_json_file() completes it */
     int argc;                 /* operands after the options */
     char **argv;
 };
