@@ -120,18 +120,6 @@ static int enter(struct outfile *of)
     return -1;
 }
 
-/* Clear of's entry (the file is renamed or removed); of->tmp stays. */
-static void leave(struct outfile *of)
-{
-    if (of->slot < 0)
-        return;
-    sigset_t old;
-    block_signals(&old);
-    slots[of->slot].name = NULL;
-    restore_signals(&old);
-    of->slot = -1;
-}
-
 /* ------------------------------------------------------------------------ */
 /* The target                                                               */
 
@@ -362,15 +350,24 @@ int outfile_close(struct outfile *of)
         outfile_discard(of);
         return EXIT_USAGE;
     }
-    if (!err && rename(of->tmp, of->path) != 0)
-        err = errno;
+    if (!err) {
+        /* renamed and cleared together: a handler never removes the
+         * name once someone else may have taken it */
+        sigset_t old;
+        block_signals(&old);
+        if (rename(of->tmp, of->path) != 0)
+            err = errno;
+        else if (of->slot >= 0)
+            slots[of->slot].name = NULL;
+        restore_signals(&old);
+    }
     if (err) {
         msg_error("cannot write %s '%s': %s; what was there before is left "
                   "as it was", of->what, of->path, strerror(err));
         outfile_discard(of);
         return EXIT_USAGE;
     }
-    leave(of);
+    of->slot = -1;
     free(of->tmp);
     of->tmp = NULL;
     if ((err = sync_directory(of->path)) != 0) {

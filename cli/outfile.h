@@ -39,7 +39,8 @@
 
 /* A file being written.  Zeroed (OUTFILE_INIT or memset) it is closed and
  * may be passed to outfile_close() and outfile_discard(), which do
- * nothing. */
+ * nothing.  Between open and close it must stay where it is: the stream
+ * writes into buf and size. */
 struct outfile {
     FILE *f;          /* write here between open and close; NULL: closed */
     const char *path; /* the target as given; borrowed */
