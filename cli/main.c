@@ -471,12 +471,19 @@ int main(int argc, char **argv)
         .status_runs = CLI_DEFAULT_STATUS_RUNS,
     };
 
-    int help = 0, opt;
+    /* Options may stand anywhere, also before the command.  The leading
+     * '-' has getopt_long hand over each operand in order (as 1), also
+     * with POSIXLY_CORRECT set; they are gathered at the front of argv,
+     * in slots already read, and the command is the first of them. */
+    int help = 0, opt, nops = 1;
     unsigned used = 0;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":qvhV", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "-:qvhV", longopts, NULL)) != -1) {
         uint64_t *limit = NULL;
         switch (opt) {
+        case 1:
+            argv[nops++] = optarg;
+            break;
         case O_DB:
             if (check_conninfo(optarg) != EXIT_OK)
                 return EXIT_USAGE;
@@ -548,16 +555,16 @@ int main(int argc, char **argv)
         }
     }
 
-    /* The command is the first operand: options may stand anywhere, and
-     * getopt_long has moved every operand behind them, in order. */
+    /* what follows "--" is operands too */
+    while (optind < argc)
+        argv[nops++] = argv[optind++];
     const struct command *cmd = NULL;
-    if (optind < argc) {
+    if (nops > 1) {
         for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
-            if (strcmp(argv[optind], commands[k].name) == 0)
+            if (strcmp(argv[1], commands[k].name) == 0)
                 cmd = &commands[k];
         if (!cmd)
-            return usage_error("unknown command '%s'", argv[optind]);
-        optind++;
+            return usage_error("unknown command '%s'", argv[1]);
     }
 
     if (help || !cmd) {
@@ -583,8 +590,8 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     c.command = cmd->name;
-    c.argc = argc - optind;
-    c.argv = argv + optind;
+    c.argc = nops - 2;
+    c.argv = argv + 2;
     if (c.argc < cmd->min_args || (cmd->max_args >= 0 && c.argc > cmd->max_args)) {
         fprintf(stderr, "is248: usage: is248 %s\n"
                         "Try \"is248 %s --help\" for more information.\n",

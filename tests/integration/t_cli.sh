@@ -47,6 +47,13 @@ run --form xml trends
 eq "--form xml trends: exit 2" "$rc" 2
 contains "... for the format, not an unknown command 'xml'" "$err" "unknown --format 'xml'"
 
+# options after the operands, also where getopt would stop at the first
+# operand (POSIXLY_CORRECT); after "--" everything is an operand
+POSIXLY_CORRECT=1 run validate "$SRC/fixtures/spec-examples" --quiet
+eq "POSIXLY_CORRECT: an option after the path still counts (exit 0, quiet)" "$rc $err" "0 "
+run validate -- -q
+contains "after --, -q is a path" "$out" "'-q'"
+
 run import
 eq "import without a path exits 2" "$rc" 2
 
