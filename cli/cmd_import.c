@@ -191,8 +191,8 @@ static int import_paths(const struct cli *c, PGconn *conn, int npaths,
     if (*json) {
         struct outfile *out = *json;
         *json = NULL;
-        /* the summary missing after a whole load: exit 2, the place to
-         * write it (docs/operator-guide.md) */
+        /* the load stands; the place given for its summary could not
+         * take it: exit 2 (docs/operator-guide.md, --json-summary) */
         if (summary_json_file(out, run, rc, rows, n_rows, &total) != EXIT_OK) {
             msg_error("the import itself is complete, recorded as run %lld "
                       "(%s) in is248.import_run; only its summary is missing",
