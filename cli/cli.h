@@ -10,6 +10,7 @@
 
 #include "ingest/walk.h"
 #include "ingest/xmlreport.h"
+#include "outfile.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -68,7 +69,8 @@ struct cli {
     const char *json_summary; /* --json-summary FILE ("-": stdout) */
     long batch_files;         /* --batch N: files per transaction; 0:
                                * the default */
-    FILE *json_out;           /* ... opened; summary_json() closes it */
+    struct outfile *json_out; /* ... opened (outfile_open), or NULL;
+                               * summary_json_file() completes it */
     int argc;                 /* operands after the options */
     char **argv;
 };
@@ -141,23 +143,6 @@ PGresult *trend_query(PGconn *conn, int i, const struct trend_selection *sel,
 int trend_chart(FILE *out, const PGresult *res, int i, int last_year,
                 int highlight_year, const char *selection);
 
-/* A chart file: written as PATH.XXXXXX beside PATH and renamed into place
- * by cli_chart_close(), so that a failure leaves no half chart behind;
- * path "-" is stdout.  path is borrowed, tmp owned. */
-struct cli_chart_file {
-    FILE *f;
-    const char *path;
-    char *tmp;
-};
-/* EXIT_OK, or EXIT_USAGE after a message (a directory, a place that
- * cannot be written). */
-int cli_chart_open(struct cli_chart_file *cf, const char *path);
-/* Complete the file; EXIT_OK, or EXIT_INTERNAL after a message (the file
- * removed). */
-int cli_chart_close(struct cli_chart_file *cf);
-/* Remove a file not completed; nothing when there is none. */
-void cli_chart_discard(struct cli_chart_file *cf);
-
 /* "is248 trends" as steps, so that demo can check its options before it
  * starts a server and print the trends after the import: prepare (parse
  * the options, open the chart file; NULL after a message with *rc set),
@@ -179,7 +164,8 @@ const char *cli_command_line(void);
  * cli_stop_signal and ask the server to cancel what the watched connection
  * is running, so that a long statement (a merge, a wait for a lock) stops
  * at once; the open transaction then rolls back.  A second signal ends the
- * process at once (the server rolls back on its own).
+ * process at once (the server rolls back on its own), after removing the
+ * temporary files of outfile.h.
  */
 extern volatile sig_atomic_t cli_stop_signal;
 void cli_catch_signals(void);

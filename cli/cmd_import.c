@@ -4,7 +4,6 @@
  * lines on stderr (stdout for validate), the progress line, the summary
  * table and the JSON summary.
  */
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -258,30 +257,26 @@ static void config_of(const struct cli *c, struct import_config *cfg)
 }
 
 /* The JSON summary of an import that stopped before it began (no
- * connection, the schema at another version, another import running). */
-static void json_not_run(FILE *json, const char *path, int rc)
+ * connection, the schema at another version, another import running);
+ * outfile_close() says why when it cannot be written. */
+static void json_not_run(struct outfile *json, int rc)
 {
     static const struct summary_row none = { "total", { 0 }, 0.0 };
-    const char *status = rc == EXIT_LOCKED ? "locked"
-                         : rc == EXIT_INTERRUPTED ? "interrupted"
-                         : "failed";
-    if (summary_json(json, 0, status, rc, NULL, 0, &none) != 0)
-        msg_error("cannot write the summary to '%s': %s", path,
-                  strerror(errno));
+    summary_json_file(json, 0, rc, NULL, 0, &none);
 }
 
 static int import_paths(const struct cli *c, PGconn *conn, int npaths,
-                        char *const *paths, FILE **json);
+                        char *const *paths, struct outfile **json);
 
 int cli_import(const struct cli *c, PGconn *conn, int npaths,
                char *const *paths)
 {
-    FILE *json = c->json_out;
+    struct outfile *json = c->json_out;
     int rc = cli_check_schema(conn);
     if (rc == EXIT_OK)
         rc = import_paths(c, conn, npaths, paths, &json);
     if (json)
-        json_not_run(json, c->json_summary, rc);
+        json_not_run(json, rc);
     return rc;
 }
 
@@ -333,9 +328,9 @@ static int ending(const struct cli *c, const struct import_result *res)
 }
 
 /* The import proper; writes the JSON summary to *json (when not NULL),
- * which it closes and sets to NULL. */
+ * which it completes and sets to NULL. */
 static int import_paths(const struct cli *c, PGconn *conn, int npaths,
-                        char *const *paths, FILE **json)
+                        char *const *paths, struct outfile **json)
 {
     cli_catch_signals();
     struct import_config cfg;
@@ -361,23 +356,23 @@ static int import_paths(const struct cli *c, PGconn *conn, int npaths,
         free(pr.rows);
         return rc;
     }
-    const char *status = rc == EXIT_OK ? "ok"
-                         : rc == EXIT_PROBLEMS ? "problems"
-                         : rc == EXIT_INTERRUPTED ? "interrupted"
-                         : "failed";
     summary_line(&res.totals, 0);
     struct summary_row total = { "total", res.totals, res.times.total };
-    if (c->summary_table && msg_level >= MSG_NORMAL && *json != stdout)
+    if (c->summary_table && msg_level >= MSG_NORMAL &&
+        !(*json && (*json)->f == stdout))
         summary_table(stdout, pr.rows, pr.n_rows, &total);
     if (*json) {
-        FILE *out = *json;
+        struct outfile *out = *json;
         *json = NULL;
-        if (summary_json(out, res.run_id, status, rc, pr.rows, pr.n_rows,
-                         &total) != 0) {
-            msg_error("cannot write the summary to '%s': %s", c->json_summary,
-                      strerror(errno));
+        /* the load stands; the place given for its summary could not
+         * take it: exit 2 (docs/operator-guide.md, --json-summary) */
+        if (summary_json_file(out, res.run_id, rc, pr.rows, pr.n_rows,
+                              &total) != EXIT_OK) {
+            msg_error("the import itself is complete, recorded as run %lld "
+                      "(%s) in is248.import_run; only its summary is missing",
+                      (long long)res.run_id, summary_status(rc));
             if (rc == EXIT_OK || rc == EXIT_PROBLEMS)
-                rc = EXIT_INTERNAL;
+                rc = EXIT_USAGE;
         }
     }
     free(pr.rows);
@@ -387,25 +382,27 @@ static int import_paths(const struct cli *c, PGconn *conn, int npaths,
 int cmd_import(struct cli *c)
 {
     c->summary_table = 1;
-    /* opened first: a path that cannot be written stops us before
-     * anything is done, and a machine hears of every ending */
+    /* opened first, with room set aside for it: a path that cannot be
+     * written stops us before anything is done, and a machine hears of
+     * every ending */
+    struct outfile json = OUTFILE_INIT;
     if (c->json_summary) {
-        c->json_out = strcmp(c->json_summary, "-") == 0
-                          ? stdout : fopen(c->json_summary, "w");
-        if (!c->json_out) {
-            msg_error("cannot write the summary to '%s': %s", c->json_summary,
-                      strerror(errno));
-            return EXIT_USAGE;
-        }
+        int rc = outfile_open(&json, c->json_summary, "the summary to");
+        if (rc == EXIT_OK)
+            rc = outfile_reserve(&json, summary_json_bound(c->argc, c->argv));
+        if (rc != EXIT_OK)
+            return rc;
+        c->json_out = &json;
     }
     PGconn *conn = cli_connect(c);
     if (!conn) {
         if (c->json_out)
-            json_not_run(c->json_out, c->json_summary, EXIT_DB);
+            json_not_run(c->json_out, EXIT_DB);
         return EXIT_DB;
     }
     int rc = cli_import(c, conn, c->argc, c->argv);
     cli_disconnect(conn);
+    outfile_discard(&json); /* written already, unless memory ran out */
     return rc;
 }
 

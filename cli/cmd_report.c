@@ -195,7 +195,7 @@ static int years_held(PGconn *conn, char *buf, size_t size)
 }
 
 static int report(PGconn *conn, int year, const char *dir,
-                  struct cli_chart_file charts[TREND_INDICATORS],
+                  struct outfile charts[TREND_INDICATORS],
                   char *paths[TREND_INDICATORS])
 {
     int rc = cli_check_schema(conn);
@@ -243,16 +243,17 @@ static int report(PGconn *conn, int year, const char *dir,
             if (!(trend[i] = trend_query(conn, i, &all, &rc)))
                 goto out;
             int d = trend_chart(charts[i].f, trend[i], i, year, year, NULL);
-            if (d < 0) {
-                msg_error("cannot write the chart '%s'", charts[i].path);
+            if (d < 0) { /* written to memory (outfile.h) */
+                msg_error("out of memory drawing the chart '%s'",
+                          charts[i].path);
                 rc = EXIT_INTERNAL;
                 goto out;
             }
             if (d == 1) {
-                cli_chart_discard(&charts[i]);
+                outfile_discard(&charts[i]);
                 continue;
             }
-            if ((rc = cli_chart_close(&charts[i])) != EXIT_OK)
+            if ((rc = outfile_close(&charts[i])) != EXIT_OK)
                 goto out;
             charted[i] = 1;
             written++;
@@ -291,6 +292,39 @@ out:
     return rc;
 }
 
+/* --chart-dir: a directory, made when missing.  DIR itself may not be a
+ * symbolic link (as no file is248 writes may be one: a link planted where
+ * the charts go would send them elsewhere); the directories on the way to
+ * it are the caller's choice.  EXIT_OK, or EXIT_USAGE after a message. */
+static int chart_dir_ready(const char *dir)
+{
+    /* "charts/" would look through a link named charts */
+    size_t len = strlen(dir);
+    while (len > 1 && dir[len - 1] == '/')
+        len--;
+    char *d = strndup(dir, len);
+    if (!d) {
+        msg_error("out of memory");
+        return EXIT_INTERNAL;
+    }
+    int rc = EXIT_OK;
+    struct stat st;
+    if (lstat(d, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            const char *kind = outfile_refused(d);
+            msg_error("refusing to write the charts into '%s': it is %s",
+                      dir, kind ? kind : "a regular file");
+            rc = EXIT_USAGE;
+        }
+    } else if (errno != ENOENT || mkdir(d, 0777) != 0) {
+        msg_error("cannot make the chart directory '%s': %s", dir,
+                  strerror(errno));
+        rc = EXIT_USAGE;
+    }
+    free(d);
+    return rc;
+}
+
 int cmd_report(struct cli *c)
 {
     int year = cli_year(c->argv[0], strlen(c->argv[0]));
@@ -298,20 +332,18 @@ int cmd_report(struct cli *c)
         msg_error("invalid year '%s': four digits, such as 2024", c->argv[0]);
         return EXIT_USAGE;
     }
-    struct cli_chart_file charts[TREND_INDICATORS];
+    struct outfile charts[TREND_INDICATORS];
     char *paths[TREND_INDICATORS] = { NULL };
-    memset(charts, 0, sizeof charts);
+    for (int i = 0; i < TREND_INDICATORS; i++)
+        charts[i] = (struct outfile)OUTFILE_INIT;
     int rc = EXIT_OK;
 
     /* the chart files first: a place that cannot be written is found
      * before any work */
     const char *dir = c->chart_dir;
     if (dir) {
-        if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-            msg_error("cannot make the chart directory '%s': %s", dir,
-                      strerror(errno));
-            return EXIT_USAGE;
-        }
+        if ((rc = chart_dir_ready(dir)) != EXIT_OK)
+            return rc;
         size_t len = strlen(dir);
         while (len > 1 && dir[len - 1] == '/')
             len--;
@@ -329,7 +361,7 @@ int cmd_report(struct cli *c)
                 snprintf(paths[i], size, "%.*s%s%s-%d.svg", (int)len, dir,
                          dir[len - 1] == '/' ? "" : "/",
                          trend_indicators[i].name, year);
-            rc = cli_chart_open(&charts[i], paths[i]);
+            rc = outfile_open(&charts[i], paths[i], "the chart");
         }
     }
     if (rc == EXIT_OK) {
@@ -338,7 +370,7 @@ int cmd_report(struct cli *c)
         cli_disconnect(conn);
     }
     for (int i = 0; i < TREND_INDICATORS; i++) {
-        cli_chart_discard(&charts[i]);
+        outfile_discard(&charts[i]);
         free(paths[i]);
     }
     return rc;

@@ -6,16 +6,13 @@
  *
  * The figures come from the functions of sql/schema/04_trends.sql, which
  * return exactly the trend views' rows when nothing is selected.  Report
- * (cmd_report.c) and demo share the indicators, the queries, the charts and
- * the chart files from here (cli.h).
+ * (cmd_report.c) and demo share the indicators, the queries and the charts
+ * from here (cli.h); chart files are written through outfile.h.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "chart.h"
 #include "cli.h"
@@ -94,7 +91,7 @@ struct trends {
     int print;               /* print the figures on stdout */
     unsigned indicators;     /* bit i: trend_indicators[i] is printed */
     int chart_indicator;     /* -1: no chart */
-    struct cli_chart_file chart;
+    struct outfile chart;    /* --chart, checked and opened first */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -549,89 +546,6 @@ out:
     return rc;
 }
 
-int cli_chart_open(struct cli_chart_file *cf, const char *path)
-{
-    memset(cf, 0, sizeof *cf);
-    cf->path = path;
-    if (strcmp(path, "-") == 0) {
-        cf->f = stdout;
-        return EXIT_OK;
-    }
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        msg_error("cannot write the chart '%s': it is a directory", path);
-        return EXIT_USAGE;
-    }
-    /* written beside its name and renamed into place when complete, so
-     * that a failure leaves no half chart */
-    size_t len = strlen(path);
-    cf->tmp = malloc(len + 8);
-    if (!cf->tmp) {
-        msg_error("out of memory");
-        return EXIT_INTERNAL;
-    }
-    memcpy(cf->tmp, path, len);
-    memcpy(cf->tmp + len, ".XXXXXX", 8);
-    int fd = mkstemp(cf->tmp);
-    if (fd < 0) {
-        msg_error("cannot write the chart '%s': %s", path, strerror(errno));
-        free(cf->tmp);
-        cf->tmp = NULL;
-        return EXIT_USAGE;
-    }
-    /* mkstemp makes it 0600; a chart is as readable as any new file */
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0 || !(cf->f = fdopen(fd, "w"))) {
-        msg_error("cannot write the chart '%s': %s", path, strerror(errno));
-        close(fd);
-        cli_chart_discard(cf);
-        return EXIT_USAGE;
-    }
-    return EXIT_OK;
-}
-
-int cli_chart_close(struct cli_chart_file *cf)
-{
-    if (!cf->f)
-        return EXIT_OK;
-    if (!cf->tmp) { /* stdout: closed by main */
-        cf->f = NULL;
-        return EXIT_OK;
-    }
-    int failed = ferror(cf->f);
-    int err = errno;
-    if (fclose(cf->f) != 0 && !failed) {
-        failed = 1;
-        err = errno;
-    }
-    cf->f = NULL;
-    if (!failed && rename(cf->tmp, cf->path) != 0) {
-        failed = 1;
-        err = errno;
-    }
-    if (failed) {
-        msg_error("cannot write the chart '%s': %s", cf->path, strerror(err));
-        cli_chart_discard(cf);
-        return EXIT_INTERNAL;
-    }
-    free(cf->tmp);
-    cf->tmp = NULL;
-    return EXIT_OK;
-}
-
-void cli_chart_discard(struct cli_chart_file *cf)
-{
-    if (cf->f && cf->tmp)
-        fclose(cf->f);
-    cf->f = NULL;
-    if (cf->tmp) {
-        unlink(cf->tmp);
-        free(cf->tmp);
-        cf->tmp = NULL;
-    }
-}
-
 /* ------------------------------------------------------------------------ */
 /* The command                                                              */
 
@@ -661,6 +575,7 @@ struct trends *trends_prepare(const struct cli *c, int print_always, int *rc)
         return NULL;
     }
     t->chart_indicator = -1;
+    t->chart = (struct outfile)OUTFILE_INIT;
     *rc = EXIT_USAGE;
     if (!c->format || strcmp(c->format, "table") == 0)
         t->format = FORMAT_TABLE;
@@ -700,7 +615,7 @@ struct trends *trends_prepare(const struct cli *c, int print_always, int *rc)
     if (*rc != EXIT_OK)
         goto fail;
     if (c->chart) {
-        *rc = cli_chart_open(&t->chart, c->chart);
+        *rc = outfile_open(&t->chart, c->chart, "the chart");
         if (*rc != EXIT_OK)
             goto fail;
     }
@@ -715,7 +630,7 @@ void trends_free(struct trends *t)
 {
     if (!t)
         return;
-    cli_chart_discard(&t->chart);
+    outfile_discard(&t->chart);
     trend_selection_free(&t->sel);
     free(t);
 }
@@ -773,14 +688,19 @@ int trends_run(struct trends *t, PGconn *conn)
             msg_notice("nothing to chart: no figures for %s%s%s",
                        trend_indicators[k].name, t->sel.text ? " for " : "",
                        t->sel.text ? t->sel.text : "");
-            cli_chart_discard(&t->chart);
+            outfile_discard(&t->chart);
             rc = EXIT_PROBLEMS;
         } else if (drawn != 0) {
-            msg_error("cannot write the chart '%s'", t->chart.path);
-            cli_chart_discard(&t->chart);
+            /* into memory (outfile.h) only memory can run out */
+            if (t->chart.f == stdout)
+                msg_error("cannot write the chart to standard output");
+            else
+                msg_error("out of memory drawing the chart '%s'",
+                          t->chart.path);
+            outfile_discard(&t->chart);
             rc = EXIT_INTERNAL;
         } else {
-            rc = cli_chart_close(&t->chart);
+            rc = outfile_close(&t->chart);
             if (rc == EXIT_OK && strcmp(t->chart.path, "-") != 0)
                 msg_info("chart of %s written to '%s'",
                          trend_indicators[k].name, t->chart.path);

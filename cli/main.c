@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "msg.h"
+#include "outfile.h"
 
 enum opt_flag {
     OPT_DB = 1,     /* --db */
@@ -178,6 +179,19 @@ static PGcancel *volatile watched;
 static void on_signal(int sig)
 {
     int saved = errno;
+    if (cli_stop_signal) {
+        /* a second signal ends us at once, as the signal would, leaving
+         * no temporary file behind; raise() is held until we return */
+        outfile_remove_all();
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = SIG_DFL;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sig, &sa, NULL);
+        raise(sig);
+        errno = saved;
+        return;
+    }
     cli_stop_signal = sig;
     /* PQcancel() is safe in a signal handler (libpq's documentation) */
     PGcancel *cancel = watched;
@@ -185,12 +199,6 @@ static void on_signal(int sig)
         char buf[256];
         PQcancel(cancel, buf, sizeof buf);
     }
-    /* a second signal ends us at once */
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = SIG_DFL;
-    sigemptyset(&sa.sa_mask);
-    sigaction(sig, &sa, NULL);
     errno = saved;
 }
 
@@ -306,20 +314,33 @@ static int parse_count(const char *s, long *out)
     return 0;
 }
 
-/* 1 when conninfo (a string or a URI) carries a password. */
-static int has_password(const char *conninfo)
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* --db: a conninfo string or URI that libpq can parse, with no password
+ * in it; else EXIT_USAGE after a message (libpq's reason; the string
+ * itself is not repeated, since it may hold a password). */
+static int check_conninfo(const char *conninfo)
 {
     char *errmsg = NULL;
     PQconninfoOption *opts = PQconninfoParse(conninfo, &errmsg);
-    PQfreemem(errmsg);
-    if (!opts)
-        return 0; /* malformed: libpq will say so when connecting */
+    if (!opts) {
+        if (errmsg)
+            errmsg[strcspn(errmsg, "\n")] = '\0';
+        int rc = usage_error("--db is not a connection string libpq "
+                             "accepts: %s", errmsg ? errmsg : "out of memory");
+        PQfreemem(errmsg);
+        return rc;
+    }
     int found = 0;
     for (PQconninfoOption *o = opts; o->keyword; o++)
         if (strcmp(o->keyword, "password") == 0 && o->val && *o->val)
             found = 1;
     PQconninfoFree(opts);
-    return found;
+    if (found)
+        return usage_error("--db must not hold a password (it would show in "
+                           "the process list and the shell's history): use "
+                           "~/.pgpass, PGPASSFILE or a service file");
+    return EXIT_OK;
 }
 
 static void print_command_help(const struct command *cmd)
@@ -381,8 +402,6 @@ static void print_command_help(const struct command *cmd)
            "\nExit status: see \"is248 --help\".\n");
 }
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 static int usage_error(const char *fmt, ...)
 {
     va_list ap;
@@ -392,6 +411,29 @@ static int usage_error(const char *fmt, ...)
     va_end(ap);
     fputs("\nTry \"is248 --help\" for more information.\n", stderr);
     return EXIT_USAGE;
+}
+
+/* getopt_long returned '?': the option it could not take.  optopt is
+ * the unknown short option's letter (its word, argv[optind - 1], may be
+ * another: in "-rf" optind is still on the word before); for a long option
+ * it is 0 when the name is unknown or ambiguous, and the option's value
+ * when it was given a value it does not take; optind is then past it. */
+static int unknown_option(const struct option *longopts, const char *word)
+{
+    int o = optopt;
+    if (o != 0 && o < 256 && !strchr("qvhV", o))
+        return usage_error("unknown option '-%c'", o);
+    size_t len = strcspn(word, "=");
+    if (o != 0)
+        return usage_error("option '%.*s' takes no value", (int)len, word);
+    int matches = 0;
+    if (strncmp(word, "--", 2) == 0 && len > 2)
+        for (const struct option *l = longopts; l->name; l++)
+            if (strncmp(l->name, word + 2, len - 2) == 0)
+                matches++;
+    return usage_error("%s option '%.*s'", matches > 1 ? "ambiguous"
+                                                       : "unknown",
+                       (int)len, word);
 }
 
 int main(int argc, char **argv)
@@ -437,52 +479,22 @@ int main(int argc, char **argv)
         .status_runs = CLI_DEFAULT_STATUS_RUNS,
     };
 
-    /* The command is the first operand; options may stand anywhere. */
-    const struct command *cmd = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--db") == 0 || strncmp(argv[i], "--max-", 6) == 0 ||
-            strcmp(argv[i], "--lock-timeout") == 0 ||
-            strcmp(argv[i], "--statement-timeout") == 0 ||
-            strcmp(argv[i], "--runs") == 0 ||
-            strcmp(argv[i], "--years") == 0 ||
-            strcmp(argv[i], "--size-class") == 0 ||
-            strcmp(argv[i], "--county") == 0 ||
-            strcmp(argv[i], "--format") == 0 ||
-            strcmp(argv[i], "--indicator") == 0 ||
-            strcmp(argv[i], "--chart") == 0 ||
-            strcmp(argv[i], "--chart-dir") == 0 ||
-            strcmp(argv[i], "--json-summary") == 0 ||
-            strcmp(argv[i], "--batch") == 0) {
-            if (!strchr(argv[i], '='))
-                i++; /* skip the option's argument */
-            continue;
-        }
-        if (argv[i][0] == '-')
-            continue;
-        for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
-            if (strcmp(argv[i], commands[k].name) == 0)
-                cmd = &commands[k];
-        if (!cmd)
-            return usage_error("unknown command '%s'", argv[i]);
-        /* drop the command word from argv so getopt sees options and
-         * operands only */
-        memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof *argv);
-        argc--;
-        break;
-    }
-
-    int help = 0, opt;
+    /* Options may stand anywhere, also before the command.  The leading
+     * '-' has getopt_long hand over each operand in order (as 1), also
+     * with POSIXLY_CORRECT set; they are gathered at the front of argv,
+     * in slots already read, and the command is the first of them. */
+    int help = 0, opt, nops = 1;
     unsigned used = 0;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":qvhV", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "-:qvhV", longopts, NULL)) != -1) {
         uint64_t *limit = NULL;
         switch (opt) {
+        case 1:
+            argv[nops++] = optarg;
+            break;
         case O_DB:
-            if (has_password(optarg))
-                return usage_error("--db must not hold a password (it would "
-                                   "show in the process list and the shell's "
-                                   "history): use ~/.pgpass, PGPASSFILE or a "
-                                   "service file");
+            if (check_conninfo(optarg) != EXIT_OK)
+                return EXIT_USAGE;
             c.db = optarg;
             used |= OPT_DB;
             break;
@@ -544,10 +556,10 @@ int main(int argc, char **argv)
         case 'V':
             printf("is248 %s\n", IS248_VERSION);
             return msg_close_stdout() ? EXIT_INTERNAL : EXIT_OK;
-        case ':':
+        case ':': /* only long options take values: optind is past it */
             return usage_error("option '%s' needs a value", argv[optind - 1]);
         default:
-            return usage_error("unknown option '%s'", argv[optind - 1]);
+            return unknown_option(longopts, argv[optind - 1]);
         }
         if (limit) {
             used |= OPT_LIMITS;
@@ -555,6 +567,18 @@ int main(int argc, char **argv)
                 return usage_error("invalid size '%s' (digits with an optional "
                                    "K, M, G or T)", optarg);
         }
+    }
+
+    /* what follows "--" is operands too */
+    while (optind < argc)
+        argv[nops++] = argv[optind++];
+    const struct command *cmd = NULL;
+    if (nops > 1) {
+        for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+            if (strcmp(argv[1], commands[k].name) == 0)
+                cmd = &commands[k];
+        if (!cmd)
+            return usage_error("unknown command '%s'", argv[1]);
     }
 
     if (help || !cmd) {
@@ -580,8 +604,8 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     c.command = cmd->name;
-    c.argc = argc - optind;
-    c.argv = argv + optind;
+    c.argc = nops - 2;
+    c.argv = argv + 2;
     if (c.argc < cmd->min_args || (cmd->max_args >= 0 && c.argc > cmd->max_args)) {
         fprintf(stderr, "is248: usage: is248 %s\n"
                         "Try \"is248 %s --help\" for more information.\n",

@@ -4,7 +4,6 @@
 #include "summary.h"
 #include "table.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,18 +103,29 @@ static void json_counts(FILE *out, const struct summary_row *r)
             t->answers_rejected, t->warnings, t->skipped, r->seconds);
 }
 
-int summary_json(FILE *out, int64_t run_id, const char *status,
-                 int exit_code, const struct summary_row *rows, int n,
-                 const struct summary_row *total)
+const char *summary_status(int exit_code)
 {
-    errno = 0;
+    switch (exit_code) {
+    case 0: return "ok";
+    case 1: return "problems";
+    case 2: return "configuration";
+    case 4: return "locked";
+    case 5: return "interrupted";
+    default: return "failed"; /* 3, 6 */
+    }
+}
+
+void summary_json(FILE *out, int64_t run_id, int exit_code,
+                  const struct summary_row *rows, int n,
+                  const struct summary_row *total)
+{
     fprintf(out, "{\n  \"run_id\": ");
     if (run_id > 0)
         fprintf(out, "%" PRId64, run_id);
     else
         fputs("null", out);
     fprintf(out, ",\n  \"status\": ");
-    json_string(out, status);
+    json_string(out, summary_status(exit_code));
     fprintf(out, ",\n  \"exit_code\": %d,\n  \"total\": {", exit_code);
     json_counts(out, total);
     fputs("},\n  \"paths\": [", out);
@@ -127,13 +137,40 @@ int summary_json(FILE *out, int64_t run_id, const char *status,
         fputc('}', out);
     }
     fputs(n ? "\n  ]\n}\n" : "]\n}\n", out);
-    if (out == stdout)
-        return fflush(out) == 0 && !ferror(out) ? 0 : -1;
-    int failed = ferror(out);
-    if (fclose(out) != 0 || failed) {
-        if (!errno)
-            errno = EIO;
-        return -1;
+}
+
+/* The longest a count's text can be: 20 digits of a uint64_t; seconds
+ * are written with %.3f and are far below 1e15. */
+#define NUMBER_MAX 20
+
+size_t summary_json_bound(int npaths, char *const *paths)
+{
+    /* the keys and punctuation of one set of counts, measured */
+    static const struct summary_row zero = { "", { 0 }, 0.0 };
+    char probe[1024];
+    FILE *f = fmemopen(probe, sizeof probe, "w");
+    size_t counts = sizeof probe;
+    if (f) {
+        json_counts(f, &zero);
+        long len = ftell(f);
+        fclose(f);
+        if (len > 0)
+            counts = (size_t)len;
     }
-    return 0;
+    /* 11 numbers, each written here as one digit */
+    counts += 11 * NUMBER_MAX;
+    size_t bound = 256 + counts; /* run_id, status, exit_code, total */
+    for (int i = 0; i < npaths; i++)
+        /* a byte escaped as \u00XX is six; the row's own punctuation */
+        bound += 6 * strlen(paths[i]) + counts + 32;
+    return bound;
+}
+
+int summary_json_file(struct outfile *of, int64_t run_id, int exit_code,
+                      const struct summary_row *rows, int n,
+                      const struct summary_row *total)
+{
+    if (of->f)
+        summary_json(of->f, run_id, exit_code, rows, n, total);
+    return outfile_close(of);
 }

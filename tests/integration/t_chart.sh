@@ -254,7 +254,7 @@ contains "... saying why" "$err" "cannot write the chart '$WORK/no/such/dir/x.sv
 mkdir -p "$WORK/adir"
 run trends --chart "$WORK/adir"
 eq "a chart onto a directory: exit 2" "$rc" 2
-contains "... saying why" "$err" "cannot write the chart '$WORK/adir': it is a directory"
+contains "... saying why" "$err" "refusing to write the chart '$WORK/adir': it is a directory"
 if [ "$(id -u)" != 0 ]; then
     mkdir -p "$WORK/ro" && chmod 555 "$WORK/ro"
     run trends --chart "$WORK/ro/x.svg"

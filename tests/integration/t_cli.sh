@@ -26,6 +26,34 @@ run import --bogus x
 eq "unknown option exits 2" "$rc" 2
 contains "unknown option is named" "$err" "unknown option '--bogus'"
 
+# the option named is the one refused, wherever it stands (in "-rf" getopt
+# is still on the word before it)
+for args in "validate -rf x" "-qr validate x" "validate x -vr"; do
+    run $args
+    eq "is248 $args: exit 2" "$rc" 2
+    contains "is248 $args: names -r" "$err" "unknown option '-r'"
+done
+run validate --quiet=yes x
+eq "a value for an option that takes none: exit 2" "$rc" 2
+contains "... saying so" "$err" "option '--quiet' takes no value"
+run validate --bogus=1 x
+contains "an unknown option with a value is named without it" "$err" "unknown option '--bogus'"
+run trends --ch x.svg
+eq "an ambiguous abbreviation: exit 2" "$rc" 2
+contains "... saying so" "$err" "ambiguous option '--ch'"
+# an abbreviated option before the command takes its value (the value is
+# not taken for the command)
+run --form xml trends
+eq "--form xml trends: exit 2" "$rc" 2
+contains "... for the format, not an unknown command 'xml'" "$err" "unknown --format 'xml'"
+
+# options after the operands, also where getopt would stop at the first
+# operand (POSIXLY_CORRECT); after "--" everything is an operand
+POSIXLY_CORRECT=1 run validate "$SRC/fixtures/spec-examples" --quiet
+eq "POSIXLY_CORRECT: an option after the path still counts (exit 0, quiet)" "$rc $err" "0 "
+run validate -- -q
+contains "after --, -q is a path" "$out" "'-q'"
+
 run import
 eq "import without a path exits 2" "$rc" 2
 
@@ -55,6 +83,17 @@ for db in "dbname=x password=secret" "postgresql://u:secret@localhost/x"; do
     eq "a password in --db is refused ($db)" "$rc" 2
     contains "the refusal says where passwords go" "$err" "must not hold a password"
 done
+
+# a --db libpq cannot parse, or with a keyword it does not know: a usage
+# error, before any connection is tried, with libpq's reason (and without
+# repeating the string, which may hold a password)
+for db in "dbname=x passwd=secret" "host=h dbname='x" "postgresql://h/x?passwd=secret"; do
+    run trends --db "$db"
+    eq "--db \"$db\": exit 2" "$rc" 2
+    contains "... saying libpq does not accept it" "$err" "--db is not a connection string libpq accepts: "
+    ok "... without repeating it" bash -c '! grep -q secret <<<"$1"' _ "$err"
+done
+contains "... with libpq's reason" "$(run trends --db "dbname=x passwd=x"; echo "$err")" 'invalid connection option "passwd"'
 
 # validate needs no database
 run validate "$SRC/fixtures/spec-examples"

@@ -150,7 +150,7 @@ contains "... saying why" "$err" "cannot make the chart directory '$WORK/no/such
 echo x >afile
 run report 2019 --chart-dir afile
 eq "a chart directory that is a file: exit 2" "$rc" 2
-contains "... saying why" "$err" "cannot write the chart 'afile/nav_collab-2019.svg'"
+contains "... saying why" "$err" "refusing to write the charts into 'afile': it is a regular file"
 
 # --- the reader ------------------------------------------------------------------------
 q "DROP ROLE IF EXISTS t_report_analyst; CREATE ROLE t_report_analyst LOGIN IN ROLE is248_reader" >/dev/null
