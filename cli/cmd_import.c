@@ -197,6 +197,22 @@ static void on_event(void *ctx, const struct import_event *ev)
         if (pr->rows && ev->path_index < pr->n_rows)
             add_row(&pr->rows[ev->path_index].t, ev);
         break;
+    case IMPORT_DELIVERY: {
+        const struct import_delivery *d = ev->delivery;
+        file_label(ev->source, ev->entry, label, sizeof label);
+        (pr->c->file_lines_verbose ? msg_debug : msg_info)(
+            "%s: read to its end before, by run %lld (%s): %d file(s) "
+            "loaded, %d loaded before, %d set aside (is248 status); "
+            "nothing to do", label, (long long)d->run_id, d->completed_at,
+            d->files_loaded, d->files_already, d->files_rejected);
+        if (pr->rows && ev->path_index < pr->n_rows) {
+            struct import_totals *t = &pr->rows[ev->path_index].t;
+            t->files += (uint64_t)d->files;
+            t->files_already += (uint64_t)(d->files_loaded + d->files_already);
+            t->files_rejected_before += (uint64_t)d->files_rejected;
+        }
+        break;
+    }
     }
 }
 

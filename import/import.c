@@ -30,6 +30,7 @@
 #include "../load/stage.h"
 #include "batch.h"
 #include "dbworker.h"
+#include "delivery.h"
 
 #define READ_WHOLE (4U << 20)       /* read whole into the batch, at most */
 #define READ_CHUNK (64U << 10)      /* bytes per walk_input_read() */
@@ -811,6 +812,78 @@ static void on_failed(void *ctx, const struct walk_entry *e, const char *why)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Deliveries                                                                */
+
+/*
+ * Before path is walked: when it is a file a run read to its end before,
+ * say so and return 1 (it is not read again).  Else begin recording it as
+ * a delivery (*id > 0; 0 when it is none: a directory, a file that
+ * changes) and return 0; -1 when the run must stop.
+ */
+static int begin_delivery(struct run *r, const char *path,
+                          unsigned char digest[32], int64_t *id)
+{
+    char err[1024];
+    uint64_t bytes = 0;
+    *id = 0;
+    int d = delivery_digest(path, digest, &bytes);
+    if (d < 0) {
+        out_of_memory(r);
+        return -1;
+    }
+    if (d == 0)
+        return 0;
+    struct db_delivery known;
+    int k = db_delivery_read(r->conn, r->res->run_id, path, digest, &known,
+                             err, sizeof err);
+    if (k < 0) {
+        fail(r, "%s", err);
+        return -1;
+    }
+    if (k == 1) {
+        struct import_delivery x = { known.run_id, known.completed_at,
+                                     known.files, known.files_loaded,
+                                     known.files_already,
+                                     known.files_rejected };
+        struct import_event ev = { .kind = IMPORT_DELIVERY };
+        ev.source = path;
+        ev.entry = "";
+        ev.delivery = &x;
+        struct import_totals *t = &r->res->totals;
+        t->files += (uint64_t)known.files;
+        t->files_already += (uint64_t)(known.files_loaded + known.files_already);
+        t->files_rejected_before += (uint64_t)known.files_rejected;
+        emit(r, &ev);
+        return 1;
+    }
+    int64_t x = db_delivery_begin(r->conn, r->res->run_id, path, bytes, err,
+                                  sizeof err);
+    if (x < 0) {
+        fail(r, "%s", err);
+        return -1;
+    }
+    if (delivery_send(r->conn, x, path, bytes, err, sizeof err) != 0) {
+        if (PQstatus(r->conn) != CONNECTION_OK ||
+            PQtransactionStatus(r->conn) != PQTRANS_IDLE) {
+            fail(r, "%s", err);
+            return -1;
+        }
+        return 0;               /* it changed: read it, unrecorded */
+    }
+    *id = x;
+    return 0;
+}
+
+/* The delivery was read to its end. */
+static void end_delivery(struct run *r, int64_t id,
+                         const unsigned char digest[32])
+{
+    char err[1024];
+    if (db_delivery_end(r->conn, id, digest, err, sizeof err) != 0)
+        fail(r, "%s", err);
+}
+
+/* ------------------------------------------------------------------------ */
 /* The run                                                                   */
 
 /* The lock and the run; 0, or -1 with res->status set. */
@@ -917,12 +990,19 @@ enum import_status import_run(const struct import_config *cfg, PGconn *conn,
         r->path = paths[i];
         struct import_event ev = { .kind = IMPORT_PATH_BEGIN };
         emit(r, &ev);
-        walk_path(paths[i], cfg->walk, &h);
-        stop_requested(r);
-        if (conn && !r->stopping)
-            submit(r);          /* a path's files are told at its end */
-        if (conn)
-            collect(r);
+        int64_t delivery = 0;
+        unsigned char digest[32];
+        int known = conn ? begin_delivery(r, paths[i], digest, &delivery) : 0;
+        if (known == 0) {
+            int walked = walk_path(paths[i], cfg->walk, &h);
+            stop_requested(r);
+            if (conn && !r->stopping)
+                submit(r);          /* a path's files are told at its end */
+            if (conn)
+                collect(r);
+            if (delivery > 0 && walked == 0 && !r->stopping)
+                end_delivery(r, delivery, digest);
+        }
         ev.kind = IMPORT_PATH_END;
         emit(r, &ev);
     }

@@ -35,6 +35,8 @@ struct import_totals {
     uint64_t files, files_loaded, files_already, files_rejected;
     uint64_t reports_loaded, reports_unchanged, reports_rejected;
     uint64_t answers_rejected, warnings, skipped;
+    uint64_t files_rejected_before; /* in deliveries read whole before:
+                                     * set aside then, not again now */
 };
 
 enum import_outcome {
@@ -52,7 +54,16 @@ enum import_event_kind {
     IMPORT_PROGRESS,        /* a file begun or a report read: progress */
     IMPORT_SKIPPED,         /* an entry that is not a report: reason */
     IMPORT_PROBLEM,         /* about a report of the file: problem */
-    IMPORT_FILE             /* what became of the file: file */
+    IMPORT_FILE,            /* what became of the file: file */
+    IMPORT_DELIVERY         /* the path was read whole before, by another
+                             * run: delivery; it is not read again */
+};
+
+/* A path read whole before (is248.delivery, import/delivery.h). */
+struct import_delivery {
+    int64_t run_id;             /* the run that read it */
+    const char *completed_at;   /* when ("2026-12-03 10:00") */
+    int files, files_loaded, files_already, files_rejected;
 };
 
 /* A problem of a report, or a reason of the merge's. */
@@ -94,6 +105,7 @@ struct import_event {
     const char *reason;         /* IMPORT_SKIPPED */
     const struct import_problem *problem;   /* IMPORT_PROBLEM */
     const struct import_file *file;         /* IMPORT_FILE */
+    const struct import_delivery *delivery; /* IMPORT_DELIVERY */
 };
 
 struct import_sink {

@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 
 #include "copybuf.h"
+#include "pgbin.h"
 #include "tools/embed.h"
 
 extern const struct embedded_file schema_files[];
@@ -802,4 +803,119 @@ int db_run_end(PGconn *conn, int64_t run_id, const char *status, char *err,
                                 err, errlen);
     PQclear(res);
     return res ? 0 : -1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Deliveries                                                                */
+
+int db_delivery_read(PGconn *conn, int64_t run_id, const char *source,
+                     const unsigned char digest[32], struct db_delivery *d,
+                     char *err, size_t errlen)
+{
+    char run[24];
+    snprintf(run, sizeof run, "%" PRId64, run_id);
+    const char *values[3] = { run, source, (const char *)digest };
+    const int lengths[3] = { 0, 0, 32 }, formats[3] = { 0, 0, 1 };
+    PGresult *res = PQexecParams(conn,
+                                 "SELECT run_id, files, files_loaded,"
+                                 " files_already, files_rejected,"
+                                 " to_char(completed_at, 'YYYY-MM-DD HH24:MI')"
+                                 " FROM is248.delivery_read($1::bigint,"
+                                 " $2::text, $3::bytea)",
+                                 3, NULL, values, lengths, formats, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        db_error(err, errlen, conn, res, "cannot look the delivery up");
+        PQclear(res);
+        return -1;
+    }
+    int found = PQntuples(res) == 1;
+    if (found) {
+        memset(d, 0, sizeof *d);
+        d->run_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+        d->files = atoi(PQgetvalue(res, 0, 1));
+        d->files_loaded = atoi(PQgetvalue(res, 0, 2));
+        d->files_already = atoi(PQgetvalue(res, 0, 3));
+        d->files_rejected = atoi(PQgetvalue(res, 0, 4));
+        snprintf(d->completed_at, sizeof d->completed_at, "%s",
+                 PQgetvalue(res, 0, 5));
+    }
+    PQclear(res);
+    return found;
+}
+
+int64_t db_delivery_begin(PGconn *conn, int64_t run_id, const char *source,
+                          uint64_t bytes, char *err, size_t errlen)
+{
+    char run[24], size[24];
+    snprintf(run, sizeof run, "%" PRId64, run_id);
+    snprintf(size, sizeof size, "%" PRIu64, bytes);
+    const char *params[3] = { run, source, size };
+    PGresult *res = exec_params(conn,
+                                "SELECT is248.delivery_begin($1::bigint,"
+                                " $2::text, $3::bigint)",
+                                3, params, PGRES_TUPLES_OK,
+                                "cannot begin the delivery", err, errlen);
+    if (!res)
+        return -1;
+    int64_t id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return id;
+}
+
+int db_delivery_pieces(PGconn *conn, int64_t id, int first,
+                       const unsigned char *data, size_t len, char *err,
+                       size_t errlen)
+{
+    struct pgbin elems = PGBIN_INIT, arr = PGBIN_INIT;
+    int n = 0;
+    for (size_t off = 0; off < len; off += DB_DELIVERY_PIECE, n++) {
+        size_t k = len - off < DB_DELIVERY_PIECE ? len - off
+                                                 : DB_DELIVERY_PIECE;
+        pgbin_bytes(&elems, data + off, k);
+    }
+    pgbin_array(&arr, PGBIN_BYTEA, n, 0, &elems);
+    pgbin_free(&elems);
+    if (pgbin_failed(&arr)) {
+        pgbin_free(&arr);
+        set_err(err, errlen, "cannot send the delivery: out of memory");
+        return -1;
+    }
+    char idt[24], firstt[16];
+    snprintf(idt, sizeof idt, "%" PRId64, id);
+    snprintf(firstt, sizeof firstt, "%d", first);
+    const char *values[3] = { idt, firstt, (const char *)arr.data };
+    const int lengths[3] = { 0, 0, (int)arr.len }, formats[3] = { 0, 0, 1 };
+    PGresult *res = PQexecParams(conn,
+                                 "SELECT is248.delivery_pieces($1::bigint,"
+                                 " $2::int, $3::bytea[])",
+                                 3, NULL, values, lengths, formats, 0);
+    pgbin_free(&arr);
+    int rc = 0;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        db_error(err, errlen, conn, res, "cannot send the delivery");
+        rc = -1;
+    }
+    PQclear(res);
+    return rc;
+}
+
+int db_delivery_end(PGconn *conn, int64_t id, const unsigned char digest[32],
+                    char *err, size_t errlen)
+{
+    char idt[24];
+    snprintf(idt, sizeof idt, "%" PRId64, id);
+    const char *values[2] = { idt, (const char *)digest };
+    const int lengths[2] = { 0, 32 }, formats[2] = { 0, 1 };
+    PGresult *res = PQexecParams(conn,
+                                 "SELECT is248.delivery_end($1::bigint,"
+                                 " $2::bytea)",
+                                 2, NULL, values, lengths, formats, 0);
+    int rc = 0;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        db_error(err, errlen, conn, res,
+                 "cannot record the delivery as read");
+        rc = -1;
+    }
+    PQclear(res);
+    return rc;
 }

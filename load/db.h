@@ -79,6 +79,42 @@ int64_t db_run_begin(PGconn *conn, const char *command, int64_t *abandoned,
 int db_run_end(PGconn *conn, int64_t run_id, const char *status, char *err,
                size_t errlen);
 
+/* --- deliveries: files given to import, read whole ------------------------ */
+
+/* What a run found in a delivery it read to its end (is248.delivery). */
+struct db_delivery {
+    int64_t run_id;
+    int files, files_loaded, files_already, files_rejected;
+    char completed_at[64];      /* as the server writes it */
+};
+
+/* Pieces of a delivery, for its digest and for the database (1 MiB). */
+#define DB_DELIVERY_PIECE (1U << 20)
+
+/* The run that read a delivery with this digest to its end, with the
+ * reference data loaded now: 1 with *d filled (and run_id records that it
+ * was given the delivery again, as source), 0 when none did, -1 with err
+ * set. */
+int db_delivery_read(PGconn *conn, int64_t run_id, const char *source,
+                     const unsigned char digest[32], struct db_delivery *d,
+                     char *err, size_t errlen);
+
+/* Begin reading a delivery of bytes bytes in a run: its id (> 0), or -1
+ * with err set. */
+int64_t db_delivery_begin(PGconn *conn, int64_t run_id, const char *source,
+                          uint64_t bytes, char *err, size_t errlen);
+
+/* Send pieces first, first + 1, ... (n of them, each DB_DELIVERY_PIECE
+ * bytes but the last of the delivery) from data[0, len).  0 or -1. */
+int db_delivery_pieces(PGconn *conn, int64_t id, int first,
+                       const unsigned char *data, size_t len, char *err,
+                       size_t errlen);
+
+/* The delivery was read to its end; digest is what the caller computed
+ * (the database checks it against the pieces).  0 or -1. */
+int db_delivery_end(PGconn *conn, int64_t id, const unsigned char digest[32],
+                    char *err, size_t errlen);
+
 /*
  * Write the error of res (or, when res is NULL or carries none, of conn) into
  * err as one line: "what: message; detail; hint: hint", without libpq's

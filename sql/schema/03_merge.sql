@@ -129,6 +129,16 @@ begin
            skipped = (select count(*) from is248.skipped_entry s
                        where s.run_id = p_run)
      where r.run_id = p_run;
+    -- and the deliveries it was given again and did not read
+    update is248.import_run r
+       set files = r.files + d.files,
+           files_already = r.files_already + d.files_already
+      from (select coalesce(sum(d.files), 0) as files,
+                   coalesce(sum(d.files_loaded + d.files_already), 0)
+                       as files_already
+              from is248.delivery d
+             where d.run_id = p_run and d.read_before is not null) d
+     where r.run_id = p_run;
 end
 $fn$;
 
@@ -800,3 +810,203 @@ $merge$;
 
 comment on function is248.merge_batch(bigint, text[], text[], bytea[], bigint[], bytea[], text[]) is
     'Merge the batch the loader staged in is248.stage in this transaction (see the file sql/schema/03_merge.sql); one row per file: its outcome (loaded, already_loaded, rejected), its counts, where its bytes were loaded from before, and the reports set aside here (conflicts, refusals), one line each.  Only for a running import of this session.';
+
+-- ---------------------------------------------------------------------------
+-- Deliveries read whole
+-- ---------------------------------------------------------------------------
+
+-- A path given to import that is a file (an archive, or one XML file) is a
+-- delivery.  When a run has read one to its end, a later run given the same
+-- bytes has nothing to do: every file in it was loaded, found loaded before
+-- or set aside, and the database says so without the archive being read
+-- again.  Its identity is its digest: the SHA-256 of the SHA-256 of each of
+-- its 1 MiB pieces, in order, computed here from the bytes the loader sends
+-- (is248.delivery_pieces()), so that no one can record a delivery he does
+-- not have.  It holds only while the reference data is the same (a unit
+-- code set aside may be valid with other data).
+create table is248.delivery (
+    delivery_id       bigserial primary key,
+    run_id            bigint not null references is248.import_run,
+    source            text not null,
+    bytes             bigint not null,
+    reference_sha256  text not null,
+    digest            bytea,
+    files             int,
+    files_loaded      int,
+    files_already     int,
+    files_rejected    int,
+    completed_at      timestamptz,
+    read_before       bigint references is248.delivery
+);
+
+create index delivery_digest on is248.delivery (digest) where digest is not null;
+
+comment on table is248.delivery is
+    'Every file given to import (an archive, or an XML file) that a run began to read; completed when the run read it to its end, so that later runs given the same bytes skip it.';
+comment on column is248.delivery.delivery_id is 'Key of the delivery';
+comment on column is248.delivery.run_id is 'The import run that read it';
+comment on column is248.delivery.source is 'The path given to import';
+comment on column is248.delivery.bytes is 'Its size in bytes (as stored, compressed for an archive)';
+comment on column is248.delivery.reference_sha256 is 'The reference data it was read with (is248.reference_meta)';
+comment on column is248.delivery.digest is 'SHA-256 of the SHA-256 of each 1 MiB piece of its bytes, in order; NULL until it was read to its end';
+comment on column is248.delivery.files is 'Report files read from it';
+comment on column is248.delivery.files_loaded is 'Of those, loaded';
+comment on column is248.delivery.files_already is 'Of those, loaded before';
+comment on column is248.delivery.files_rejected is 'Of those, set aside whole';
+comment on column is248.delivery.completed_at is 'When the run finished reading it; NULL when it never did (interrupted, failed)';
+comment on column is248.delivery.read_before is 'When the run did not read it because another had: that run''s delivery (the counts are copied from it)';
+
+create table is248.delivery_piece (
+    delivery_id  bigint not null references is248.delivery,
+    piece_no     int not null,
+    bytes        int not null,
+    sha256       bytea not null,
+    primary key (delivery_id, piece_no)
+);
+
+comment on table is248.delivery_piece is
+    'The SHA-256 of each 1 MiB piece of a delivery, computed from its bytes by is248.delivery_pieces(); is248.delivery.digest is made of them.';
+comment on column is248.delivery_piece.delivery_id is 'The delivery';
+comment on column is248.delivery_piece.piece_no is 'Position of the piece (0 = first)';
+comment on column is248.delivery_piece.bytes is 'Its size (1 MiB, less for the last)';
+comment on column is248.delivery_piece.sha256 is 'SHA-256 of its bytes';
+
+-- The run that read a delivery with this digest whole, with the reference
+-- data of now, and what it found; no row when none did.  When there is
+-- one, run p_run of this session records that it was given the delivery
+-- again (as p_source) and did not read it: its counts include it.
+create function is248.delivery_read(p_run bigint, p_source text,
+                                    p_digest bytea)
+returns table (run_id bigint, files int, files_loaded int,
+               files_already int, files_rejected int,
+               completed_at timestamptz)
+language plpgsql
+security definer
+set search_path = pg_catalog, pg_temp
+as $fn$
+declare
+    v_before is248.delivery;
+begin
+    perform is248.own_run(p_run);
+    select d.* into v_before
+      from is248.delivery d
+     where d.digest = p_digest and d.read_before is null
+       and d.reference_sha256 = (select m.sha256 from is248.reference_meta m
+                                  limit 1)
+     order by d.completed_at
+     limit 1;
+    if not found then
+        return;
+    end if;
+    insert into is248.delivery (run_id, source, bytes, reference_sha256,
+                                digest, files, files_loaded, files_already,
+                                files_rejected, completed_at, read_before)
+    values (p_run, p_source, v_before.bytes, v_before.reference_sha256,
+            v_before.digest, v_before.files, v_before.files_loaded,
+            v_before.files_already, v_before.files_rejected, now(),
+            v_before.delivery_id);
+    return query
+    select v_before.run_id, v_before.files, v_before.files_loaded,
+           v_before.files_already, v_before.files_rejected,
+           v_before.completed_at;
+end
+$fn$;
+
+comment on function is248.delivery_read(bigint, text, bytea) is
+    'The run that read a delivery with this digest to its end (with the reference data loaded now), and what it found in it; no row when none did.  When there is one, the run given (of this session) records that it was given it again and did not read it.';
+
+create function is248.delivery_begin(p_run bigint, p_source text,
+                                     p_bytes bigint)
+returns bigint
+language plpgsql
+security definer
+set search_path = pg_catalog, pg_temp
+as $fn$
+declare
+    v_id bigint;
+begin
+    perform is248.own_run(p_run);
+    insert into is248.delivery (run_id, source, bytes, reference_sha256)
+    values (p_run, p_source, p_bytes,
+            coalesce((select m.sha256 from is248.reference_meta m limit 1), ''))
+    returning delivery_id into v_id;
+    return v_id;
+end
+$fn$;
+
+comment on function is248.delivery_begin(bigint, text, bigint) is
+    'Begin reading a delivery (a file given to import) in a run of this session; returns its id.';
+
+-- Pieces p_first, p_first + 1, ... of a delivery of a run of this
+-- session, as bytes: their SHA-256 is kept.
+create function is248.delivery_pieces(p_delivery bigint, p_first int,
+                                      p_pieces bytea[])
+returns void
+language plpgsql
+security definer
+set search_path = pg_catalog, pg_temp
+set work_mem = '64MB'
+as $fn$
+begin
+    perform is248.own_run((select d.run_id from is248.delivery d
+                            where d.delivery_id = p_delivery
+                              and d.digest is null));
+    insert into is248.delivery_piece (delivery_id, piece_no, bytes, sha256)
+    select p_delivery, p_first + (p.n - 1)::int, octet_length(p.bytes),
+           sha256(p.bytes)
+      from unnest(p_pieces) with ordinality as p(bytes, n);
+end
+$fn$;
+
+comment on function is248.delivery_pieces(bigint, int, bytea[]) is
+    'The bytes of pieces of a delivery being read, from piece p_first on (1 MiB each, the last less); the database keeps their SHA-256.';
+
+-- The delivery was read to its end: its digest (which must be the one the
+-- loader computed, from the pieces it sent) and what was found in it (the
+-- files of the run recorded under its path).
+create function is248.delivery_end(p_delivery bigint, p_digest bytea)
+returns void
+language plpgsql
+security definer
+set search_path = pg_catalog, pg_temp
+as $fn$
+declare
+    v_run    bigint;
+    v_source text;
+    v_bytes  bigint;
+    v_digest bytea;
+    v_sum    bigint;
+    v_n      int;
+    v_min    int;
+    v_max    int;
+begin
+    select d.run_id, d.source, d.bytes into v_run, v_source, v_bytes
+      from is248.delivery d
+     where d.delivery_id = p_delivery and d.digest is null;
+    perform is248.own_run(v_run);
+    -- pieces 0 .. n - 1, each once (the key), of the size given
+    select sha256(string_agg(p.sha256, ''::bytea order by p.piece_no)),
+           sum(p.bytes), count(*), min(p.piece_no), max(p.piece_no)
+      into v_digest, v_sum, v_n, v_min, v_max
+      from is248.delivery_piece p where p.delivery_id = p_delivery;
+    if v_digest is distinct from p_digest or v_sum is distinct from v_bytes
+       or v_min is distinct from 0 or v_max is distinct from v_n - 1 then
+        raise exception 'delivery %: the pieces sent are not the delivery given (% bytes in % pieces)',
+            p_delivery, v_sum, v_n
+            using errcode = 'invalid_parameter_value';
+    end if;
+    update is248.delivery d
+       set digest = v_digest, completed_at = now(),
+           (files, files_loaded, files_already, files_rejected) =
+           (select count(*),
+                   count(*) filter (where f.outcome = 'loaded'),
+                   count(*) filter (where f.outcome = 'already_loaded'),
+                   count(*) filter (where f.outcome = 'rejected')
+              from is248.source_file f
+             where f.run_id = v_run and f.source = v_source)
+     where d.delivery_id = p_delivery;
+end
+$fn$;
+
+comment on function is248.delivery_end(bigint, bytea) is
+    'Record that a delivery of a run of this session was read to its end: its digest, checked against the pieces sent, and the count of its files.';

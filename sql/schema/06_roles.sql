@@ -59,5 +59,9 @@ grant insert on is248.stage to is248_loader;
 grant execute on function is248.run_begin(text),
                           is248.run_end(bigint, text),
                           is248.merge_batch(bigint, text[], text[], bytea[],
-                                            bigint[], bytea[], text[])
+                                            bigint[], bytea[], text[]),
+                          is248.delivery_read(bigint, text, bytea),
+                          is248.delivery_begin(bigint, text, bigint),
+                          is248.delivery_pieces(bigint, int, bytea[]),
+                          is248.delivery_end(bigint, bytea)
    to is248_loader;

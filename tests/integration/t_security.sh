@@ -194,6 +194,33 @@ SELECT outcome FROM is248.merge_batch(:run, ARRAY['x'], ARRAY[''], ARRAY['\\x$fs
        DELETE FROM is248.source_file WHERE source IN ('x', '$future')" >/dev/null
     eq "$L: ... (and nothing else changed)" "$(state)" "$before"
 
+    # --- 3b. a future delivery counted as read whole without its bytes
+    local dsha later="$SRC/fixtures/defects/corrections/1106-c-earlier.xml"
+    dsha=$(python3 -c "import hashlib,sys; d=open(sys.argv[1],'rb').read(); print(hashlib.sha256(hashlib.sha256(d).digest()).hexdigest())" "$later")
+    got=$(as_loader "$begin_run
+COMMIT;
+SELECT is248.delivery_begin(:run, 'future.zip', $(stat -c %s "$later")) AS d \\gset
+SELECT is248.delivery_end(:d, '\\x$dsha');
+SELECT is248.delivery_pieces(:d, 0, ARRAY['other bytes'::bytea]);
+SELECT is248.delivery_end(:d, '\\x$dsha');
+INSERT INTO is248.delivery (run_id, source, bytes, reference_sha256, digest, completed_at) VALUES (:run, 'x', 1, '', '\\x$dsha', now());
+SELECT count(*) FROM is248.delivery_read(:run, 'x', '\\x$dsha');")
+    eq "$L: a delivery's digest without its pieces, or with other bytes: refused twice" \
+       "$(grep -c "the pieces sent are not the delivery given" <<<"$got")" 2
+    contains "$L: ... writing is248.delivery: refused" "$got" "permission denied for table delivery"
+    eq "$L: ... so no run has read it" "$(q "SELECT count(*) FROM is248.delivery WHERE digest = '\\x$dsha'")" 0
+    PGUSER=$loader run import "$later"
+    contains "$L: ... and it is read when it comes" "$err" "loaded: 1 report(s) new"
+    q "DELETE FROM is248.report WHERE file_id IN (SELECT file_id FROM is248.source_file WHERE source = '$later');
+       DELETE FROM is248.rejection WHERE source = '$later'; DELETE FROM is248.warning WHERE source = '$later';
+       DELETE FROM is248.source_file WHERE source = '$later'" >/dev/null
+    got=$(as_loader "SELECT is248.delivery_begin(1, 'x', 1);
+SELECT * FROM is248.delivery_read(1, 'x', '\\x00');")
+    eq "$L: deliveries of another session's run: refused" \
+       "$(grep -c "run 1 is not an import running in this session" <<<"$got")" 2
+    q "DELETE FROM is248.delivery_piece; DELETE FROM is248.delivery" >/dev/null
+    eq "$L: ... (and nothing else changed)" "$(state)" "$before"
+
     # --- 4. the merge's own parameters and the sequences
     got=$(as_loader "$begin_run
 COMMIT;
