@@ -77,11 +77,22 @@ eq "... all of the fixtures" "$(q "SELECT count(*) FROM is248.report_history")" 
 # --- two real imports -----------------------------------------------------------
 "$IS248_GEN" --years 2015-2017 --format dir --quiet --seed 7 \
     --reference "$SRC/sql/reference" --out "$WORK/big"
-"$IS248" import "$WORK/big" >"$WORK/out1" 2>"$WORK/err1" </dev/null &
+# the first import's last path arrives through a FIFO, held open until the
+# second import has tried: the first is certainly still running then
+slow_xml="$WORK/slow.xml"
+rm -f "$slow_xml" "$WORK/go"
+mkfifo "$slow_xml"
+{ head -c 100 "$fixtures/2019/1101.xml"
+  while [ ! -e "$WORK/go" ]; do sleep 0.05; done
+  tail -c +101 "$fixtures/2019/1101.xml"; } >"$slow_xml" &
+writer=$!
+"$IS248" import "$WORK/big" "$slow_xml" >"$WORK/out1" 2>"$WORK/err1" </dev/null &
 first=$!
 ok "the first import is under way" wait_for 30 "SELECT count(*) > 5 FROM is248.source_file WHERE source LIKE '$WORK/big/%'"
 run import "$fixtures"
 eq "an import while another runs exits 4" "$rc" 4
+touch "$WORK/go"
+wait "$writer"
 wait "$first"
 eq "the first import is not disturbed (exit 0)" "$?" 0
 
