@@ -472,6 +472,10 @@ static void refuse_text(struct norm_report *n)
 static int stream_flush(struct run *r, int all)
 {
     struct batch *b = r->fill;
+    if (!r->conn) {                 /* validate: nowhere to send them */
+        pgbin_reset(&b->stage);
+        return 0;
+    }
     struct pgbin *pc = &r->rd.piece;
     while (pc->len >= PIECE_BYTES || (all && pc->len > 0)) {
         size_t k = pc->len < PIECE_BYTES ? pc->len : PIECE_BYTES;
@@ -507,16 +511,16 @@ static int on_report(void *ctx, const struct raw_report *raw)
     r->t.normalize += t1 - t0;
     r->reports_read++;
 
-    if (r->conn) {
-        if (n->ok &&
-            stage_report(&b->stage, r->rd.file_no, raw, n) == STAGE_BAD_TEXT)
-            refuse_text(n);
-        stage_problems(&b->stage, r->rd.file_no, raw, n);
-        if (pgbin_failed(&b->stage)) {
-            out_of_memory(r);
-            r->rd.fatal = 1;
-            return 1;
-        }
+    /* staged in validate too: what the database could not take is set
+     * aside there as well (the rows are dropped with the file) */
+    if (n->ok &&
+        stage_report(&b->stage, r->rd.file_no, raw, n) == STAGE_BAD_TEXT)
+        refuse_text(n);
+    stage_problems(&b->stage, r->rd.file_no, raw, n);
+    if (pgbin_failed(&b->stage)) {
+        out_of_memory(r);
+        r->rd.fatal = 1;
+        return 1;
     }
     if (n->ok)
         it->reports_ok++;
@@ -549,8 +553,7 @@ static void on_warning(void *ctx, long line, const char *msg)
     else
         snprintf(text, sizeof text, ": %s", msg);
     batch_problem(b, PROBLEM_WARNING, 0, text);
-    if (r->conn)
-        stage_file_warning(&b->stage, r->rd.file_no, msg);
+    stage_file_warning(&b->stage, r->rd.file_no, msg);
 }
 
 /* Read up to limit bytes of in into b->content (appended).  Returns the
@@ -635,12 +638,12 @@ static void parse_file(struct run *r, struct source *src,
 static void stream_file(struct run *r, struct walk_input *in, size_t n)
 {
     struct source src = { r->ahead, n, 0, in, NULL, 0 };
+    r->rd.streaming = 1;
     if (!r->conn) {                 /* validate: only read it */
         parse_file(r, &src, in, 0);
         return;
     }
     struct batch *b = r->fill;
-    r->rd.streaming = 1;
     r->rd.pieces = 0;
     pgbin_reset(&r->rd.piece);
     src.tee = &r->rd.piece;

@@ -37,6 +37,11 @@ _Noreturn void fuzz_fail(const char *file, int line, const char *cond,
     abort();
 }
 
+const struct units *fuzz_units(void)
+{
+    return units;
+}
+
 void fuzz_init(void)
 {
     units = units_builtin();

@@ -35,6 +35,8 @@ int fuzz_printable(const char *s);
 
 /* The units table, built once (LLVMFuzzerInitialize). */
 void fuzz_init(void);
+struct units;
+const struct units *fuzz_units(void);
 
 struct fuzz_read_opts {
     const struct xmlrep_limits *lim; /* NULL: the defaults */
