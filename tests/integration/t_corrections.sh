@@ -130,4 +130,24 @@ eq "the same file in two folders: the second is recorded as already loaded" \
    "$(q "SELECT entry || ':' || outcome FROM is248.source_file ORDER BY file_id" | tr '\n' ' ')" \
    "twice/rogaland/1106.xml:loaded twice/korrigert/1106.xml:already_loaded "
 contains "the same file in two folders: says so" "$err" "already loaded"
+# --- inside one batch: two files of one import, the same report in both and a
+# conflict across them (issue 12: the batch is decided as a whole, in order)
+fresh
+mkdir -p "$WORK/batch"
+cp "$fx/1106-b-corrected.xml" "$WORK/batch/a.xml"
+cp "$fx/1106-b-corrected.xml" "$WORK/batch/b-same-bytes.xml"
+cp "$fx/1106-a-reindented.xml" "$WORK/batch/c-reindented.xml"
+cp "$fx/1106-a.xml" "$WORK/batch/d-first.xml"
+cp "$fx/1106-d-conflict.xml" "$WORK/batch/e-conflict.xml"
+run import "$WORK/batch"
+eq "five files in one batch: exit 1 (a conflict)" "$rc" 1
+eq "... one batch: one run, one transaction's file ids in order" \
+   "$(q "SELECT string_agg(regexp_replace(source, '^.*/', '') || ':' || outcome || ':' || reports_loaded || '/' || reports_unchanged || '/' || reports_rejected, ' ' ORDER BY file_id) FROM is248.source_file")" \
+   "a.xml:loaded:1/0/0 b-same-bytes.xml:already_loaded:0/0/0 c-reindented.xml:loaded:1/0/0 d-first.xml:loaded:0/1/0 e-conflict.xml:loaded:0/0/1"
+contains "... the same bytes later in the batch: loaded before, from the first" "$err" \
+   "b-same-bytes.xml': already loaded (from '$WORK/batch/a.xml')"
+eq "... the conflict names the file of the batch it conflicts with" "$(rej)" \
+   "report|1|2019|1106|-|conflicts with the report for 1106 2019 submitted at 2020-03-01T08:00:00Z given as report 1 of $WORK/batch/a.xml: same unit, year and submission time but other content; the report loaded first is kept"
+eq "... the corrected report is current, the first one history" "$(current 2019 1106)" "2020-03-01T08:00|no|less_good|a.xml"
+
 finish
