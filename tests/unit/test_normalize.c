@@ -528,7 +528,7 @@ static void test_unit_name(void)
     r.unit_name = "Gr\xfcnerl\xf8kka"; /* Latin-1 bytes, not UTF-8 */
     normalize_report(&r, U, &n);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_WARNING, "",
-                       "unit name 'Gr\\xfcnerl\\xf8kka' differs from the "
+                       "unit name 'Gr\\xFCnerl\\xF8kka' differs from the "
                        "reference name 'Grünerløkka' for 030102 in 2018");
 }
 
@@ -599,6 +599,59 @@ static void test_population(void)
     normalize_report(&r, U, &n);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_ANSWER, "innbyggere",
                        "malformed population 'ab\\x01\\tc'");
+}
+
+/* A value in a reason shows every character it has (printable.h): what
+ * is invisible or reorders the line is escaped, so that a reason cannot
+ * read as something else ("unknown label 'J\u200Ba'", not 'Ja'). */
+static void test_reasons_escaped(void)
+{
+    static const struct {
+        const char *label, *reason;
+    } cases[] = {
+        { "J\xe2\x80\x8b" "a", "unknown label 'J\\u200Ba'" },
+        { "J\xe2\x80\x8c" "a", "unknown label 'J\\u200Ca'" },
+        { "J\xe2\x80\x8d" "a", "unknown label 'J\\u200Da'" },
+        { "J\xe2\x81\xa0" "a", "unknown label 'J\\u2060a'" },
+        { "\xef\xbb\xbf" "Ja", "unknown label '\\uFEFFJa'" },
+        { "J\xc2\xad" "a", "unknown label 'J\\u00ADa'" },
+        { "J\xd8\x9c" "a", "unknown label 'J\\u061Ca'" },
+        { "J\xf3\xa0\x81\x81" "a", "unknown label 'J\\U000E0041a'" },
+        { "\xe2\x80\xae" "aJ", "unknown label '\\u202EaJ'" },
+        { "J\xe2\x81\xa6" "a", "unknown label 'J\\u2066a'" },
+        { "J\xc2\x9b" "a", "unknown label 'J\\u009Ba'" },
+        { "J\x1b[2Ja", "unknown label 'J\\x1B[2Ja'" },
+        { "J\\a", "unknown label 'J\\\\a'" },
+        { "J\xff" "a", "unknown label 'J\\xFFa'" },
+    };
+    struct raw_report r = v2_report();
+    struct norm_report n;
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        const struct raw_answer a[] = {
+            SVAR("ARB_NAV_SAMARBEID", NULL, cases[i].label) };
+        r.answers = a;
+        r.n_answers = COUNT(a);
+        normalize_report(&r, U, &n);
+        CHECK_INT(n.ok, 1);
+        CHECK_INT(n.nav_collab, YN_NONE);
+        CHECK_ONLY_PROBLEM(&n, PROBLEM_ANSWER, "ARB_NAV_SAMARBEID",
+                           cases[i].reason);
+    }
+    /* 60 characters of 10 bytes each escaped: the quote stops where its
+     * buffer (400 bytes) is full, between two escapes, with "…" */
+    char many[60 * 4 + 1] = "";
+    for (int i = 0; i < 60; i++)
+        strcat(many, "\xf3\xa0\x81\x81"); /* U+E0041 */
+    const struct raw_answer a[] = { SVAR("ARB_NAV_SAMARBEID", NULL, many) };
+    r.answers = a;
+    r.n_answers = 1;
+    normalize_report(&r, U, &n);
+    CHECK_INT(n.n_problems, 1);
+    char want[512] = "unknown label '";
+    for (int i = 0; i < 39; i++)
+        strcat(want, "\\U000E0041");
+    strcat(want, "\xe2\x80\xa6'");
+    CHECK_STR(n.n_problems ? n.problems[0].reason : "", want);
 }
 
 static void test_size_class(void)
@@ -1246,6 +1299,7 @@ int main(void)
     test_unit_name();
     test_population();
     test_size_class();
+    test_reasons_escaped();
     test_submitted();
     test_answers_v1();
     test_svar_v2();
