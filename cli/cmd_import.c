@@ -13,6 +13,7 @@
 #include "pipeline.h"
 #include "progress.h"
 #include "summary.h"
+#include "transform/instant.h"
 
 /* A pipeline with the built-in municipality codes and c's limits, no
  * loader yet.  Returns 0, or -1 after saying why. */
@@ -24,6 +25,7 @@ static int pipeline_init(struct pipeline *p, const struct cli *c)
         msg_error("out of memory reading the built-in municipality codes");
         return -1;
     }
+    p->now_us = instant_now();
     p->walk = &c->walk;
     p->file_lines_verbose = c->file_lines_verbose;
     p->xml = &c->xml;

@@ -182,7 +182,7 @@ static int on_report(void *ctx, const struct raw_report *raw)
         return 1;
 
     double t0 = pipeline_now();
-    normalize_report(raw, p->units, &f->norm);
+    normalize_report(raw, p->units, p->now_us, &f->norm);
     double t1 = pipeline_now();
     p->times.normalize += t1 - t0;
     f->reports++;

@@ -18,6 +18,8 @@
 
 struct pipeline {
     const struct units *units;
+    int64_t now_us;             /* the time of the run (instant_now()), for
+                                 * normalize_report() */
     struct loader *loader;      /* NULL: validate only */
     const struct walk_limits *walk;
     const struct xmlrep_limits *xml;

@@ -374,7 +374,30 @@ static const char *size_class(enum unit_type type, long pop)
 
 /* --- submission time ------------------------------------------------------- */
 
-static void check_submitted(const struct raw_report *raw,
+/*
+ * A submission time must be one the report can have been sent at: not
+ * before its reporting year began (00:00 on 1 January, Norwegian time, when
+ * the year is known), and not more than a day after the run (a day for
+ * clocks that are off, and time zones).
+ */
+static void check_plausible(struct view v, int64_t us, int64_t now_us,
+                            struct norm_report *out)
+{
+    char q[QUOTE_BUF], bound[40];
+    if (out->year >= 1 && us < instant_year_start_oslo(out->year)) {
+        add_problem(out, PROBLEM_REPORT, "", "submission time '%s' is before "
+                    "the reporting year %d began (%04d-01-01 00:00 "
+                    "Norwegian time)", qview(q, v), out->year, out->year);
+    } else if (now_us <= INT64_MAX - INSTANT_US_PER_DAY &&
+               us > now_us + INSTANT_US_PER_DAY) {
+        add_problem(out, PROBLEM_REPORT, "", "submission time '%s' is more "
+                    "than a day in the future (later than %s)", qview(q, v),
+                    instant_format_iso(now_us + INSTANT_US_PER_DAY, bound,
+                                       sizeof bound));
+    }
+}
+
+static void check_submitted(const struct raw_report *raw, int64_t now_us,
                             struct norm_report *out)
 {
     char q[QUOTE_BUF];
@@ -390,11 +413,18 @@ static void check_submitted(const struct raw_report *raw,
     switch (st) {
     case INSTANT_OK:
         out->submitted_us = us;
+        check_plausible(v, us, now_us, out);
         break;
     case INSTANT_AMBIGUOUS:
         out->submitted_us = us;
         add_problem(out, PROBLEM_WARNING, "", "submission time '%s' occurs "
                     "twice in Norwegian time; read as summer time (+02:00)",
+                    qview(q, v));
+        check_plausible(v, us, now_us, out);
+        break;
+    case INSTANT_RANGE:
+        add_problem(out, PROBLEM_REPORT, "", "submission time '%s' is out of "
+                    "range (years 0001\xe2\x80\x93" "9999 in UTC)",
                     qview(q, v));
         break;
     case INSTANT_GAP:
@@ -799,7 +829,7 @@ static int digest(const struct raw_report *raw, int64_t submitted_us,
 /* --- the whole report ------------------------------------------------------ */
 
 void normalize_report(const struct raw_report *raw, const struct units *units,
-                      struct norm_report *out)
+                      int64_t now_us, struct norm_report *out)
 {
     /* everything before the problems; problems[] is written as found and
      * read up to n_problems only (clearing all of it cost 18 KB a report) */
@@ -824,7 +854,7 @@ void normalize_report(const struct raw_report *raw, const struct units *units,
     check_unit(raw, units, year_ok, out);
     check_population(raw, out);
     out->size_class = size_class(out->unit_type, out->population);
-    check_submitted(raw, out);
+    check_submitted(raw, now_us, out);
     check_answers(raw, out);
 
     if (digest(raw, out->submitted_us, out->digest) < 0)
