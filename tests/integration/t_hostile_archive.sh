@@ -432,13 +432,13 @@ labels=(
     "../../../../../../../../../../tmp/$evil/dotdot.xml"
     "/tmp/$evil-absolute.xml"
     'esc\x1B[31mred.xml'
-    'new\x0Aline.xml'
-    'tab\x09here.xml'
+    'new\nline.xml'
+    'tab\there.xml'
     'del\x7F.xml'
     'bad\xFF\xFE.xml'
     'over\xC0\xAFlong.xml'
     "Troms"$'\xc3\xb8'".xml"
-    'bidi\xE2\x80\xAElmx.xml'
+    'bidi\u202Elmx.xml'
 )
 mapfile -t name_src < <(ls "$dl"/2022/*.xml | head -n ${#names[@]})
 { for i in "${!names[@]}"; do tarent "${names[i]}" "${name_src[i]}"; done; tarend; } >"$T/names.tar"
