@@ -4,6 +4,8 @@
 #include "summary.h"
 #include "table.h"
 
+#include "ingest/printable.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,8 @@ struct cells {
     const struct summary_row *rows, *total;
     int n;
     char (*v)[COLUMNS][32];
+    char **path;    /* each row's path escaped (printable.h): a file name
+                     * from a sender must not reach the terminal raw */
 };
 
 static const char *header(const void *ctx, int col)
@@ -35,7 +39,7 @@ static const char *cell(const void *ctx, int row, int col)
 {
     const struct cells *c = ctx;
     if (col == 0)
-        return row < c->n ? c->rows[row].path : "total";
+        return row < c->n ? c->path[row] : "total";
     return c->v[row][col];
 }
 
@@ -48,9 +52,19 @@ static int right(const void *ctx, int col)
 void summary_table(FILE *out, const struct summary_row *rows, int n,
                    const struct summary_row *total)
 {
-    struct cells c = { rows, total, n, calloc((size_t)n + 1, sizeof *c.v) };
-    if (!c.v)
-        return; /* out of memory: the summary line on stderr says it all */
+    struct cells c = { rows, total, n, calloc((size_t)n + 1, sizeof *c.v),
+                       calloc((size_t)n + 1, sizeof *c.path) };
+    int ok = c.v && c.path;
+    for (int i = 0; ok && i < n; i++)
+        ok = (c.path[i] = printable_dup(rows[i].path)) != NULL;
+    if (!ok) {
+        /* out of memory: the summary line on stderr says it all */
+        for (int i = 0; c.path && i < n; i++)
+            free(c.path[i]);
+        free(c.path);
+        free(c.v);
+        return;
+    }
     for (int i = 0; i <= n; i++) {
         const struct summary_row *r = i < n ? &rows[i] : total;
         const uint64_t k[COLUMNS - 2] = {
@@ -67,6 +81,9 @@ void summary_table(FILE *out, const struct summary_row *rows, int n,
     struct table t = { n > 1 ? n + 1 : n, COLUMNS, header, cell, right, &c,
                        n > 1, 0 };
     table_print_cells(out, &t);
+    for (int i = 0; i < n; i++)
+        free(c.path[i]);
+    free(c.path);
     free(c.v);
 }
 

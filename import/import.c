@@ -28,6 +28,8 @@
 #include "../load/db.h"
 #include "../load/loader.h"
 #include "../load/stage.h"
+#include "../ingest/printable.h"
+#include "../transform/instant.h"
 #include "batch.h"
 #include "dbworker.h"
 #include "delivery.h"
@@ -64,6 +66,7 @@ struct run {
     int path_index;
     const char *path;
     uint64_t files_read, reports_read;
+    int64_t now_us;             /* the time of the run, for normalize */
     struct norm_report *norm;   /* reused for every report */
     int stopping;               /* stop walking: see res->status */
     int interrupted;
@@ -394,29 +397,13 @@ static const char *source_error(void *ctx)
     return s->in ? walk_input_error(s->in) : NULL;
 }
 
-/* Copy a value from a delivery into buf for a message: at most 40
- * characters, control characters escaped. */
+/* A value from a delivery for a message: at most 40 characters, escaped
+ * (ingest/printable.h). */
 static const char *safe(const char *s, char *buf, size_t len)
 {
     if (!s)
         return "?";
-    size_t o = 0, chars = 0;
-    for (const unsigned char *c = (const unsigned char *)s; *c && o + 5 < len;
-         c++) {
-        if (chars >= 40) {
-            memcpy(buf + o, "...", 3);
-            o += 3;
-            break;
-        }
-        if (*c < 0x20 || *c == 0x7f)
-            o += (size_t)snprintf(buf + o, len - o, "\\x%02X", *c);
-        else
-            buf[o++] = (char)*c;
-        if ((*c & 0xC0) != 0x80)
-            chars++;
-    }
-    buf[o] = '\0';
-    return buf;
+    return printable_copy(buf, len, s, strlen(s), 40);
 }
 
 static const char *level_words(enum problem_level l)
@@ -506,7 +493,7 @@ static int on_report(void *ctx, const struct raw_report *raw)
     struct batch_item *it = &b->items[r->rd.item];
     struct norm_report *n = r->norm;
     double t0 = now();
-    normalize_report(raw, r->cfg->units, n);
+    normalize_report(raw, r->cfg->units, r->now_us, n);
     double t1 = now();
     r->t.normalize += t1 - t0;
     r->reports_read++;
@@ -972,6 +959,7 @@ enum import_status import_run(const struct import_config *cfg, PGconn *conn,
     r->res = res;
     r->conn = conn;
     r->paths = paths;
+    r->now_us = cfg->now_us ? cfg->now_us : instant_now();
     r->fill = &r->batches[0];
     r->batch_files = cfg->batch_files ? cfg->batch_files : DEFAULT_BATCH_FILES;
     r->batch_bytes = cfg->batch_bytes ? cfg->batch_bytes : DEFAULT_BATCH_BYTES;

@@ -119,6 +119,9 @@ struct import_config {
     const struct units *units;          /* the municipality codes */
     long lock_wait_ms;          /* 0: do not wait; < 0: for ever */
     const char *command;        /* for is248.import_run.command */
+    int64_t now_us;             /* the time of the run (microseconds since
+                                 * 1970, UTC), which bounds submission
+                                 * times; 0: the clock's, once */
     volatile sig_atomic_t *stop;/* non-zero: stop (a signal came) */
     /* A batch is sent when it holds this many files, bytes of files, or
      * has been read for this long, whichever comes first (0: defaults) */

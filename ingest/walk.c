@@ -28,7 +28,7 @@
  * what came after the break was never seen.
  */
 #include "walk.h"
-#include "utf8.h"
+#include "printable.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -59,54 +59,6 @@
 
 /* ------------------------------------------------------------------------ */
 /* Names.                                                                    */
-
-/* Characters that would make a name unsafe to print: controls, line and
- * paragraph separators, and the bidirectional formatting characters. */
-static int unprintable(uint32_t cp)
-{
-    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 ||
-           cp == 0x2029 || cp == 0x200E || cp == 0x200F ||
-           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
-}
-
-/* A copy of s, every byte outside printable UTF-8 written as \xHH; NULL
- * when out of memory. */
-static char *label_of(const char *s)
-{
-    if (!s)
-        s = "";
-    size_t n = strlen(s);
-    if (n > (SIZE_MAX - 1) / 4)
-        return NULL;
-    char *out = malloc(4 * n + 1);
-    if (!out)
-        return NULL;
-    const unsigned char *p = (const unsigned char *)s;
-    const unsigned char *end = p + n;
-    size_t o = 0;
-    while (*p) {
-        uint32_t cp;
-        size_t len = utf8_next(p, (size_t)(end - p), &cp);
-        if (len && !unprintable(cp)) {
-            memcpy(out + o, p, len);
-            o += len;
-            p += len;
-        } else {
-            if (!len)
-                len = 1;
-            for (size_t k = 0; k < len; k++) {
-                static const char hex[] = "0123456789ABCDEF";
-                out[o++] = '\\';
-                out[o++] = 'x';
-                out[o++] = hex[p[k] >> 4];
-                out[o++] = hex[p[k] & 15];
-            }
-            p += len;
-        }
-    }
-    out[o] = '\0';
-    return out;
-}
 
 /* The last component of a path, trailing slashes ignored; *len its length. */
 static const char *base_name(const char *path, size_t *len)
@@ -155,6 +107,27 @@ static int is_archive_name(const char *path)
         if (ends_with_ci(b, n, ext[i]))
             return 1;
     return 0;
+}
+
+/*
+ * Why a file that is not a regular file (a FIFO, socket or device; links
+ * are told apart before) is skipped, by its name: one named like a report
+ * or an archive is a report file that cannot be read (NULL: it fails), any
+ * other is not a report and is skipped without being opened (opening a
+ * FIFO would wait for a writer).  mode is stat's or libarchive's (AE_IF*
+ * are the S_IF* values).
+ */
+static const char *special_skip_why(const char *name, mode_t mode)
+{
+    if (is_xml_name(name) || is_archive_name(name))
+        return NULL;
+    switch (mode & S_IFMT) {
+    case S_IFIFO: return "not a report (a FIFO)";
+    case S_IFSOCK: return "not a report (a socket)";
+    case S_IFCHR: return "not a report (a character device)";
+    case S_IFBLK: return "not a report (a block device)";
+    }
+    return "not a report (not a regular file)";
 }
 
 /* What operating systems leave behind: __MACOSX/, ._*, .DS_Store,
@@ -340,9 +313,9 @@ static void report_skipped(struct walker *w, const char *entry,
 /*
  * archive_error_string(a) on one line, for a reason: libarchive's messages
  * may end in a line break ("ZIP uncompressed data is wrong size (...)\n")
- * or carry bytes of the archive.  Line breaks and tabs become blanks, other
- * control bytes \xHH; trailing blanks go.  NULL when there is no message.
- * The buffer is reused by the next call.
+ * or carry bytes of the archive.  Trailing white space goes; the rest is
+ * escaped by printable_copy().  NULL when there is no message.  The buffer
+ * is reused by the next call.
  */
 static const char *arc_msg(struct archive *a)
 {
@@ -350,22 +323,14 @@ static const char *arc_msg(struct archive *a)
     const char *m = archive_error_string(a);
     if (!m)
         return NULL;
-    size_t o = 0;
-    for (const unsigned char *c = (const unsigned char *)m;
-         *c && o + 5 < sizeof buf; c++) {
-        if (*c == '\n' || *c == '\r' || *c == '\t')
-            buf[o++] = ' ';
-        else if (*c < 0x20 || *c == 0x7f)
-            o += (size_t)snprintf(buf + o, sizeof buf - o, "\\x%02X", *c);
-        else
-            buf[o++] = (char)*c;
-    }
-    while (o > 0 && buf[o - 1] == ' ')
-        o--;
-    buf[o] = '\0';
-    return o ? buf : NULL;
+    size_t n = strlen(m);
+    while (n > 0 && (m[n - 1] == ' ' || m[n - 1] == '\n' ||
+                     m[n - 1] == '\r' || m[n - 1] == '\t'))
+        n--;
+    if (n == 0)
+        return NULL;
+    return printable_copy(buf, sizeof buf, m, n, 0);
 }
-
 
 /* The reason for a fatal error of archive c: truncated or damaged. */
 static char *dead_reason(struct arc *c)
@@ -1006,7 +971,7 @@ static void names_end(struct walker *w, locale_t prev)
         uselocale(prev);
 }
 
-/* The name of entry e as a label (see label_of), or NULL when it cannot be
+/* The name of entry e as a label (printable_dup()), or NULL when it cannot be
  * had (*unreadable set) or on lack of memory.  Call between names_begin()
  * and names_end(). */
 static char *entry_name(struct archive_entry *e, int *unreadable)
@@ -1015,7 +980,7 @@ static char *entry_name(struct archive_entry *e, int *unreadable)
     if (!raw && e)
         raw = archive_entry_pathname(e);
     *unreadable = !raw;
-    return raw ? label_of(raw) : NULL;
+    return raw ? printable_dup(raw) : NULL;
 }
 
 /* Why the name of an entry could not be read. */
@@ -1051,7 +1016,11 @@ static int walk_entry(struct walker *w, struct arc *c, int depth,
     } else if (archive_entry_hardlink(e) || type == AE_IFLNK) {
         report_failed(w, shown, "link, not a regular file");
     } else if (type != AE_IFREG) {
-        report_failed(w, shown, "not a regular file");
+        const char *skip = special_skip_why(name, type);
+        if (skip)
+            report_skipped(w, shown, skip);
+        else
+            report_failed(w, shown, "not a regular file");
     } else if (archive_entry_is_encrypted(e) ||
                archive_entry_is_data_encrypted(e)) {
         report_failed(w, shown, "encrypted entry");
@@ -1303,7 +1272,7 @@ static int walk_dir(struct walker *w, const char *path, const char *label);
 /* A file met in a directory (or given), by kind and name. */
 static int walk_source(struct walker *w, const char *path, int top)
 {
-    char *label = label_of(path);
+    char *label = printable_dup(path);
     if (!label) {
         struct walk_entry e = { "", "", 0 };
         if (w->h->failed)
@@ -1324,7 +1293,11 @@ static int walk_source(struct walker *w, const char *path, int top)
     } else if (S_ISLNK(st.st_mode)) {
         report_failed(w, "", "symbolic link, not a regular file");
     } else if (!top && !S_ISREG(st.st_mode)) {
-        report_failed(w, "", "not a regular file");
+        const char *skip = special_skip_why(path, st.st_mode);
+        if (skip)
+            report_skipped(w, "", skip);
+        else
+            report_failed(w, "", "not a regular file");
     } else if (is_xml_name(path)) {
         rc = walk_file(w, path, !top);
     } else if (top || is_archive_name(path)) {
@@ -1357,7 +1330,7 @@ static int walk_dir(struct walker *w, const char *path, const char *label)
                                      names[i]->d_name);
             if (child) {
                 if (is_os_litter(names[i]->d_name)) {
-                    char *cl = label_of(child);
+                    char *cl = printable_dup(child);
                     struct walk_entry e = { cl ? cl : "", "", 0 };
                     if (w->h->skipped)
                         w->h->skipped(w->h->ctx, &e,

@@ -11,11 +11,14 @@
  *                walk_input_read() as far as it likes, then calls
  *                walk_input_finish() for the SHA-256 of all of its bytes.
  *   - skipped(): an entry that is not a report (README.txt, folders,
- *                __MACOSX/, ...), with the reason.  Nothing is wrong.
+ *                __MACOSX/, a FIFO, socket or device not named like a
+ *                report or an archive, ...), with the reason.  Nothing is
+ *                wrong, and nothing skipped is opened.
  *   - failed():  an entry or a whole archive that cannot be read (truncated,
- *                encrypted, a link, too large, nested too deep, not an
- *                archive, an archive of no entries), with the reason.  The
- *                walk goes on with the next entry where it can.
+ *                encrypted, a link, a FIFO or device named like a report or
+ *                an archive, too large, nested too deep, not an archive, an
+ *                archive of no entries), with the reason.  The walk goes on
+ *                with the next entry where it can.
  *
  * Formats: libarchive reads zip and tar only, tar compressed with gzip, xz,
  * lzma or bzip2.  Formats it would otherwise guess at are told by their
@@ -32,8 +35,9 @@
  * Names: entry names are labels for messages only: never paths, nothing is
  * written.  They arrive converted to UTF-8 where the archive says how (read
  * with LC_CTYPE C.UTF-8 for the walking thread, whatever the process's
- * locale), with every byte that is not printable UTF-8 escaped as \xHH, so
- * they are safe to print and to store.  An entry whose name libarchive
+ * locale), and escaped by printable_dup() (printable.h: controls, bytes
+ * that are not UTF-8, invisible and bidirectional characters, backslashes),
+ * so they are safe to print and to store.  An entry whose name libarchive
  * cannot give at all (flagged UTF-8 but not UTF-8) is set aside under its
  * number in the archive, "#7".  The same goes for walk_entry.source (the
  * path is opened as given, the label is escaped).  Directories are walked

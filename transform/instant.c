@@ -9,12 +9,15 @@
  * Parsing is strict: fixed-width fields, real calendar dates (leap years),
  * hours 00-23, minutes and seconds 00-59 (no leap second), offsets within
  * ±14:00.  A fraction of a second may have any number of digits; digits
- * beyond microseconds are dropped.
+ * beyond microseconds are dropped.  The instant must fall in the years
+ * 0001-9999 in UTC, as PostgreSQL's timestamptz input and instant_format()
+ * need (INSTANT_RANGE otherwise).
  */
 #include "instant.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define US_PER_SEC INT64_C(1000000)
 
@@ -126,6 +129,15 @@ static const char *skip_space(const char *s)
     return s;
 }
 
+/* 0001-01-01T00:00:00Z and the microsecond after 9999-12-31T23:59:59Z */
+#define FIRST_US (INT64_C(-62135596800) * US_PER_SEC)
+#define END_US (INT64_C(253402300800) * US_PER_SEC)
+
+static int in_range(int64_t us)
+{
+    return us >= FIRST_US && us < END_US;
+}
+
 enum instant_status instant_parse_offset(const char *s, int64_t *us)
 {
     if (!s)
@@ -159,7 +171,10 @@ enum instant_status instant_parse_offset(const char *s, int64_t *us)
     }
     if (*skip_space(p) != '\0')
         return INSTANT_MALFORMED;
-    *us = local - offset_s * US_PER_SEC;
+    int64_t at = local - offset_s * US_PER_SEC;
+    if (!in_range(at))
+        return INSTANT_RANGE;
+    *us = at;
     return INSTANT_OK;
 }
 
@@ -194,6 +209,8 @@ enum instant_status instant_parse_oslo(const char *s, int64_t *us)
     int64_t summer = local - 7200 * US_PER_SEC; /* read as +02:00 */
     int winter_ok = winter < start || winter >= end;
     int summer_ok = summer >= start && summer < end;
+    if ((summer_ok && !in_range(summer)) || (winter_ok && !in_range(winter)))
+        return INSTANT_RANGE; /* 0001-01-01T00:59:59 and before */
     if (summer_ok && winter_ok) {
         *us = summer;
         return INSTANT_AMBIGUOUS;
@@ -234,4 +251,37 @@ char *instant_format(int64_t us, char *buf, size_t len)
         snprintf(buf, len, "%04lld-%02d-%02d %02d:%02d:%02d+00",
                  (long long)y, m, d, h, mi, sec);
     return buf;
+}
+
+char *instant_format_iso(int64_t us, char *buf, size_t len)
+{
+    if (!buf || len == 0)
+        return buf;
+    int64_t secs = us / US_PER_SEC;
+    if (us % US_PER_SEC < 0)
+        secs--;
+    int64_t day = secs / 86400, sod = secs % 86400;
+    if (sod < 0) {
+        sod += 86400;
+        day--;
+    }
+    int64_t y;
+    int m, d;
+    civil_from_days(day, &y, &m, &d);
+    snprintf(buf, len, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d,
+             (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60));
+    return buf;
+}
+
+int64_t instant_year_start_oslo(int year)
+{
+    return (days_from_civil(year, 1, 1) * 86400 - 3600) * US_PER_SEC;
+}
+
+int64_t instant_now(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+        return 0;
+    return (int64_t)ts.tv_sec * US_PER_SEC + ts.tv_nsec / 1000;
 }

@@ -22,8 +22,13 @@ enum instant_status {
     INSTANT_MALFORMED,     /* not the expected form, or no such date */
     INSTANT_NO_OFFSET,     /* v2: an offset is required */
     INSTANT_GAP,           /* v1: a local time skipped when DST starts */
-    INSTANT_AMBIGUOUS      /* v1: a local time that occurs twice when DST
+    INSTANT_AMBIGUOUS,     /* v1: a local time that occurs twice when DST
                             * ends; *us is the first (summer time) one */
+    INSTANT_RANGE          /* a real date and time whose instant falls
+                            * outside 0001-01-01 .. 9999-12-31 in UTC
+                            * ("9999-12-31T23:59:59-12:00" is in 10000),
+                            * which PostgreSQL and instant_format() do not
+                            * take; *us is not set */
 };
 
 /* "YYYY-MM-DDThh:mm:ss[.f+]" and an offset: Z (or z), +hh:mm, +hhmm or +hh
@@ -36,5 +41,20 @@ enum instant_status instant_parse_oslo(const char *s, int64_t *us);
 /* Write the instant as "YYYY-MM-DD hh:mm:ss[.ffffff]+00" (PostgreSQL's
  * timestamptz input) into buf; returns buf. */
 char *instant_format(int64_t us, char *buf, size_t len);
+
+/* The same as ISO 8601 in UTC to the second, "YYYY-MM-DDThh:mm:ssZ", for
+ * messages; returns buf. */
+char *instant_format_iso(int64_t us, char *buf, size_t len);
+
+/* 00:00 on 1 January of year (1-9999) in Europe/Oslo (CET, +01:00): the
+ * instant the reporting year began. */
+int64_t instant_year_start_oslo(int year);
+
+/* The current time (CLOCK_REALTIME; 0 should the clock be unreadable),
+ * the only function here that is not pure: for the caller of
+ * normalize_report() to pass in. */
+int64_t instant_now(void);
+
+#define INSTANT_US_PER_DAY (INT64_C(86400) * 1000000)
 
 #endif

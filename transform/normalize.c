@@ -6,8 +6,10 @@
  *
  * Every check adds a problem instead of stopping, so that one pass tells
  * everything wrong with a report.  Values from the report that appear in a
- * problem are quoted with quote(): cut to QUOTE_CHARS characters and with
- * control characters escaped, so that a reason is always one short line.
+ * problem are quoted with quote(): cut to QUOTE_CHARS characters and
+ * escaped by printable_copy() (controls, bytes that are not UTF-8,
+ * invisible and bidirectional characters, backslashes), so that a reason is
+ * always one short line that shows every character of the value.
  *
  * Nothing here allocates except codes_fold() (unit names) and OpenSSL's
  * digest context; when those fail the outcome is still defined (see
@@ -23,8 +25,8 @@
 #include <string.h>
 
 #include <openssl/evp.h>
-#include <utf8proc.h>
 
+#include "../ingest/printable.h"
 #include "instant.h"
 
 #define V1_FIRST_YEAR 2015
@@ -34,7 +36,8 @@
 #define POPULATION_MAX 9999999L
 
 #define QUOTE_CHARS 60  /* characters of a value shown in a reason */
-#define QUOTE_BUF 400   /* QUOTE_CHARS escaped (6 bytes at most) and "…" */
+#define QUOTE_BUF 400   /* a quoted value; escapes of up to 10 bytes a
+                         * character may cut it short of QUOTE_CHARS */
 
 /* --- problems -------------------------------------------------------------- */
 
@@ -75,66 +78,12 @@ static void add_problem(struct norm_report *out, enum problem_level level,
     cut_utf8(p->reason, sizeof p->reason - 1);
 }
 
-/*
- * Make n bytes at s safe to show inside quotes in a reason: at most
- * QUOTE_CHARS characters (then "…"), control characters, line separators,
- * bidirectional formatting characters, backslashes and bytes that are not
- * UTF-8 escaped.  Returns buf.
- */
+/* n bytes at s as shown inside quotes in a reason (printable.h): escaped,
+ * at most max_chars characters, then "…".  Returns buf. */
 static const char *quote_n(char buf[QUOTE_BUF], const char *s, size_t n,
                            size_t max_chars)
 {
-    size_t pos = 0, chars = 0, i = 0;
-    buf[0] = '\0';
-    if (!s)
-        return buf;
-    while (i < n) {
-        if (chars == max_chars) {
-            memcpy(buf + pos, "\xe2\x80\xa6", 4); /* … */
-            return buf;
-        }
-        utf8proc_int32_t c;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                              (utf8proc_ssize_t)(n - i), &c);
-        char piece[8];
-        size_t plen;
-        if (k <= 0) { /* not UTF-8: show the byte */
-            plen = (size_t)snprintf(piece, sizeof piece, "\\x%02x",
-                                    (unsigned char)s[i]);
-            k = 1;
-        } else if (c == '\n') {
-            plen = (size_t)snprintf(piece, sizeof piece, "\\n");
-        } else if (c == '\r') {
-            plen = (size_t)snprintf(piece, sizeof piece, "\\r");
-        } else if (c == '\t') {
-            plen = (size_t)snprintf(piece, sizeof piece, "\\t");
-        } else if (c == '\\') {
-            plen = (size_t)snprintf(piece, sizeof piece, "\\\\");
-        } else if (c < 0x20 || c == 0x7f) {
-            plen = (size_t)snprintf(piece, sizeof piece, "\\x%02x", (int)c);
-        } else if ((c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029 ||
-                   /* bidi formatting (found by tests/fuzz): a value with
-                    * U+202E or U+2066-2069 reordered the rest of the
-                    * printed line; walk.c escapes the same in names */
-                   c == 0x200e || c == 0x200f ||
-                   (c >= 0x202a && c <= 0x202e) ||
-                   (c >= 0x2066 && c <= 0x2069)) {
-            plen = (size_t)snprintf(piece, sizeof piece, "\\u%04x", (int)c);
-        } else {
-            memcpy(piece, s + i, (size_t)k);
-            plen = (size_t)k;
-        }
-        if (pos + plen + 4 > QUOTE_BUF) { /* cannot happen with 60 chars */
-            memcpy(buf + pos, "\xe2\x80\xa6", 4);
-            return buf;
-        }
-        memcpy(buf + pos, piece, plen);
-        pos += plen;
-        buf[pos] = '\0';
-        i += (size_t)k;
-        chars++;
-    }
-    return buf;
+    return printable_copy(buf, QUOTE_BUF, s, n, max_chars);
 }
 
 static const char *quote(char buf[QUOTE_BUF], const char *s)
@@ -425,7 +374,30 @@ static const char *size_class(enum unit_type type, long pop)
 
 /* --- submission time ------------------------------------------------------- */
 
-static void check_submitted(const struct raw_report *raw,
+/*
+ * A submission time must be one the report can have been sent at: not
+ * before its reporting year began (00:00 on 1 January, Norwegian time, when
+ * the year is known), and not more than a day after the run (a day for
+ * clocks that are off, and time zones).
+ */
+static void check_plausible(struct view v, int64_t us, int64_t now_us,
+                            struct norm_report *out)
+{
+    char q[QUOTE_BUF], bound[40];
+    if (out->year >= 1 && us < instant_year_start_oslo(out->year)) {
+        add_problem(out, PROBLEM_REPORT, "", "submission time '%s' is before "
+                    "the reporting year %d began (%04d-01-01 00:00 "
+                    "Norwegian time)", qview(q, v), out->year, out->year);
+    } else if (now_us <= INT64_MAX - INSTANT_US_PER_DAY &&
+               us > now_us + INSTANT_US_PER_DAY) {
+        add_problem(out, PROBLEM_REPORT, "", "submission time '%s' is more "
+                    "than a day in the future (later than %s)", qview(q, v),
+                    instant_format_iso(now_us + INSTANT_US_PER_DAY, bound,
+                                       sizeof bound));
+    }
+}
+
+static void check_submitted(const struct raw_report *raw, int64_t now_us,
                             struct norm_report *out)
 {
     char q[QUOTE_BUF];
@@ -441,11 +413,18 @@ static void check_submitted(const struct raw_report *raw,
     switch (st) {
     case INSTANT_OK:
         out->submitted_us = us;
+        check_plausible(v, us, now_us, out);
         break;
     case INSTANT_AMBIGUOUS:
         out->submitted_us = us;
         add_problem(out, PROBLEM_WARNING, "", "submission time '%s' occurs "
                     "twice in Norwegian time; read as summer time (+02:00)",
+                    qview(q, v));
+        check_plausible(v, us, now_us, out);
+        break;
+    case INSTANT_RANGE:
+        add_problem(out, PROBLEM_REPORT, "", "submission time '%s' is out of "
+                    "range (years 0001\xe2\x80\x93" "9999 in UTC)",
                     qview(q, v));
         break;
     case INSTANT_GAP:
@@ -850,7 +829,7 @@ static int digest(const struct raw_report *raw, int64_t submitted_us,
 /* --- the whole report ------------------------------------------------------ */
 
 void normalize_report(const struct raw_report *raw, const struct units *units,
-                      struct norm_report *out)
+                      int64_t now_us, struct norm_report *out)
 {
     /* everything before the problems; problems[] is written as found and
      * read up to n_problems only (clearing all of it cost 18 KB a report) */
@@ -864,7 +843,8 @@ void normalize_report(const struct raw_report *raw, const struct units *units,
     if (raw->fault) {
         char f[PROBLEM_TEXT];
         add_problem(out, PROBLEM_REPORT, "", "%s",
-                    quote_n(f, raw->fault, strlen(raw->fault), 200));
+                    printable_copy(f, sizeof f, raw->fault,
+                                   strlen(raw->fault), 200));
     }
     if (raw->version != REPORT_V1 && raw->version != REPORT_V2)
         add_problem(out, PROBLEM_REPORT, "", "unknown report version %d",
@@ -874,7 +854,7 @@ void normalize_report(const struct raw_report *raw, const struct units *units,
     check_unit(raw, units, year_ok, out);
     check_population(raw, out);
     out->size_class = size_class(out->unit_type, out->population);
-    check_submitted(raw, out);
+    check_submitted(raw, now_us, out);
     check_answers(raw, out);
 
     if (digest(raw, out->submitted_us, out->digest) < 0)

@@ -3,11 +3,12 @@
  * class, the submission instant, and the answers of the work chapter mapped
  * onto one set of values that is the same for both report versions.
  *
- * normalize_report() is a pure function of the raw report and the reference
- * data: no I/O, no globals.  What it finds wrong it lists as problems, each
- * with a level:
+ * normalize_report() is a pure function of the raw report, the reference
+ * data and the time of the run (given, never read from a clock): no I/O, no
+ * globals.  What it finds wrong it lists as problems, each with a level:
  *   PROBLEM_REPORT   the report is set aside whole (no valid year, unit or
- *                    submission time, a code of the wrong year, ...);
+ *                    submission time, a submission time that cannot be
+ *                    true, a code of the wrong year, ...);
  *   PROBLEM_ANSWER   one answer is set aside; its value is left "not
  *                    answered" and the rest of the report loads;
  *   PROBLEM_WARNING  nothing is set aside (a unit name that differs from
@@ -71,11 +72,17 @@ struct norm_report {
 
 /*
  * Normalize one report.  units may be NULL only in unit tests that check
- * answers alone (every unit code is then taken as valid).  Always fills *out;
- * out->ok says whether the report can be loaded.  Can't fail otherwise.
+ * answers alone (every unit code is then taken as valid).  now_us is the
+ * time of the run in microseconds since the epoch (instant_now(); tests
+ * pass a fixed instant): the submission time must lie between 00:00 on 1
+ * January of the reporting year, Norwegian time, and now_us plus one day,
+ * else the report is set aside (the latest submission time decides which
+ * report is current, §7: one that cannot be true would decide it wrongly,
+ * and a future one for ever).  Always fills *out; out->ok says whether the
+ * report can be loaded.  Can't fail otherwise.
  */
 void normalize_report(const struct raw_report *raw, const struct units *units,
-                      struct norm_report *out);
+                      int64_t now_us, struct norm_report *out);
 
 /* Highest level among out's problems, or -1 when there are none. */
 int normalize_worst(const struct norm_report *n);

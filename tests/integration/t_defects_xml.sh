@@ -201,8 +201,24 @@ eq "v1 innsendt in the repeated hour: loads as summer time" "$(cur 2017 1160)" \
    "Vindafjord|8708|5000-9999|yes|-|good|-|-|-|-|-|-|2017-10-29 00:30:00+00"
 eq "v1 innsendt in the repeated hour: a warning" "$(wrn time-v1-dst-ambiguous.xml)" \
    "2017|1160|-|submission time '2017-10-29T02:30:00' occurs twice in Norwegian time; read as summer time (+02:00)"
+# A submission time that cannot be true (issue 11): the latest decides which
+# report is current (§7), so a report whose time is before its reporting year
+# began, or more than a day after the run, is set aside (§8: malformed).
+eq "v2 tidspunkt of 2010 on a 2019 report" "$(rej time-v2-before-year.xml)" \
+   "report|2019|1001|-|submission time '2010-03-01T12:00:00+01:00' is before the reporting year 2019 began (2019-01-01 00:00 Norwegian time)"
+eq "v1 innsendt 0001-01-01 on a 2017 report" "$(rej time-v1-before-year.xml)" \
+   "report|2017|1004|-|submission time '0001-01-01T12:00:00' is before the reporting year 2017 began (2017-01-01 00:00 Norwegian time)"
+eq "v2 tidspunkt in the year 10000 (UTC)" "$(rej time-v2-year-10000.xml)" \
+   "report|2019|1002|-|submission time '9999-12-31T23:59:59-12:00' is out of range (years 0001–9999 in UTC)"
+future=$(rej time-v2-future.xml)
+eq "v2 tidspunkt in 2090" "${future%(later than *}" \
+   "report|2019|1003|-|submission time '2090-02-11T10:00:00+01:00' is more than a day in the future "
+bound=${future##*(later than }
+bound=${bound%)}
+eq "... the bound named is a day after the run (within a minute)" \
+   "$(q "SELECT abs(extract(epoch FROM '$bound'::timestamptz - (started_at + interval '1 day'))) < 60 FROM is248.import_run")" t
 eq "none of the reports with a bad year or time loaded" \
-   "$(q "SELECT count(*) FROM is248.report WHERE unit_code IN ('1135', '1144', '1145', '1146', '1149', '1151', '1517', '1519')
+   "$(q "SELECT count(*) FROM is248.report WHERE unit_code IN ('1001', '1002', '1003', '1004', '1135', '1144', '1145', '1146', '1149', '1151', '1517', '1519')
          OR (year = 2017 AND unit_code = '1601' AND version = 2)")" 0
 
 # --- DOCTYPE and entities -----------------------------------------------------
@@ -272,10 +288,10 @@ eq "the files set aside whole" \
    "cut-county-11.xml cut-mid-attribute.xml doctype-entity.xml doctype-xxe.xml entity-undeclared.xml "
 eq "no file has a rejection or warning not checked above" \
    "$(q "SELECT regexp_replace(source, '^.*/', '') FROM (SELECT source FROM is248.rejection UNION SELECT source FROM is248.warning) s ORDER BY 1" | tr '\n' ' ')" \
-   "asked-2015-narvik.xml bom-v1.xml choices-clash.xml code-label-disagree.xml codes-v1-unknown.xml codes-v2-unknown.xml cut-county-11.xml cut-mid-attribute.xml doctype-entity.xml doctype-xxe.xml enc-v1-utf8-declared-latin1.xml entity-undeclared.xml labels-unknown.xml pop-v1-abc.xml pop-v2-missing.xml pop-v2-negative.xml pop-v2-spaces.xml time-v1-dst-ambiguous.xml time-v1-dst-gap.xml time-v1-malformed.xml time-v1-missing.xml time-v2-malformed.xml time-v2-missing.xml time-v2-no-offset.xml unit-0301.xml unit-030118.xml unit-1601-in-2018.xml unit-4601-in-2019.xml unit-5001-in-2017.xml unit-9999.xml year-v1-malformed.xml year-v1-missing.xml year-v2-2017.xml year-v2-malformed.xml year-v2-missing.xml "
+   "asked-2015-narvik.xml bom-v1.xml choices-clash.xml code-label-disagree.xml codes-v1-unknown.xml codes-v2-unknown.xml cut-county-11.xml cut-mid-attribute.xml doctype-entity.xml doctype-xxe.xml enc-v1-utf8-declared-latin1.xml entity-undeclared.xml labels-unknown.xml pop-v1-abc.xml pop-v2-missing.xml pop-v2-negative.xml pop-v2-spaces.xml time-v1-before-year.xml time-v1-dst-ambiguous.xml time-v1-dst-gap.xml time-v1-malformed.xml time-v1-missing.xml time-v2-before-year.xml time-v2-future.xml time-v2-malformed.xml time-v2-missing.xml time-v2-no-offset.xml time-v2-year-10000.xml unit-0301.xml unit-030118.xml unit-1601-in-2018.xml unit-4601-in-2019.xml unit-5001-in-2017.xml unit-9999.xml year-v1-malformed.xml year-v1-missing.xml year-v2-2017.xml year-v2-malformed.xml year-v2-missing.xml "
 eq "the counts of the run" \
    "$(q "SELECT concat_ws('|', status, files, files_loaded, files_rejected, reports_loaded, reports_rejected, answers_rejected, warnings) FROM is248.import_run")" \
-   "problems|48|43|5|27|17|17|5"
+   "problems|52|47|5|27|21|17|5"
 
 # --- the same delivery again --------------------------------------------------
 # Files loaded before are "already loaded" (their problems were recorded the
@@ -289,5 +305,5 @@ eq "again: no report, answer or report rejection, or warning added" \
    "$(q "SELECT (SELECT count(*) FROM is248.report) || '/' || (SELECT count(*) FROM is248.rejection WHERE level <> 'file') || '/' || (SELECT count(*) FROM is248.warning)")" "$before"
 eq "again: the run's counts" \
    "$(q "SELECT concat_ws('|', status, files, files_loaded, files_already, files_rejected, reports_loaded) FROM is248.import_run ORDER BY run_id DESC LIMIT 1")" \
-   "problems|48|0|43|5|0"
+   "problems|52|0|47|5|0"
 finish

@@ -432,13 +432,13 @@ labels=(
     "../../../../../../../../../../tmp/$evil/dotdot.xml"
     "/tmp/$evil-absolute.xml"
     'esc\x1B[31mred.xml'
-    'new\x0Aline.xml'
-    'tab\x09here.xml'
+    'new\nline.xml'
+    'tab\there.xml'
     'del\x7F.xml'
     'bad\xFF\xFE.xml'
     'over\xC0\xAFlong.xml'
     "Troms"$'\xc3\xb8'".xml"
-    'bidi\xE2\x80\xAElmx.xml'
+    'bidi\u202Elmx.xml'
 )
 mapfile -t name_src < <(ls "$dl"/2022/*.xml | head -n ${#names[@]})
 { for i in "${!names[@]}"; do tarent "${names[i]}" "${name_src[i]}"; done; tarend; } >"$T/names.tar"
@@ -491,6 +491,22 @@ eq "bad files under hostile names: no control byte on stderr but line ends" \
    "$(tr -d '\n' <"$WORK/err" | tr -d '\040-\176\200-\377' | wc -c | tr -d ' ')" 0
 eq "bad files under hostile names: no line on stderr but is248's own" "$(grep -vc '^is248: ' "$WORK/err")" 0
 ok "bad files under hostile names: nothing written where the names point" test ! -e "/tmp/$evil" -a ! -e "/tmp/$evil-absolute.xml"
+# A PATH given whose name holds an escape sequence (a sender's file name, met
+# through a glob, say): the summary table on stdout escapes it as stderr and
+# the JSON do, and its columns stay aligned (issue 11).
+escname="$T/esc"$'\e'"[2Jclear"$'\xe2\x80\xae'"lmx.xml"
+cp "$dl/2023/1101.xml" "$escname"
+fresh
+hrun 60 import "$escname"
+bounded "a PATH with ESC"
+eq "a PATH with ESC: exit 0" "$rc" 0
+eq "a PATH with ESC: no ESC byte on stdout" "$(tr -cd '\033' <"$WORK/out" | wc -c | tr -d ' ')" 0
+eq "a PATH with ESC: no control byte on stdout but line ends" \
+   "$(tr -d '\n' <"$WORK/out" | tr -d '\040-\176' | wc -c | tr -d ' ')" 0
+contains "a PATH with ESC: the table names it escaped" "$out" " $T/esc\x1B[2Jclear\u202Elmx.xml |"
+eq "a PATH with ESC: header, rule and row have their column separators at the same places" \
+   "$(awk '{ s = ""; for (i = 1; i <= length($0); i++) { c = substr($0, i, 1); if (c == "|" || c == "+") s = s i "," } print s }' "$WORK/out" | sort -u | wc -l | tr -d ' ')" 1
+rm -f "$escname"
 
 # ==============================================================================
 # 3. Links: set aside, never followed
@@ -523,6 +539,65 @@ passwd_line=$(head -n 1 /etc/passwd)
 eq "tar with links: nothing of /etc/passwd anywhere in the database" \
    "$(q "SELECT (SELECT count(*) FROM is248.answer t WHERE strpos(t::text, \$pw\$$passwd_line\$pw\$) > 0)
            + (SELECT count(*) FROM is248.rejection t WHERE strpos(t::text, 'root:') > 0)")" 0
+
+# FIFOs, sockets and devices that are not named like a report or an archive
+# are not reports (issue 11): skipped and listed, never opened (opening a
+# FIFO waits for a writer: the time limit would end the run), nothing set
+# aside, exit 0.  Named like a report they stay files set aside, as above.
+{ tarent d/r.xml "$dl/2023/1101.xml"
+  tarhdr d/notes.txt 0 6
+  tarhdr d/tty 0 3
+  tarend; } >"$T/special.tar"
+eq "special entries: the tar holds them (bsdtar's view)" "$(bsdtar -tvf "$T/special.tar" | cut -c1 | tr -d '\n')" "-pc"
+fresh
+hrun 60 import "$T/special.tar"
+bounded "tar with special entries"
+eq "tar with special entries: exit 0" "$rc" 0
+eq "tar with special entries: the report loads" "$(loaded)" "$(units "$dl/2023/1101.xml")"
+eq "tar with special entries: nothing set aside" "$(rej)" ""
+eq "tar with special entries: each listed as skipped" \
+   "$(q "SELECT entry || '|' || reason FROM is248.skipped_entry ORDER BY entry")" \
+"d/notes.txt|not a report (a FIFO)
+d/tty|not a report (a character device)"
+
+# The same met in a folder: a FIFO named notes.txt, a socket, and (as root,
+# where one may be made) a device node of our own.
+sd="$T/special-dir"
+mkdir -p "$sd"
+cp "$dl/2023/1101.xml" "$sd/r.xml"
+mkfifo "$sd/notes.txt"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$sd/sock"
+want_skipped="notes.txt|not a report (a FIFO)
+sock|not a report (a socket)"
+if mknod "$sd/tty" c 1 3 2>/dev/null; then
+    want_skipped+=$'\n'"tty|not a report (a character device)"
+fi
+eq "special files: the folder holds them" "$(cd "$sd" && stat -c %F notes.txt sock | tr '\n' ',')" "fifo,socket,"
+fresh
+hrun 60 import "$sd"
+bounded "folder with special files"
+eq "folder with special files: exit 0" "$rc" 0
+eq "folder with special files: the report loads" "$(loaded)" "$(units "$dl/2023/1101.xml")"
+eq "folder with special files: nothing set aside" "$(rej)" ""
+eq "folder with special files: each listed as skipped" \
+   "$(q "SELECT regexp_replace(source, '^.*/', '') || '|' || reason FROM is248.skipped_entry ORDER BY source")" \
+   "$want_skipped"
+hrun 60 validate --verbose "$sd"
+bounded "validate, folder with special files"
+eq "validate, folder with special files: exit 0" "$rc" 0
+contains "validate, folder with special files: the FIFO listed as skipped" "$err" \
+   "is248: '$sd/notes.txt': skipped: not a report (a FIFO)"
+contains "validate, folder with special files: counted" "$err" \
+   "$(printf '%s\n' "$want_skipped" | wc -l | tr -d ' ') entries skipped"
+# named like a report: set aside, still without being opened
+mkfifo "$sd/fifo.xml"
+fresh
+hrun 60 import "$sd"
+bounded "folder with a FIFO named like a report"
+eq "folder with a FIFO named like a report: exit 1" "$rc" 1
+eq "folder with a FIFO named like a report: set aside" "$(q "SELECT regexp_replace(source, '^.*/', '') || '|' || level || '|' || reason FROM is248.rejection")" \
+   "fifo.xml|file|not a regular file"
+rm -f "$sd/fifo.xml"
 
 # A zip with a report and symbolic links (Unix mode 0120777 in the external
 # attributes, the target as the data): set aside as links.

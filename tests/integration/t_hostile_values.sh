@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Values that try to break out (issue 4): tabs, newlines, carriage returns,
 # backslashes, COPY's end marker "\." on a line of its own, COPY's NULL
-# marker "\N", quotes, SQL, printf formats, "\0"-like escapes, DEL, NEL and
-# U+2028, in every text field a report can carry (unit name, submission id,
-# chapter numbers, question ids, codes and free text of other chapters,
-# Valg), in both report versions, and in the names of archive entries.
+# marker "\N", quotes, SQL, printf formats, "\0"-like escapes, DEL, NEL,
+# U+2028 and invisible characters (issue 11: U+200B, U+FEFF, U+00AD, a tag
+# character, U+061C, U+2060, U+202E), in every text field a report can
+# carry (unit name, submission id, chapter numbers, question ids, codes and
+# free text of other chapters, Valg), in both report versions, and in the
+# names of archive entries.
 # Each must be stored literally: byte for byte what the XML means after XML
 # decoding (compared as hex), and nothing else may happen: no other row, no
 # message broken over lines, the same delivery again changes nothing.
@@ -19,8 +21,9 @@ run migrate
 eq "migrate" "$rc" 0
 
 # The values, and how a reason or warning quotes each (§ the messages: one
-# line, at most 60 characters, control characters and backslashes escaped).
-names=(tab newline cr crlf backslash copy-end quotes sql copy-null nul-escapes printf controls)
+# line, at most 60 characters, control characters, backslashes and
+# invisible characters escaped: ingest/printable.h).
+names=(tab newline cr crlf backslash copy-end quotes sql copy-null nul-escapes printf controls invisible)
 vals=(
     $'tab\there'
     $'line\nbreak'
@@ -34,6 +37,7 @@ vals=(
     '\0 \x00 \\0 \000'
     '%s%n%x%p %1$s'
     $'del\x7f nel\xc2\x85 ls\xe2\x80\xa8 end'
+    $'J\xe2\x80\x8ba bom\xef\xbb\xbf shy\xc2\xad tag\xf3\xa0\x81\x81 alm\xd8\x9c wj\xe2\x81\xa0 rlo\xe2\x80\xae end'
 )
 quoted=(
     'tab\there'
@@ -47,7 +51,8 @@ quoted=(
     '\\N'
     '\\0 \\x00 \\\\0 \\000'
     '%s%n%x%p %1$s'
-    'del\x7f nel\u0085 ls\u2028 end'
+    'del\x7F nel\u0085 ls\u2028 end'
+    'J\u200Ba bom\uFEFF shy\u00AD tag\U000E0041 alm\u061C wj\u2060 rlo\u202E end'
 )
 
 # xesc VALUE [ALL]: VALUE as XML character data or attribute value: the
@@ -229,14 +234,15 @@ eq "rejected: the table is248.report is still there, with every report" \
    "$(q "SELECT count(*) FROM is248.report")" "$((2 * n + 2 + 2))"
 
 # --- entry names ----------------------------------------------------------------
-# Names of entries are labels for messages only (§1): a byte outside
-# printable UTF-8 is shown as \xHH, everything else as it stands.
+# Names of entries are labels for messages only (§1), escaped as values in
+# reasons are (ingest/printable.h): \t \n \r \\, other controls and bytes
+# outside UTF-8 as \xHH, everything else as it stands.
 t="$WORK/names"
 mkdir -p "$t/dir"
 entry_names=($'tab\there.xml' $'new\nline.xml' $'cr\rname.xml' 'back\slash.xml'
              "q'uote\"; drop table is248.report; --.xml" '\N.xml' $'end\n\\.\n.xml' '%s%n.xml')
-labels=('tab\x09here.xml' 'new\x0Aline.xml' 'cr\x0Dname.xml' 'back\slash.xml'
-        "q'uote\"; drop table is248.report; --.xml" '\N.xml' 'end\x0A\.\x0A.xml' '%s%n.xml')
+labels=('tab\there.xml' 'new\nline.xml' 'cr\rname.xml' 'back\\slash.xml'
+        "q'uote\"; drop table is248.report; --.xml" '\\N.xml' 'end\n\\.\n.xml' '%s%n.xml')
 u=$((n + 6))
 want_entries=""
 for ((k = 0; k < ${#entry_names[@]}; k++)); do

@@ -184,10 +184,78 @@ static void test_format(void)
     CHECK_INT(bad, 0);
 }
 
+/* The years 0001-9999 in UTC, and nothing beyond: "9999-12-31T23:59:59-12:00"
+ * is in the year 10000 (issue 11), which PostgreSQL would store as such. */
+static void test_range(void)
+{
+    static const struct {
+        const char *s;
+        int oslo;               /* version 1: Norwegian local time */
+        enum instant_status status;
+        const char *want;       /* instant_format(), when OK */
+    } cases[] = {
+        { "9999-12-31T23:59:59Z", 0, INSTANT_OK, "9999-12-31 23:59:59+00" },
+        { "9999-12-31T23:59:59.999999Z", 0, INSTANT_OK,
+          "9999-12-31 23:59:59.999999+00" },
+        { "9999-12-31T23:59:59-00:01", 0, INSTANT_RANGE, NULL },
+        { "9999-12-31T23:59:59-12:00", 0, INSTANT_RANGE, NULL },
+        { "9999-12-31T12:00:00-14:00", 0, INSTANT_RANGE, NULL },
+        { "9999-12-31T09:59:59-14:00", 0, INSTANT_OK,
+          "9999-12-31 23:59:59+00" },
+        { "0001-01-01T00:00:00Z", 0, INSTANT_OK, "0001-01-01 00:00:00+00" },
+        { "0001-01-01T00:00:00+00:01", 0, INSTANT_RANGE, NULL },
+        { "0001-01-01T00:00:00+14:00", 0, INSTANT_RANGE, NULL },
+        { "0001-01-01T00:00:00-14:00", 0, INSTANT_OK,
+          "0001-01-01 14:00:00+00" },
+        { "9999-12-31T23:59:59", 1, INSTANT_OK, "9999-12-31 22:59:59+00" },
+        { "0001-01-01T01:00:00", 1, INSTANT_OK, "0001-01-01 00:00:00+00" },
+        { "0001-01-01T00:59:59", 1, INSTANT_RANGE, NULL },
+        { "0000-12-31T23:00:00Z", 0, INSTANT_MALFORMED, NULL },
+        { "10000-01-01T00:00:00Z", 0, INSTANT_MALFORMED, NULL },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int64_t us = -1;
+        enum instant_status st = cases[i].oslo
+                                     ? instant_parse_oslo(cases[i].s, &us)
+                                     : instant_parse_offset(cases[i].s, &us);
+        CHECK_INT(st, cases[i].status);
+        if (cases[i].want)
+            CHECK_STR(fmt(us), cases[i].want);
+        else
+            CHECK_INT(us, -1); /* *us not set */
+        if (st != cases[i].status)
+            fprintf(stderr, "    %s\n", cases[i].s);
+    }
+}
+
+/* The bounds of a plausible submission time, and how they are shown. */
+static void test_bounds(void)
+{
+    static char buf[64];
+    CHECK_STR(fmt(instant_year_start_oslo(2019)), "2018-12-31 23:00:00+00");
+    CHECK_STR(fmt(instant_year_start_oslo(2015)), "2014-12-31 23:00:00+00");
+    CHECK_STR(fmt(instant_year_start_oslo(2024)), "2023-12-31 23:00:00+00");
+    int64_t us = 0;
+    CHECK_INT(instant_parse_oslo("2019-01-01T00:00:00", &us), INSTANT_OK);
+    CHECK_INT(us, instant_year_start_oslo(2019));
+    CHECK_STR(instant_format_iso(us, buf, sizeof buf), "2018-12-31T23:00:00Z");
+    CHECK_INT(instant_parse_offset("2026-03-02T12:00:00.75+01:00", &us),
+              INSTANT_OK);
+    CHECK_STR(instant_format_iso(us, buf, sizeof buf), "2026-03-02T11:00:00Z");
+    CHECK_STR(instant_format_iso(-1, buf, sizeof buf), "1969-12-31T23:59:59Z");
+    CHECK_INT(INSTANT_US_PER_DAY, INT64_C(86400000000));
+    /* the clock: some time after this was written, before 9999 */
+    int64_t now = instant_now();
+    CHECK(now > instant_year_start_oslo(2026));
+    CHECK(now < instant_year_start_oslo(9999));
+}
+
 int main(void)
 {
     test_offset();
     test_oslo();
     test_format();
+    test_range();
+    test_bounds();
     return check_done();
 }

@@ -11,6 +11,9 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The time of the run, fixed: 2026-03-01T12:00:00Z. */
+#define NOW INT64_C(1772366400000000)
+
 /* A sporsmal (v1) or Svar (v2), and a Valg under the answer at index p. */
 #define V1(id, text) { NULL, id, NULL, text, -1, 0 }
 #define SVAR(q, code, text) { "21", q, code, text, -1, 0 }
@@ -114,7 +117,7 @@ static void test_example_v1(void)
     r.answers = answers;
     r.n_answers = COUNT(answers);
     struct norm_report n;
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
     CHECK_INT(n.ok, 1);
     CHECK_INT(n.version, REPORT_V1);
@@ -153,7 +156,7 @@ static void test_example_v2(void)
     r.answers = answers;
     r.n_answers = COUNT(answers);
     struct norm_report n;
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
     CHECK_INT(n.ok, 1);
     CHECK_INT(n.version, REPORT_V2);
@@ -196,7 +199,7 @@ static void test_example_county(void)
     r.answers = alna;
     r.n_answers = COUNT(alna);
     struct norm_report n;
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
     CHECK_INT(n.ok, 1);
     CHECK_INT(n.year, 2019);
@@ -229,7 +232,7 @@ static void test_example_county(void)
     r.population = "39021";
     r.answers = sondre;
     r.n_answers = COUNT(sondre);
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
     CHECK_INT(n.ok, 1);
     CHECK_STR(n.unit_code, "030115");
@@ -260,8 +263,8 @@ static void test_rating_both_versions(void)
     r2.answers = a2;
     r2.n_answers = 1;
     struct norm_report n1, n2;
-    normalize_report(&r1, U, &n1);
-    normalize_report(&r2, U, &n2);
+    normalize_report(&r1, U, NOW, &n1);
+    normalize_report(&r2, U, NOW, &n2);
     CHECK_NO_PROBLEMS(&n1);
     CHECK_NO_PROBLEMS(&n2);
     CHECK_INT(n1.nav_rating, RATING_GOOD);
@@ -278,8 +281,8 @@ static void test_rating_both_versions(void)
         struct raw_answer x2 = SVAR("ARB_NAV_SAMHANDLING", v2[i], NULL);
         r1.answers = &x1;
         r2.answers = &x2;
-        normalize_report(&r1, U, &n1);
-        normalize_report(&r2, U, &n2);
+        normalize_report(&r1, U, NOW, &n1);
+        normalize_report(&r2, U, NOW, &n2);
         CHECK_INT(n1.nav_rating, want[i]);
         CHECK_INT(n2.nav_rating, want[i]);
         CHECK_INT(n1.n_problems + n2.n_problems, 0);
@@ -293,7 +296,7 @@ static void test_fault(void)
     struct raw_report r = v2_report();
     r.fault = "a second Enhet element (line 7)";
     struct norm_report n;
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 0);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "",
                        "a second Enhet element (line 7)");
@@ -306,45 +309,51 @@ static void test_year(void)
     struct norm_report n;
 
     r.year = NULL;
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 0);
     CHECK_INT(n.year, 0);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "", "missing reporting year");
     r.year = " \n ";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "", "missing reporting year");
 
     r.year = "2O18";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 0);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "",
                        "malformed reporting year '2O18'");
     r.year = "18";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "", "malformed reporting year '18'");
     r.year = "+2018";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "",
                        "malformed reporting year '+2018'");
     r.year = "2018.0";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "",
                        "malformed reporting year '2018.0'");
     r.year = " 2018\n";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
     CHECK_INT(n.year, 2018);
 
+    /* (no submission time of a 2031 report can be true in 2026) */
     r.year = "2031";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 0);
-    CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "",
-                       "no municipality codes for reporting year 2031 "
-                       "(known: 2015–2026)");
+    CHECK_INT(n.n_problems, 2);
+    CHECK_PROBLEM(&n, PROBLEM_REPORT, "",
+                  "no municipality codes for reporting year 2031 "
+                  "(known: 2015–2026)");
+    CHECK_PROBLEM(&n, PROBLEM_REPORT, "",
+                  "submission time '2019-02-11T10:03:00+01:00' is before the "
+                  "reporting year 2031 began (2031-01-01 00:00 Norwegian "
+                  "time)");
 
     r.year = "2016";
     r.unit_code = "1601";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 0);
     CHECK_INT(n.year, 2016);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "",
@@ -353,7 +362,8 @@ static void test_year(void)
     struct raw_report r1 = v1_report();
     r1.year = "2019";
     r1.unit_code = "5001";
-    normalize_report(&r1, U, &n);
+    r1.submitted = "2020-03-01T14:05:00";
+    normalize_report(&r1, U, NOW, &n);
     CHECK_INT(n.ok, 0);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "",
                        "version 1 report for 2019 (version 1 covers "
@@ -367,12 +377,12 @@ static void test_unit(void)
 
     /* No type: taken from the length of the code. */
     r.unit_type = NULL;
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
     CHECK_INT(n.unit_type, UNIT_KOMMUNE);
     r.unit_code = "030112";
     r.unit_name = "Alna";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
     CHECK_INT(n.unit_type, UNIT_BYDEL);
     CHECK_STR(n.size_class, "Oslo bydel");
@@ -380,15 +390,15 @@ static void test_unit(void)
 
     r = v2_report();
     r.unit_type = "Kommune";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 0);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "", "unknown unit type 'Kommune'");
     r.unit_type = " kommune ";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
 
     r.unit_type = "bydel";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 0);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "",
                        "unit type 'bydel' but code '5001' is a municipality "
@@ -396,7 +406,7 @@ static void test_unit(void)
     r.unit_type = "kommune";
     r.unit_code = "030112";
     r.unit_name = NULL;
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 0);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "",
                        "unit type 'kommune' but code '030112' is a city "
@@ -404,52 +414,52 @@ static void test_unit(void)
 
     r.unit_code = "0301";
     r.unit_name = "Oslo";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 0);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "",
                        "0301 Oslo reports through its city districts "
                        "(030101–030117), not as a whole");
 
     r.unit_code = NULL;
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 0);
     CHECK_STR(n.unit_code, "");
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "", "missing unit code");
     r.unit_code = "50O1";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "", "malformed unit code '50O1'");
     r.unit_code = "501";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "", "malformed unit code '501'");
     r.unit_code = "50011";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "", "malformed unit code '50011'");
     r.unit_code = " 5001\n";
     r.unit_name = "Trondheim";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
     CHECK_STR(n.unit_code, "5001");
 
     r.unit_code = "9999";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 0);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "", "unknown unit code '9999'");
     r.unit_type = "bydel";
     r.unit_code = "030118";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "", "unknown unit code '030118'");
 
     /* Codes of the wrong year name the years they are valid in. */
     struct raw_report r1 = v1_report();
     r1.unit_code = "5001";
-    normalize_report(&r1, U, &n);
+    normalize_report(&r1, U, NOW, &n);
     CHECK_INT(n.ok, 0);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "",
                        "unit code 5001 (Trondheim) is not valid in 2017; it "
                        "is valid from 2018");
     r = v2_report();
     r.unit_code = "1601";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 0);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "",
                        "unit code 1601 (Trondheim) is not valid in 2018; it "
@@ -458,7 +468,7 @@ static void test_unit(void)
     r.submitted = "2021-02-11T10:03:00+01:00";
     r.unit_code = "5012";
     r.unit_name = "Snillfjord";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "",
                        "unit code 5012 (Snillfjord) is not valid in 2020; it "
                        "is valid 2018–2019");
@@ -466,7 +476,7 @@ static void test_unit(void)
     /* Without a table every well-formed code is taken as valid. */
     r = v2_report();
     r.unit_code = "9999";
-    normalize_report(&r, NULL, &n);
+    normalize_report(&r, NULL, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
     CHECK_STR(n.county_code, "99");
 }
@@ -477,7 +487,7 @@ static void test_unit_name(void)
     struct norm_report n;
 
     r.unit_name = "Trondhjem";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 1);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_WARNING, "",
                        "unit name 'Trondhjem' differs from the reference "
@@ -485,25 +495,25 @@ static void test_unit_name(void)
     CHECK_INT(normalize_worst(&n), PROBLEM_WARNING);
 
     r.unit_name = "  TRONDHEIM \n";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
     r.unit_name = NULL;
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
     r.unit_name = "  ";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
 
     /* SSB's "Bø (Nordland)": the name without the county is the same */
     r.unit_code = "1867";
     r.unit_name = "Bø";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
     r.unit_name = "Bø (Nordland)";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
     r.unit_name = "Bø (Telemark)";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_WARNING, "",
                        "unit name 'Bø (Telemark)' differs from the reference "
                        "name 'Bø (Nordland)' for 1867 in 2017");
@@ -514,21 +524,21 @@ static void test_unit_name(void)
     r.unit_type = "bydel";
     r.unit_code = "030113";
     r.unit_name = "ØSTENSJØ";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
     r.unit_code = "030102";
     r.unit_name = "Gru\xcc\x88nerl\xc3\xb8kka";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
     r.unit_name = "Grunerløkka";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_WARNING, "",
                        "unit name 'Grunerløkka' differs from the reference "
                        "name 'Grünerløkka' for 030102 in 2018");
     r.unit_name = "Gr\xfcnerl\xf8kka"; /* Latin-1 bytes, not UTF-8 */
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_WARNING, "",
-                       "unit name 'Gr\\xfcnerl\\xf8kka' differs from the "
+                       "unit name 'Gr\\xFCnerl\\xF8kka' differs from the "
                        "reference name 'Grünerløkka' for 030102 in 2018");
 }
 
@@ -538,7 +548,7 @@ static void test_population(void)
     struct norm_report n;
 
     r.population = NULL;
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 1);
     CHECK_INT(n.population, -1);
     CHECK_STR(n.size_class, NULL);
@@ -547,12 +557,12 @@ static void test_population(void)
 
     struct raw_report r1 = v1_report();
     r1.population = NULL;
-    normalize_report(&r1, U, &n);
+    normalize_report(&r1, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
     CHECK_INT(n.population, -1);
     CHECK_STR(n.size_class, NULL);
     r1.population = " ";
-    normalize_report(&r1, U, &n);
+    normalize_report(&r1, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
 
     static const struct {
@@ -572,7 +582,7 @@ static void test_population(void)
     };
     for (size_t i = 0; i < COUNT(bad); i++) {
         r.population = bad[i].given;
-        normalize_report(&r, U, &n);
+        normalize_report(&r, U, NOW, &n);
         CHECK_INT(n.ok, 1);
         CHECK_INT(n.population, -1);
         CHECK_STR(n.size_class, NULL);
@@ -581,24 +591,77 @@ static void test_population(void)
     }
 
     r.population = " 9999999 ";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
     CHECK_INT(n.population, 9999999);
     r.population = "0190464";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.population, 190464);
 
     /* Quoted values are cut to 60 characters and escaped. */
     r.population = "12345678901234567890123456789012345678901234567890123\n"
                    "567890123456789";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_ANSWER, "innbyggere",
                        "malformed population '12345678901234567890123456789"
                        "012345678901234567890123\\n567890…'");
     r.population = "ab\x01\tc";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_ANSWER, "innbyggere",
                        "malformed population 'ab\\x01\\tc'");
+}
+
+/* A value in a reason shows every character it has (printable.h): what
+ * is invisible or reorders the line is escaped, so that a reason cannot
+ * read as something else ("unknown label 'J\u200Ba'", not 'Ja'). */
+static void test_reasons_escaped(void)
+{
+    static const struct {
+        const char *label, *reason;
+    } cases[] = {
+        { "J\xe2\x80\x8b" "a", "unknown label 'J\\u200Ba'" },
+        { "J\xe2\x80\x8c" "a", "unknown label 'J\\u200Ca'" },
+        { "J\xe2\x80\x8d" "a", "unknown label 'J\\u200Da'" },
+        { "J\xe2\x81\xa0" "a", "unknown label 'J\\u2060a'" },
+        { "\xef\xbb\xbf" "Ja", "unknown label '\\uFEFFJa'" },
+        { "J\xc2\xad" "a", "unknown label 'J\\u00ADa'" },
+        { "J\xd8\x9c" "a", "unknown label 'J\\u061Ca'" },
+        { "J\xf3\xa0\x81\x81" "a", "unknown label 'J\\U000E0041a'" },
+        { "\xe2\x80\xae" "aJ", "unknown label '\\u202EaJ'" },
+        { "J\xe2\x81\xa6" "a", "unknown label 'J\\u2066a'" },
+        { "J\xc2\x9b" "a", "unknown label 'J\\u009Ba'" },
+        { "J\x1b[2Ja", "unknown label 'J\\x1B[2Ja'" },
+        { "J\\a", "unknown label 'J\\\\a'" },
+        { "J\xff" "a", "unknown label 'J\\xFFa'" },
+    };
+    struct raw_report r = v2_report();
+    struct norm_report n;
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        const struct raw_answer a[] = {
+            SVAR("ARB_NAV_SAMARBEID", NULL, cases[i].label) };
+        r.answers = a;
+        r.n_answers = COUNT(a);
+        normalize_report(&r, U, NOW, &n);
+        CHECK_INT(n.ok, 1);
+        CHECK_INT(n.nav_collab, YN_NONE);
+        CHECK_ONLY_PROBLEM(&n, PROBLEM_ANSWER, "ARB_NAV_SAMARBEID",
+                           cases[i].reason);
+    }
+    /* 60 characters of 10 bytes each escaped: the quote stops where its
+     * buffer (400 bytes) is full, between two escapes, with "…" */
+    char many[60 * 4 + 1] = "";
+    for (int i = 0; i < 60; i++)
+        strcat(many, "\xf3\xa0\x81\x81"); /* U+E0041 */
+    const struct raw_answer a[] = { SVAR("ARB_NAV_SAMARBEID", NULL, many) };
+    r.answers = a;
+    r.n_answers = 1;
+    normalize_report(&r, U, NOW, &n);
+    CHECK_INT(n.n_problems, 1);
+    char want[512] = "unknown label '";
+    for (int i = 0; i < 39; i++)
+        strcat(want, "\\U000E0041");
+    strcat(want, "\xe2\x80\xa6'");
+    CHECK_STR(n.n_problems ? n.problems[0].reason : "", want);
 }
 
 static void test_size_class(void)
@@ -616,7 +679,7 @@ static void test_size_class(void)
     struct norm_report n;
     for (size_t i = 0; i < COUNT(cases); i++) {
         r.population = cases[i].population;
-        normalize_report(&r, U, &n);
+        normalize_report(&r, U, NOW, &n);
         CHECK_STR(n.size_class, cases[i].size_class);
     }
     /* A district is an Oslo district whatever its population. */
@@ -624,10 +687,10 @@ static void test_size_class(void)
     r.unit_code = "030101";
     r.unit_name = NULL;
     r.population = "1999";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_STR(n.size_class, "Oslo bydel");
     r.population = "60000";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_STR(n.size_class, "Oslo bydel");
 }
 
@@ -637,23 +700,23 @@ static void test_submitted(void)
     struct norm_report n;
 
     r.submitted = NULL;
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 0);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "", "missing submission time");
     r.submitted = "";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "", "missing submission time");
     r.submitted = "2019-02-30T10:03:00+01:00";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 0);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "",
                        "malformed submission time '2019-02-30T10:03:00+01:00'");
     r.submitted = "11.02.2019";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "",
                        "malformed submission time '11.02.2019'");
     r.submitted = "2019-02-11T10:03:00";
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 0);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "",
                        "submission time '2019-02-11T10:03:00' has no UTC "
@@ -663,26 +726,135 @@ static void test_submitted(void)
     r1.year = "2015";
     r1.unit_name = NULL;
     r1.submitted = "2016-03-27T02:30:00";
-    normalize_report(&r1, U, &n);
+    normalize_report(&r1, U, NOW, &n);
     CHECK_INT(n.ok, 0);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "",
                        "submission time '2016-03-27T02:30:00' does not exist "
                        "in Norwegian time (clocks went forward)");
     r1.submitted = "2017-10-29T02:30:00";
-    normalize_report(&r1, U, &n);
+    normalize_report(&r1, U, NOW, &n);
     CHECK_INT(n.ok, 1);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_WARNING, "",
                        "submission time '2017-10-29T02:30:00' occurs twice in "
                        "Norwegian time; read as summer time (+02:00)");
     CHECK_STR(when(&n), "2017-10-29 00:30:00+00");
     r1.submitted = "2018-03-01T14:05:00+01:00";
-    normalize_report(&r1, U, &n);
+    normalize_report(&r1, U, NOW, &n);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "",
                        "malformed submission time '2018-03-01T14:05:00+01:00'");
     r1.submitted = "  2017-06-01T12:00:00  ";
-    normalize_report(&r1, U, &n);
+    normalize_report(&r1, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
     CHECK_STR(when(&n), "2017-06-01 10:00:00+00");
+}
+
+/*
+ * A submission time that cannot be true (issue 11): before the reporting
+ * year began (00:00 on 1 January, Norwegian time), more than a day after
+ * the run, or outside the years 0001-9999 in UTC.  One case a line: the
+ * version, reporting year, submission time and time of the run, and the
+ * reason the report is set aside for, or NULL when it loads.
+ */
+static void test_submitted_plausible(void)
+{
+    const int64_t later = NOW + INT64_C(500) * INSTANT_US_PER_DAY;
+    const struct {
+        int version, year;
+        const char *submitted;
+        int64_t now;
+        const char *reason;
+    } cases[] = {
+        { 2, 2019, "2019-06-30T12:00:00+02:00", NOW, NULL },
+        { 2, 2019, "2019-01-01T00:00:00+01:00", NOW, NULL },
+        { 2, 2019, "2018-12-31T23:00:00Z", NOW, NULL },
+        { 2, 2019, "2018-12-31T23:59:59+01:00", NOW,
+          "submission time '2018-12-31T23:59:59+01:00' is before the "
+          "reporting year 2019 began (2019-01-01 00:00 Norwegian time)" },
+        { 2, 2019, "2018-12-31T22:59:59.999999Z", NOW,
+          "submission time '2018-12-31T22:59:59.999999Z' is before the "
+          "reporting year 2019 began (2019-01-01 00:00 Norwegian time)" },
+        { 2, 2019, "2010-03-01T12:00:00+01:00", NOW,
+          "submission time '2010-03-01T12:00:00+01:00' is before the "
+          "reporting year 2019 began (2019-01-01 00:00 Norwegian time)" },
+        { 2, 2019, "0001-01-01T00:00:00Z", NOW,
+          "submission time '0001-01-01T00:00:00Z' is before the reporting "
+          "year 2019 began (2019-01-01 00:00 Norwegian time)" },
+        { 2, 2019, "0001-01-01T00:00:00+01:00", NOW,
+          "submission time '0001-01-01T00:00:00+01:00' is out of range "
+          "(years 0001–9999 in UTC)" },
+        { 2, 2019, "9999-12-31T23:59:59-12:00", NOW,
+          "submission time '9999-12-31T23:59:59-12:00' is out of range "
+          "(years 0001–9999 in UTC)" },
+        { 2, 2019, "9999-12-31T23:59:59Z", NOW,
+          "submission time '9999-12-31T23:59:59Z' is more than a day in the "
+          "future (later than 2026-03-02T12:00:00Z)" },
+        { 2, 2025, "2026-03-01T12:00:00Z", NOW, NULL },
+        { 2, 2025, "2026-03-02T12:00:00Z", NOW, NULL },
+        { 2, 2025, "2026-03-02T13:00:00+01:00", NOW, NULL },
+        { 2, 2025, "2026-03-02T12:00:00.000001Z", NOW,
+          "submission time '2026-03-02T12:00:00.000001Z' is more than a day "
+          "in the future (later than 2026-03-02T12:00:00Z)" },
+        { 2, 2025, "2027-01-15T10:00:00+01:00", NOW,
+          "submission time '2027-01-15T10:00:00+01:00' is more than a day in "
+          "the future (later than 2026-03-02T12:00:00Z)" },
+        { 2, 2025, "2027-01-15T10:00:00+01:00", later, NULL },
+        { 1, 2017, "2017-01-01T00:00:00", NOW, NULL },
+        { 1, 2017, "2016-12-31T23:59:59", NOW,
+          "submission time '2016-12-31T23:59:59' is before the reporting "
+          "year 2017 began (2017-01-01 00:00 Norwegian time)" },
+        { 1, 2017, "0001-01-01T00:30:00", NOW,
+          "submission time '0001-01-01T00:30:00' is out of range (years "
+          "0001–9999 in UTC)" },
+        { 1, 2017, "9999-12-31T23:59:59", NOW,
+          "submission time '9999-12-31T23:59:59' is more than a day in the "
+          "future (later than 2026-03-02T12:00:00Z)" },
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        struct raw_report r = cases[i].version == 1 ? v1_report()
+                                                    : v2_report();
+        char year[8];
+        snprintf(year, sizeof year, "%d", cases[i].year);
+        r.year = year;
+        r.unit_name = NULL;
+        r.submitted = cases[i].submitted;
+        struct norm_report n;
+        normalize_report(&r, U, cases[i].now, &n);
+        if (!cases[i].reason) {
+            CHECK_NO_PROBLEMS(&n);
+            CHECK_INT(n.ok, 1);
+        } else {
+            CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "", cases[i].reason);
+            CHECK_INT(n.ok, 0);
+        }
+        if ((n.n_problems != 0) != (cases[i].reason != NULL))
+            fprintf(stderr, "    case %zu: %s\n", i, cases[i].submitted);
+    }
+
+    /* Without a reporting year only the future is known to be wrong. */
+    struct raw_report r = v2_report();
+    struct norm_report n;
+    r.year = "20x9";
+    r.submitted = "2010-03-01T12:00:00+01:00";
+    normalize_report(&r, U, NOW, &n);
+    CHECK_ONLY_PROBLEM(&n, PROBLEM_REPORT, "",
+                       "malformed reporting year '20x9'");
+    r.submitted = "2099-03-01T12:00:00+01:00";
+    normalize_report(&r, U, NOW, &n);
+    CHECK_INT(n.n_problems, 2);
+    CHECK_PROBLEM(&n, PROBLEM_REPORT, "",
+                  "submission time '2099-03-01T12:00:00+01:00' is more than a "
+                  "day in the future (later than 2026-03-02T12:00:00Z)");
+    /* A time read as summer time where it is ambiguous, and implausible:
+     * the warning and the reason */
+    struct raw_report r1 = v1_report();
+    r1.submitted = "2016-10-30T02:30:00";
+    normalize_report(&r1, U, NOW, &n);
+    CHECK_INT(n.ok, 0);
+    CHECK_INT(n.n_problems, 2);
+    CHECK_PROBLEM(&n, PROBLEM_REPORT, "",
+                  "submission time '2016-10-30T02:30:00' is before the "
+                  "reporting year 2017 began (2017-01-01 00:00 Norwegian "
+                  "time)");
 }
 
 /* --- answers --------------------------------------------------------------- */
@@ -697,7 +869,7 @@ static void test_answers_v1(void)
         V1("7.4", "Ja") };
     r.answers = unknown;
     r.n_answers = COUNT(unknown);
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 1);
     CHECK_INT(n.n_problems, 4);
     CHECK_PROBLEM(&n, PROBLEM_ANSWER, "7.1",
@@ -726,7 +898,7 @@ static void test_answers_v1(void)
         V1("7.9", "1"), V1("3.1", "412,5"), { NULL, NULL, NULL, "1", -1, 0 } };
     r.answers = empty;
     r.n_answers = COUNT(empty);
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
     CHECK_INT(n.nav_collab, YN_NO);
     CHECK_INT(n.nav_rating, RATING_NONE);
@@ -738,7 +910,7 @@ static void test_answers_v1(void)
         V1("7.2", "1"), V1("7.1", "1"), V1("7.2", "1") };
     r.answers = twice;
     r.n_answers = COUNT(twice);
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 1);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_ANSWER, "7.2", "answered twice");
     CHECK_INT(n.nav_rating, RATING_NONE);
@@ -752,7 +924,7 @@ static void test_answers_v1(void)
     r.submitted = "2016-02-01T10:00:00";
     r.answers = y2015;
     r.n_answers = COUNT(y2015);
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 1);
     CHECK_INT(n.n_problems, 3);
     CHECK_PROBLEM(&n, PROBLEM_WARNING, "7.1.1",
@@ -776,7 +948,7 @@ static void test_answers_v1(void)
                                   V1("7.3", codes[i]), V1("7.4", codes[i]) };
         r.answers = a;
         r.n_answers = COUNT(a);
-        normalize_report(&r, U, &n);
+        normalize_report(&r, U, NOW, &n);
         CHECK_INT(n.n_problems, 0);
         CHECK_INT(n.nav_collab, want[i]);
         CHECK_INT(n.nav_collab_specialist, want[i]);
@@ -791,7 +963,7 @@ static void test_answers_v1(void)
         V1("7.1", "2"), V1("7.1.1", "1") };
     r.answers = after_no;
     r.n_answers = COUNT(after_no);
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
     CHECK_INT(n.nav_collab, YN_NO);
     CHECK_INT(n.nav_collab_specialist, YN_YES);
@@ -808,7 +980,7 @@ static void test_svar_v2(void)
         SVAR("ARB_NAV_SAMHANDLING", "7", "God") };
     r.answers = disagree;
     r.n_answers = COUNT(disagree);
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 1);
     CHECK_INT(n.n_problems, 3);
     CHECK_PROBLEM(&n, PROBLEM_ANSWER, "ARB_NAV_SAMARBEID",
@@ -827,7 +999,7 @@ static void test_svar_v2(void)
         SVAR("ARB_NAV_SAMHANDLING", "5", "Dårlig") };
     r.answers = more;
     r.n_answers = COUNT(more);
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.n_problems, 3);
     CHECK_PROBLEM(&n, PROBLEM_ANSWER, "ARB_NAV_SAMARBEID",
                   "unknown code '01' for nav_collab (version 2 codes: 1, 2, "
@@ -848,7 +1020,7 @@ static void test_svar_v2(void)
         SVAR("ARB_ANNET", "9", "Kanskje") };
     r.answers = agree;
     r.n_answers = COUNT(agree);
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_NO_PROBLEMS(&n);
     CHECK_INT(n.nav_collab, YN_DONT_KNOW);
     CHECK_INT(n.nav_collab_specialist, YN_NO);
@@ -866,7 +1038,7 @@ static void test_svar_v2(void)
             SVAR("ARB_NAV_SAMARBEID_SPES", yn[i], NULL) };
         r.answers = a;
         r.n_answers = COUNT(a);
-        normalize_report(&r, U, &n);
+        normalize_report(&r, U, NOW, &n);
         CHECK_INT(n.n_problems, 0);
         CHECK_INT(n.nav_collab, yn_want[i]);
         CHECK_INT(n.nav_collab_specialist, yn_want[i]);
@@ -880,7 +1052,7 @@ static void test_svar_v2(void)
             SVAR("ARB_NAV_SAMHANDLING", rating_code[i], rating_label[i]) };
         r.answers = a;
         r.n_answers = 1;
-        normalize_report(&r, U, &n);
+        normalize_report(&r, U, NOW, &n);
         CHECK_INT(n.n_problems, 0);
         CHECK_INT(n.nav_rating, (int)i + 1);
     }
@@ -893,7 +1065,7 @@ static void test_svar_v2(void)
         SVAR("ARB_NAV_SAMARBEID", NULL, NULL) };
     r.answers = twice;
     r.n_answers = COUNT(twice);
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 1);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_ANSWER, "ARB_NAV_SAMARBEID",
                        "answered twice");
@@ -906,7 +1078,7 @@ static void test_svar_v2(void)
         VALG("ARB_NAV_SAMARBEID", "1", NULL, 0) };
     r.answers = valg;
     r.n_answers = COUNT(valg);
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_ANSWER, "ARB_NAV_SAMARBEID",
                        "unexpected Valg elements");
     CHECK_INT(n.nav_collab, YN_NONE);
@@ -923,7 +1095,7 @@ static void ipsse(struct norm_report *n, const char *svar_code,
     struct raw_report r = v2_report();
     r.answers = a;
     r.n_answers = nvalg + 1;
-    normalize_report(&r, U, n);
+    normalize_report(&r, U, NOW, n);
 }
 
 #define IPSSE(n, code, ...)                                                    \
@@ -1023,7 +1195,7 @@ static void test_choices_v2(void)
         SVAR("ARB_IPS_SE_RUS", NULL, "Ja") };
     r.answers = no_valg;
     r.n_answers = COUNT(no_valg);
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.n_problems, 2);
     CHECK_PROBLEM(&n, PROBLEM_ANSWER, "ARB_IPS_SE_PSYK",
                   "expected Valg elements");
@@ -1048,7 +1220,7 @@ static void test_choices_v2(void)
         VALG("ARB_IPS_SE_RUS", "SE", NULL, 2) };
     r.answers = twice;
     r.n_answers = COUNT(twice);
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_ONLY_PROBLEM(&n, PROBLEM_ANSWER, "ARB_IPS_SE_RUS", "answered twice");
     CHECK_INT(n.ips_se_substance, YN_NONE);
     CHECK_INT(n.ips_substance, TRI_NULL);
@@ -1069,7 +1241,7 @@ static void test_not_asked_v2(void)
     r.answers = a;
     r.n_answers = COUNT(a);
     struct norm_report n;
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 0);
     CHECK_INT(n.n_problems, 2);
     CHECK_PROBLEM(&n, PROBLEM_REPORT, "",
@@ -1098,7 +1270,7 @@ static void test_many_problems(void)
     r.answers = a;
     r.n_answers = COUNT(a);
     struct norm_report n;
-    normalize_report(&r, U, &n);
+    normalize_report(&r, U, NOW, &n);
     CHECK_INT(n.ok, 0);
     CHECK_INT(n.n_problems, 8);
     CHECK_INT(n.n_dropped, 0);
@@ -1146,8 +1318,8 @@ static void test_digest(void)
     r2.index = 7;
     r2.line = 99;
     struct norm_report n1, n2;
-    normalize_report(&r1, U, &n1);
-    normalize_report(&r2, U, &n2);
+    normalize_report(&r1, U, NOW, &n1);
+    normalize_report(&r2, U, NOW, &n2);
     CHECK(memcmp(n1.digest, n2.digest, 32) == 0);
     static const unsigned char zero[32];
     CHECK(memcmp(n1.digest, zero, 32) != 0);
@@ -1157,69 +1329,69 @@ static void test_digest(void)
     memcpy(c, a, sizeof c);
     c[0].text = "ja";
     r2.answers = c;
-    normalize_report(&r2, U, &n2);
+    normalize_report(&r2, U, NOW, &n2);
     CHECK(memcmp(n1.digest, n2.digest, 32) != 0);
 
     memcpy(c, a, sizeof c);
     c[1].text = ""; /* "" is not NULL */
-    normalize_report(&r2, U, &n2);
+    normalize_report(&r2, U, NOW, &n2);
     CHECK(memcmp(n1.digest, n2.digest, 32) != 0);
 
     memcpy(c, a, sizeof c);
     c[2].parent = 0;
-    normalize_report(&r2, U, &n2);
+    normalize_report(&r2, U, NOW, &n2);
     CHECK(memcmp(n1.digest, n2.digest, 32) != 0);
 
     memcpy(c, a, sizeof c);
     c[0].chapter = NULL;
-    normalize_report(&r2, U, &n2);
+    normalize_report(&r2, U, NOW, &n2);
     CHECK(memcmp(n1.digest, n2.digest, 32) != 0);
 
     /* Moving text from one field to the next is a change. */
     memcpy(c, a, sizeof c);
     c[0].code = "1J";
     c[0].text = "a";
-    normalize_report(&r2, U, &n2);
+    normalize_report(&r2, U, NOW, &n2);
     CHECK(memcmp(n1.digest, n2.digest, 32) != 0);
 
     r2.answers = a;
     r2.n_answers = 2; /* one answer fewer */
-    normalize_report(&r2, U, &n2);
+    normalize_report(&r2, U, NOW, &n2);
     CHECK(memcmp(n1.digest, n2.digest, 32) != 0);
     r2.n_answers = 3;
 
     /* white space around a value is no content: the same report */
     r2.submitted = "2019-02-11T10:03:00+01:00 ";
-    normalize_report(&r2, U, &n2);
+    normalize_report(&r2, U, NOW, &n2);
     CHECK(memcmp(n1.digest, n2.digest, 32) == 0);
     r2.submitted = "2019-02-11T09:03:00.000Z"; /* the same instant */
-    normalize_report(&r2, U, &n2);
+    normalize_report(&r2, U, NOW, &n2);
     CHECK(memcmp(n1.digest, n2.digest, 32) == 0);
     CHECK_INT(n1.submitted_us, n2.submitted_us);
     r2.submitted = "2019-02-11T09:03:01Z"; /* another instant */
-    normalize_report(&r2, U, &n2);
+    normalize_report(&r2, U, NOW, &n2);
     CHECK(memcmp(n1.digest, n2.digest, 32) != 0);
     r2.submitted = r1.submitted;
 
     r2.submission_id = NULL;
-    normalize_report(&r2, U, &n2);
+    normalize_report(&r2, U, NOW, &n2);
     CHECK(memcmp(n1.digest, n2.digest, 32) != 0);
     r2.submission_id = r1.submission_id;
 
     r2.unit_name = "\n  Trondheim ";
-    normalize_report(&r2, U, &n2);
+    normalize_report(&r2, U, NOW, &n2);
     CHECK(memcmp(n1.digest, n2.digest, 32) == 0);
     r2.unit_name = "Trondhjem";
-    normalize_report(&r2, U, &n2);
+    normalize_report(&r2, U, NOW, &n2);
     CHECK(memcmp(n1.digest, n2.digest, 32) != 0);
     r2.unit_name = r1.unit_name;
 
     r2.population = "193502";
-    normalize_report(&r2, U, &n2);
+    normalize_report(&r2, U, NOW, &n2);
     CHECK(memcmp(n1.digest, n2.digest, 32) != 0);
     r2.population = r1.population;
 
-    normalize_report(&r2, U, &n2);
+    normalize_report(&r2, U, NOW, &n2);
     CHECK(memcmp(n1.digest, n2.digest, 32) == 0);
 }
 
@@ -1246,7 +1418,9 @@ int main(void)
     test_unit_name();
     test_population();
     test_size_class();
+    test_reasons_escaped();
     test_submitted();
+    test_submitted_plausible();
     test_answers_v1();
     test_svar_v2();
     test_choices_v2();

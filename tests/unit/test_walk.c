@@ -6,6 +6,7 @@
  * with the expected one as a whole.  Each file's bytes are read, hashed
  * with EVP here and compared with walk_input_finish()'s SHA-256.
  */
+#define _XOPEN_SOURCE 700 /* mknod */
 #include "check.h"
 
 #include <errno.h>
@@ -15,7 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -28,7 +32,7 @@ static char tmp[64]; /* the temporary directory */
 
 /* ---- building archives ------------------------------------------------- */
 
-enum etype { REG, DIR_, SYMLINK, HARDLINK };
+enum etype { REG, DIR_, SYMLINK, HARDLINK, FIFO_, CHR_ };
 
 struct ent {
     const char *name;
@@ -66,6 +70,12 @@ static void write_entries(struct archive *a, const struct ent *e, size_t n)
             archive_entry_set_filetype(ae, AE_IFREG);
             archive_entry_set_perm(ae, 0644);
             archive_entry_set_hardlink(ae, e[i].data);
+            break;
+        case FIFO_:
+        case CHR_:
+            archive_entry_set_filetype(ae, e[i].type == FIFO_ ? AE_IFIFO
+                                                              : AE_IFCHR);
+            archive_entry_set_perm(ae, 0644);
             break;
         }
         if (archive_write_header(a, ae) != ARCHIVE_OK)
@@ -599,17 +609,21 @@ static void test_encrypted(void)
 
 static void test_names(void)
 {
+    /* escaped by printable_dup(): tests/unit/test_printable.c has them all */
     const struct ent e[] = {
         F("bad\x01name\xff.xml", xml_a),
         F("Troms\xC3\xB8/\xE2\x80\xAE" "lmx.xml", xml_a), /* U+202E */
+        F("J\xE2\x80\x8B" "a\\b\n.xml", xml_a), /* U+200B, \, LF */
     };
-    make_file("names.tar", "ustar", e, 2);
+    make_file("names.tar", "ustar", e, 3);
     CHECK_INT(walk("names.tar", NULL), 0);
     CHECK_STR(lg.text,
               "walk $T/names.tar\n"
               "file $T/names.tar | bad\\x01name\\xFF.xml | 35 bytes, sha ok | "
               "<kommunerapport>\n"
-              "file $T/names.tar | Troms\xC3\xB8/\\xE2\\x80\\xAElmx.xml | 35 "
+              "file $T/names.tar | Troms\xC3\xB8/\\u202Elmx.xml | 35 "
+              "bytes, sha ok | <kommunerapport>\n"
+              "file $T/names.tar | J\\u200Ba\\\\b\\n.xml | 35 "
               "bytes, sha ok | <kommunerapport>\n");
 }
 
@@ -1046,6 +1060,75 @@ static void test_tree(void)
     lg.stop_after = 0;
 }
 
+/*
+ * FIFOs, sockets and devices: one named like a report or an archive is a
+ * report file that cannot be read (failed); any other is not a report
+ * (skipped), and is never opened: opening the FIFO would wait for a
+ * writer, which alarm() turns into a failure of this test.
+ */
+static void test_special(void)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/special", tmp);
+    mkdir(path, 0755);
+    put_file("special/r.xml", xml_a, strlen(xml_a));
+    static const char *const fifos[] = { "notes.txt", "x.xml", "y.zip",
+                                         "zz" };
+    for (size_t i = 0; i < sizeof fifos / sizeof fifos[0]; i++) {
+        snprintf(path, sizeof path, "%s/special/%s", tmp, fifos[i]);
+        CHECK(mkfifo(path, 0644) == 0);
+    }
+    /* a socket bound to a name in the directory */
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s/special/sock", tmp);
+    int sock = socket(AF_UNIX, SOCK_STREAM, 0);
+    CHECK(sock >= 0 && bind(sock, (struct sockaddr *)&sa, sizeof sa) == 0);
+    /* a device node of our own, where we may make one (root) */
+    snprintf(path, sizeof path, "%s/special/tty", tmp);
+    int dev = mknod(path, S_IFCHR | 0600, makedev(1, 3)) == 0;
+
+    alarm(20);
+    CHECK_INT(walk("special", NULL), 0);
+    alarm(0);
+    char want[2048];
+    snprintf(want, sizeof want,
+             "walk $T/special\n"
+             "skipped $T/special/notes.txt |  | not a report (a FIFO)\n"
+             "file $T/special/r.xml |  | 35 bytes, sha ok | "
+             "<kommunerapport>\n"
+             "skipped $T/special/sock |  | not a report (a socket)\n"
+             "%s"
+             "failed $T/special/x.xml |  | not a regular file\n"
+             "failed $T/special/y.zip |  | not a regular file\n"
+             "skipped $T/special/zz |  | not a report (a FIFO)\n",
+             dev ? "skipped $T/special/tty |  | not a report (a character "
+                   "device)\n"
+                 : "");
+    CHECK_STR(lg.text, want);
+    if (sock >= 0)
+        close(sock);
+
+    /* the same inside an archive */
+    const struct ent e[] = {
+        { "notes.txt", FIFO_, NULL, 0 },
+        { "d/fifo.xml", FIFO_, NULL, 0 },
+        { "d/tty", CHR_, NULL, 0 },
+        { "d/tty.tgz", CHR_, NULL, 0 },
+        F("r.xml", xml_a),
+    };
+    make_file("special.tar", "tar", e, 5);
+    CHECK_INT(walk("special.tar", NULL), 0);
+    CHECK_STR(lg.text,
+              "walk $T/special.tar\n"
+              "skipped $T/special.tar | notes.txt | not a report (a FIFO)\n"
+              "failed $T/special.tar | d/fifo.xml | not a regular file\n"
+              "skipped $T/special.tar | d/tty | not a report (a character "
+              "device)\n"
+              "failed $T/special.tar | d/tty.tgz | not a regular file\n"
+              "file $T/special.tar | r.xml | 35 bytes, sha ok | "
+              "<kommunerapport>\n");
+}
+
 static void rm_rf(const char *path)
 {
     char cmd[600];
@@ -1073,6 +1156,7 @@ int main(void)
     test_caps();
     test_hostile();
     test_tree();
+    test_special();
     free(lg.text);
     rm_rf(tmp);
     return check_done();
