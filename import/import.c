@@ -824,8 +824,14 @@ static int begin_delivery(struct run *r, const char *path,
     if (d == 0)
         return 0;
     struct db_delivery known;
-    int k = db_delivery_read(r->conn, r->res->run_id, path, digest, &known,
+    char *label = printable_dup(path);
+    if (!label) {
+        out_of_memory(r);
+        return -1;
+    }
+    int k = db_delivery_read(r->conn, r->res->run_id, label, digest, &known,
                              err, sizeof err);
+    free(label);
     if (k < 0) {
         fail(r, "%s", err);
         return -1;
@@ -846,8 +852,16 @@ static int begin_delivery(struct run *r, const char *path,
         emit(r, &ev);
         return 1;
     }
-    int64_t x = db_delivery_begin(r->conn, r->res->run_id, path, bytes, err,
+    /* under the label the walk gives its files (is248.delivery_end()
+     * counts them by it) */
+    label = printable_dup(path);
+    if (!label) {
+        out_of_memory(r);
+        return -1;
+    }
+    int64_t x = db_delivery_begin(r->conn, r->res->run_id, label, bytes, err,
                                   sizeof err);
+    free(label);
     if (x < 0) {
         fail(r, "%s", err);
         return -1;
