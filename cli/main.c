@@ -364,7 +364,7 @@ static void print_command_help(const struct command *cmd)
                "                         scripts and monitoring\n");
     if (cmd->opts & OPT_BATCH)
         printf("  --batch N              at most N files per transaction (default\n"
-               "                         500; also at most 8 MiB or half a second)\n");
+               "                         500; also at most 4 MiB or half a second)\n");
     if (cmd->opts & OPT_LIMITS)
         printf("  --max-entry-bytes N    cap on one entry decompressed (default 512M)\n"
                "  --max-total-bytes N    cap on one archive decompressed (default 64G)\n"

@@ -39,16 +39,18 @@
 #define PIECE_BYTES (1U << 20)      /* a large file's bytes, per piece */
 #define STREAM_FLUSH (1U << 20)     /* stage bytes held while streaming */
 #define DEFAULT_BATCH_FILES 500
-#define DEFAULT_BATCH_BYTES (8U << 20)
+#define DEFAULT_BATCH_BYTES (4U << 20)
 #define DEFAULT_BATCH_SECONDS 0.5
 
 /* Where the parser's bytes come from: memory, then (streaming) the walk's
  * input; every byte served is copied to tee when it is set. */
+struct run;
 struct source {
     const unsigned char *mem;
     size_t mem_len, mem_pos;
     struct walk_input *in;
     struct pgbin *tee;
+    struct run *run;            /* with tee: sends the pieces as they fill */
     int failed;                 /* a read of in failed */
 };
 
@@ -367,6 +369,35 @@ static int batch_full(const struct run *r)
 /* ------------------------------------------------------------------------ */
 /* Reading a file                                                            */
 
+/* Send what the stream holds (stage rows, and full pieces). */
+static int stream_flush(struct run *r, int all)
+{
+    struct batch *b = r->fill;
+    if (!r->conn) {                 /* validate: nowhere to send them */
+        pgbin_reset(&b->stage);
+        return 0;
+    }
+    struct pgbin *pc = &r->rd.piece;
+    while (pc->len >= PIECE_BYTES || (all && pc->len > 0)) {
+        size_t k = pc->len < PIECE_BYTES ? pc->len : PIECE_BYTES;
+        stage_piece(&b->stage, r->rd.file_no, r->rd.pieces++, pc->data, k);
+        memmove(pc->data, pc->data + k, pc->len - k);
+        pgbin_truncate(pc, pc->len - k);
+    }
+    if (pgbin_failed(pc) || pgbin_failed(&b->stage)) {
+        out_of_memory(r);
+        return -1;
+    }
+    if (b->stage.len >= STREAM_FLUSH || (all && b->stage.len > 0)) {
+        if (loader_put(r->ld, b->stage.data, b->stage.len) != 0) {
+            fail(r, "%s", loader_error(r->ld));
+            return -1;
+        }
+        pgbin_reset(&b->stage);
+    }
+    return 0;
+}
+
 /* Serve bytes from memory, then from the input; copy them to tee. */
 static ssize_t read_source(void *ctx, void *buf, size_t len)
 {
@@ -386,8 +417,15 @@ static ssize_t read_source(void *ctx, void *buf, size_t len)
     } else {
         n = 0;
     }
-    if (n > 0 && s->tee)
+    if (n > 0 && s->tee) {
         pgbin_put(s->tee, buf, (size_t)n);
+        /* a file's pieces go as they fill, also where no report ends (a
+         * long text, bytes after the root element) */
+        if (s->tee->len >= PIECE_BYTES && stream_flush(s->run, 0) != 0) {
+            s->failed = 1;
+            return -1;
+        }
+    }
     return n;
 }
 
@@ -455,35 +493,6 @@ static void refuse_text(struct norm_report *n)
     }
 }
 
-/* Send what the stream holds (stage rows, and full pieces). */
-static int stream_flush(struct run *r, int all)
-{
-    struct batch *b = r->fill;
-    if (!r->conn) {                 /* validate: nowhere to send them */
-        pgbin_reset(&b->stage);
-        return 0;
-    }
-    struct pgbin *pc = &r->rd.piece;
-    while (pc->len >= PIECE_BYTES || (all && pc->len > 0)) {
-        size_t k = pc->len < PIECE_BYTES ? pc->len : PIECE_BYTES;
-        stage_piece(&b->stage, r->rd.file_no, r->rd.pieces++, pc->data, k);
-        memmove(pc->data, pc->data + k, pc->len - k);
-        pgbin_truncate(pc, pc->len - k);
-    }
-    if (pgbin_failed(pc) || pgbin_failed(&b->stage)) {
-        out_of_memory(r);
-        return -1;
-    }
-    if (b->stage.len >= STREAM_FLUSH || (all && b->stage.len > 0)) {
-        if (loader_put(r->ld, b->stage.data, b->stage.len) != 0) {
-            fail(r, "%s", loader_error(r->ld));
-            return -1;
-        }
-        pgbin_reset(&b->stage);
-    }
-    return 0;
-}
-
 static int on_report(void *ctx, const struct raw_report *raw)
 {
     struct run *r = ctx;
@@ -545,26 +554,22 @@ static void on_warning(void *ctx, long line, const char *msg)
 
 /* Read up to limit bytes of in into b->content (appended).  Returns the
  * bytes read; *failed set on a read error. */
-static size_t read_into(struct run *r, struct pgbin *dst, struct walk_input *in,
-                        size_t limit, int *failed)
+/* Read up to len bytes of in into buf.  Returns the bytes read; *failed
+ * set on a read error. */
+static size_t read_block(struct run *r, unsigned char *buf, size_t len,
+                         struct walk_input *in, int *failed)
 {
     size_t got = 0;
     double t0 = now();
-    while (got < limit) {
-        size_t want = limit - got < READ_CHUNK ? limit - got : READ_CHUNK;
-        unsigned char *p = pgbin_space(dst, want);
-        if (!p) {
-            out_of_memory(r);
-            break;
-        }
-        ssize_t k = walk_input_read(in, p, want);
+    while (got < len) {
+        size_t want = len - got < READ_CHUNK ? len - got : READ_CHUNK;
+        ssize_t k = walk_input_read(in, buf + got, want);
         if (k < 0) {
             *failed = 1;
             break;
         }
         if (k == 0)
             break;
-        pgbin_advance(dst, (size_t)k);
         got += (size_t)k;
     }
     r->t.unpack += now() - t0;
@@ -624,7 +629,7 @@ static void parse_file(struct run *r, struct source *src,
  * It goes in a batch of its own, streamed. */
 static void stream_file(struct run *r, struct walk_input *in, size_t n)
 {
-    struct source src = { r->ahead, n, 0, in, NULL, 0 };
+    struct source src = { r->ahead, n, 0, in, NULL, r, 0 };
     r->rd.streaming = 1;
     if (!r->conn) {                 /* validate: only read it */
         parse_file(r, &src, in, 0);
@@ -688,18 +693,16 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
     r->rd.fatal = 0;
     size_t stage_mark = b->stage.len, content_mark = b->content.len;
 
-    int failed = 0;
-    size_t n = read_into(r, &b->content, in, READ_WHOLE + 1, &failed);
-    if (r->stopping)
+    /* the file's first READ_WHOLE + 1 bytes: all of nearly every file
+     * (only the pages written are resident) */
+    if (!r->ahead && !(r->ahead = malloc(READ_WHOLE + 1))) {
+        out_of_memory(r);
         return 1;
+    }
+    int failed = 0;
+    size_t n = read_block(r, r->ahead, READ_WHOLE + 1, in, &failed);
     if (n > READ_WHOLE && !failed) {
         /* too large for a batch: the batches before it go first */
-        if (!r->ahead && !(r->ahead = malloc(READ_WHOLE + 1))) {
-            out_of_memory(r);
-            return 1;
-        }
-        memcpy(r->ahead, b->content.data + content_mark, n);
-        pgbin_truncate(&b->content, content_mark);
         if (r->conn && b->n_items > 1) {
             b->n_items--;
             b->n_files--;
@@ -728,10 +731,15 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
         }
         return r->stopping ? 1 : 0;
     }
+    pgbin_put(&b->content, r->ahead, n);
+    if (pgbin_failed(&b->content)) {
+        out_of_memory(r);
+        return 1;
+    }
 
     it->content = content_mark;
     struct source src = { b->content.data + content_mark, n, 0, NULL, NULL,
-                          failed };
+                          r, failed };
     parse_file(r, &src, in, stage_mark);
     if (r->stopping)
         return 1;
