@@ -246,42 +246,6 @@ static void fail(struct rawbuild *b, const char *fmt, ...)
     b->reject(b->reject_ctx, msg);
 }
 
-/*
- * s (a name or URI from the file) fit to quote in a message, into buf: at
- * most 60 characters (then "..."), control, line-separator and
- * bidirectional formatting characters escaped, so that a file cannot break
- * or reorder the line it is quoted in.
- */
-static const char *quoted(const char *s, char *buf, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s), o = 0, chars = 0;
-    while (n > 0 && o + 12 < len) {
-        if (chars++ == 60) {
-            memcpy(buf + o, "...", 3);
-            o += 3;
-            break;
-        }
-        uint32_t cp;
-        size_t k = utf8_next(p, n, &cp);
-        if (k == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
-            o += (size_t)snprintf(buf + o, len - o, "\\x%02X", *p);
-            k = 1;
-        } else if (cp == 0x200E || cp == 0x200F || cp == 0x2028 ||
-                   cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) ||
-                   (cp >= 0x2066 && cp <= 0x2069)) {
-            o += (size_t)snprintf(buf + o, len - o, "\\u%04X", (unsigned)cp);
-        } else {
-            memcpy(buf + o, p, k);
-            o += k;
-        }
-        p += k;
-        n -= k;
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
 static void warn(struct rawbuild *b, long line, const char *msg)
 {
     if (b->sink && b->sink->warning)
@@ -550,7 +514,7 @@ static void foreign(struct rawbuild *b, const xmlChar *local,
         if (uri)
             snprintf(msg, sizeof msg, "'%s' in namespace '%s' ignored with "
                      "everything inside it", kind_name[k],
-                     quoted((const char *)uri, q, sizeof q));
+                     utf8_printable((const char *)uri, 60, q, sizeof q));
         else
             snprintf(msg, sizeof msg, "'%s' without the namespace '%s' "
                      "ignored with everything inside it", kind_name[k], RB_NS2);
@@ -614,10 +578,10 @@ static int start_root(struct rawbuild *b, const xmlChar *local,
         b->version = REPORT_V1;
     } else {
         char l[256], u[256];
-        quoted((const char *)local, l, sizeof l);
+        utf8_printable((const char *)local, 60, l, sizeof l);
         if (uri)
             fail(b, "not an IS-24/8 report: root element '%s' in namespace "
-                 "'%s'", l, quoted((const char *)uri, u, sizeof u));
+                 "'%s'", l, utf8_printable((const char *)uri, 60, u, sizeof u));
         else
             fail(b, "not an IS-24/8 report: root element '%s'", l);
         return 1;
@@ -722,7 +686,7 @@ int rawbuild_start(struct rawbuild *b, const xmlChar *local,
         char q[256];
         if (b->in_report && collects_text(parent))
             set_fault(b, "unexpected element '%s' inside '%s' (line %ld)",
-                      quoted((const char *)local, q, 48), kind_name[parent],
+                      utf8_printable((const char *)local, 40, q, sizeof q), kind_name[parent],
                       line);
         else
             foreign(b, local, uri, line);

@@ -4,6 +4,7 @@
  */
 #include "utf8.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define HIGH_BITS 0x8080808080808080ULL
@@ -101,4 +102,41 @@ size_t utf8_valid_prefix(const unsigned char *s, size_t n, int *cut)
         i += len;
     }
     return i;
+}
+
+/* Characters that can break or reorder a line. */
+static int unsafe(uint32_t cp)
+{
+    return cp == 0x200E || cp == 0x200F || cp == 0x2028 || cp == 0x2029 ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+const char *utf8_printable(const char *s, size_t max, char *buf, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s), o = 0, chars = 0;
+    if (len == 0)
+        return buf;
+    while (n > 0 && o + 12 < len) {
+        if (chars++ == max) {
+            memcpy(buf + o, "...", 3);
+            o += 3;
+            break;
+        }
+        uint32_t cp;
+        size_t k = utf8_next(p, n, &cp);
+        if (k == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
+            o += (size_t)snprintf(buf + o, len - o, "\\x%02X", *p);
+            k = 1;
+        } else if (unsafe(cp)) {
+            o += (size_t)snprintf(buf + o, len - o, "\\u%04X", (unsigned)cp);
+        } else {
+            memcpy(buf + o, p, k);
+            o += k;
+        }
+        p += k;
+        n -= k;
+    }
+    buf[o] = '\0';
+    return buf;
 }

@@ -119,8 +119,12 @@ static const unsigned char *start_tag(struct xmlguard *g,
                                       const unsigned char *end,
                                       enum xmlguard_verdict *v)
 {
+    /* the bytes that matter in a start tag */
+    static const unsigned char stops[256] = {
+        ['"'] = 1, ['\''] = 1, ['>'] = 1, ['='] = 1,
+    };
     for (;;) {
-        while (p < end && *p != '"' && *p != '\'' && *p != '>' && *p != '=')
+        while (p < end && !stops[*p])
             p++;
         if (p == end)
             return p;

@@ -138,7 +138,7 @@ static int enc_outcome(struct reader *r, enum xmlenc_status st, long line)
         else
             snprintf(size, sizeof size, "%zu bytes", cap);
         reject(r, "mixed encodings: declared ISO-8859-1, read as UTF-8 after "
-               "%s of UTF-8, but line %ld is not UTF-8", size, line);
+               "more than %s of UTF-8, but line %ld is not UTF-8", size, line);
         return -1;
     }
     case XMLENC_NOMEM:

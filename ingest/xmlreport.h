@@ -78,8 +78,8 @@ enum xmlrep_status {
  * "elements nested more than 256 deep at line 7",
  * "not an IS-24/8 report: root element 'html'", "empty file",
  * "encoded in EBCDIC: only UTF-8, ISO-8859-1 and UTF-16 are read" or
- * "mixed encodings: declared ISO-8859-1, read as UTF-8 after 64 MiB of
- * UTF-8, but line 912345 is not UTF-8".
+ * "mixed encodings: declared ISO-8859-1, read as UTF-8 after more than
+ * 64 MiB of UTF-8, but line 912345 is not UTF-8".
  * src_error, when not NULL, is asked for the source's own reason after a
  * read error, so that a truncated archive is reported as such.  lim NULL
  * means the defaults above.  Memory: at most a 64 KiB read buffer, the

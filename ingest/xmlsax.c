@@ -14,6 +14,7 @@
  */
 #include "xmlsax.h"
 #include "rawbuild.h"
+#include "utf8.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -354,13 +355,16 @@ static void record_error(struct xmlsax *s, xs_error_ptr e)
         snprintf(s->xerr, sizeof s->xerr, "no root element");
         return;
     }
-    /* One line: inner newlines become blanks, trailing ones go. */
+    /* One line: inner newlines become blanks, trailing ones go, and what
+     * it quotes of the file is escaped. */
+    char line[sizeof s->xerr];
     size_t o = 0;
-    for (; *m && o + 1 < sizeof s->xerr; m++)
-        s->xerr[o++] = (*m == '\n' || *m == '\r') ? ' ' : *m;
-    while (o > 0 && s->xerr[o - 1] == ' ')
+    for (; *m && o + 1 < sizeof line; m++)
+        line[o++] = (*m == '\n' || *m == '\r') ? ' ' : *m;
+    while (o > 0 && line[o - 1] == ' ')
         o--;
-    s->xerr[o] = '\0';
+    line[o] = '\0';
+    utf8_printable(line, 300, s->xerr, sizeof s->xerr);
 }
 
 /*
@@ -376,6 +380,7 @@ static void on_error(void *ctx, xs_error_ptr e)
     if (!e || e->level < XML_ERR_ERROR || s->xerr_set || s->done)
         return;
     record_error(s, e);
+    s->done = 1; /* nothing more of the file is handed on */
     if (e->domain == XML_FROM_PARSER && e->ctxt)
         xmlStopParser((xmlParserCtxtPtr)e->ctxt);
 }
