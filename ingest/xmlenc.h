@@ -20,17 +20,23 @@
  *   - bytes up to the first non-ASCII one are handed on at once (they read
  *     the same either way);
  *   - from the first non-ASCII byte on, bytes are held back, up to
- *     hold_cap bytes, and checked: a byte that is not UTF-8 decides
- *     ISO-8859-1 (transcoded to UTF-8 here, exactly as libxml2 would), the
- *     end of the file with everything valid decides UTF-8;
- *   - when hold_cap bytes are held and all are UTF-8 (with the multi-byte
- *     sequence that started them), the file is read as UTF-8 from there on
- *     and every further byte is still checked; one that is not UTF-8 makes
+ *     hold_cap bytes (and the rest of the block in which that many are
+ *     reached), and checked: a byte that is not UTF-8 decides ISO-8859-1
+ *     (transcoded to UTF-8 here, exactly as libxml2 would), the end of the
+ *     file with everything valid decides UTF-8;
+ *   - when more than hold_cap bytes are held and all are UTF-8 (with the
+ *     multi-byte sequence that started them), the file is read as UTF-8
+ *     from there on and every further byte is still checked; one that is
+ *     not UTF-8 makes
  *     xmlenc_push() return XMLENC_MIXED, and the caller sets the whole file
  *     aside (it has handed reports on as UTF-8 that §8 would read as
  *     ISO-8859-1).
  * So a file is never read in an encoding the rule would not choose for it:
  * either it is read as the rule says, or it is set aside.
+ *
+ * A UTF-8 byte order mark on a file declared ISO-8859-1 counts as its
+ * multi-byte sequence (the bytes after it are held from the start), as it
+ * did before.
  *
  * Memory: the held bytes (at most hold_cap plus one block) and a 64 KiB
  * scratch buffer for transcoding, owned by the stream until
