@@ -34,7 +34,7 @@
 
 #include "xmlreport.h"
 
-#define RAWBUILD_MAX_ANSWERS 1000000
+#define RAWBUILD_MAX_ANSWERS 500000
 #define RAWBUILD_MAX_BYTES (64U << 20)
 
 struct rawbuild;

@@ -97,13 +97,13 @@ big() {
     } >"$1"
 }
 answers_line='<Svar sporsmal="ARB_NAV_SAMARBEID" kode="1">Ja</Svar><Svar sporsmal="ARB_NAV_SAMHANDLING"/>'
-# 5.5 million lines of two answers: 11 million answers, more than 1 000 000
+# 5.5 million lines of two answers: 11 million answers, more than 500 000
 big "$WORK/big-answers.xml" 21 5500000 "$answers_line"
 validate_rss "$WORK/big-answers.xml"
 ok "big-answers.xml: about 500 MB" test "$(wc -c <"$WORK/big-answers.xml")" -gt 500000000
 eq "big-answers.xml: validate exits 1" "$rc" 1
 contains "big-answers.xml: the report set aside, the limit named" "$out" \
-    "report 1 (1804 2019): report set aside: more than 1000000 answers in one report (line 500006)"
+    "report 1 (1804 2019): report set aside: more than 500000 answers in one report (line 250006)"
 ok "big-answers.xml: peak memory $rss KiB <= $RSS_LIMIT KiB" test "$rss" -le "$RSS_LIMIT"
 rm -f "$WORK/big-answers.xml"
 

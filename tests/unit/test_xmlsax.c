@@ -173,7 +173,7 @@ static void test_report_limits(void)
     size_t cap = 72 * 1000 * 1000;
     char *xml = malloc(cap), *p;
 
-    /* 1 000 001 empty answers, on line 3 */
+    /* 500 001 empty answers, on line 3 */
     p = xml + sprintf(xml, "<Rapporter xmlns=\"" NS "\">\n<Rapport "
                       "rapporteringsaar=\"2019\"><Enhet nummer=\"1\"/>\n"
                       "<Kapittel nr=\"1\">");
@@ -186,7 +186,7 @@ static void test_report_limits(void)
               "report 1 v2 line 2\n"
               " year=2019 submitted=NULL id=NULL\n"
               " unit type=NULL code=1 name=NULL population=NULL\n"
-              " fault=more than 1000000 answers in one report (line 3)\n"
+              " fault=more than 500000 answers in one report (line 3)\n"
               "report 2 v2 line 4\n"
               " year=2020 submitted=NULL id=NULL\n"
               " unit type=NULL code=2 name=NULL population=NULL\n"
