@@ -38,7 +38,8 @@ struct xmlsax {
     struct rawbuild *build;
     long depth;            /* elements open */
     long skip;             /* depth of an element skipped whole; 0: none */
-    size_t text;           /* bytes of text since the last tag */
+    size_t text;           /* bytes of the text node being read */
+    int text_kind;         /* of it: 0 none, 1 text, 2 CDATA */
     int root_closed;
     uint64_t after_root;   /* bytes given to libxml2 after the root's end */
     int done;              /* set aside or stopped: the handlers do nothing */
@@ -100,7 +101,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
     (void)nb_defaulted;
     if (s->done)
         return;
-    s->text = 0;
+    s->text_kind = 0;
     if (++s->depth > XMLSAX_MAX_DEPTH) {
         reject(s, "elements nested more than %d deep at line %ld",
                XMLSAX_MAX_DEPTH, line_now(s));
@@ -122,7 +123,7 @@ static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
     (void)uri;
     if (s->done)
         return;
-    s->text = 0;
+    s->text_kind = 0;
     if (s->skip == s->depth)
         s->skip = 0;
     else if (!s->skip)
@@ -135,12 +136,17 @@ static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
     check_stop(s);
 }
 
-/* Text and CDATA alike. */
-static void on_text(void *ctx, const xmlChar *p, int len)
+/* Text and CDATA alike, but the limit is on one text node, as libxml2's
+ * tree builder kept it: a run of text, or of CDATA, between any two other
+ * pieces of markup (tags, comments, processing instructions). */
+static void text(struct xmlsax *s, const xmlChar *p, int len, int kind)
 {
-    struct xmlsax *s = ctx;
     if (s->done || len <= 0)
         return;
+    if (s->text_kind != kind) {
+        s->text_kind = kind;
+        s->text = 0;
+    }
     s->text += (size_t)len;
     if (s->text > XMLSAX_MAX_TEXT) {
         reject(s, "text longer than %d bytes at line %ld", XMLSAX_MAX_TEXT,
@@ -149,6 +155,32 @@ static void on_text(void *ctx, const xmlChar *p, int len)
     }
     if (!s->skip)
         rawbuild_text(s->build, (const char *)p, (size_t)len);
+}
+
+static void on_text(void *ctx, const xmlChar *p, int len)
+{
+    text(ctx, p, len, 1);
+}
+
+static void on_cdata(void *ctx, const xmlChar *p, int len)
+{
+    text(ctx, p, len, 2);
+}
+
+/* Comments and processing instructions end a text node. */
+static void on_comment(void *ctx, const xmlChar *value)
+{
+    struct xmlsax *s = ctx;
+    (void)value;
+    s->text_kind = 0;
+}
+
+static void on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+    struct xmlsax *s = ctx;
+    (void)target;
+    (void)data;
+    s->text_kind = 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -448,7 +480,9 @@ static xmlSAXHandler handler = {
     .reference = on_reference,
     .characters = on_text,
     .ignorableWhitespace = on_text, /* the same: white space is kept */
-    .cdataBlock = on_text,
+    .cdataBlock = on_cdata,
+    .comment = on_comment,
+    .processingInstruction = on_pi,
     .startElementNs = on_start,
     .endElementNs = on_end,
     .serror = on_error,

@@ -97,7 +97,7 @@ static void test_backstop(void)
 static void test_depth_text(void)
 {
     struct result r = { 0 };
-    size_t cap = 11 * 1000 * 1000;
+    size_t cap = 21 * 1000 * 1000;
     char *xml = malloc(cap);
     for (int depth = 256; depth <= 257; depth++) {
         char *p = xml + sprintf(xml, "<Rapport xmlns=\"" NS "\">\n");
@@ -115,22 +115,28 @@ static void test_depth_text(void)
             CHECK_STR(r.err, "elements nested more than 256 deep at line 2");
         }
     }
-    /* text between two tags: 10 000 000 bytes are fine, one more is not,
-     * with a comment in between or not */
-    for (int more = 0; more <= 1; more++) {
-        char *p = xml + sprintf(xml, "<Rapport xmlns=\"" NS "\">\n<Ny>");
-        memset(p, 't', 5000000);
-        p += 5000000;
-        p += sprintf(p, "<!-- - -->");
-        memset(p, 't', 5000000 + (size_t)more);
-        p += 5000000 + more;
-        sprintf(p, "</Ny>\n</Rapport>\n");
-        run_str(&r, xml);
-        if (!more) {
-            CHECK_INT(r.st, XMLREP_OK);
-        } else {
-            CHECK_INT(r.st, XMLREP_REJECTED);
-            CHECK_STR(r.err, "text longer than 10000000 bytes at line 2");
+    /* one text node: 10 000 000 bytes are fine, one more is not; a
+     * comment, a PI or a CDATA section in between makes two nodes, each
+     * of which may have as many */
+    static const char *const between[] = { "", "<!-- - -->", "<?pi x?>",
+                                            "<![CDATA[c]]>" };
+    for (size_t b = 0; b < 4; b++) {
+        for (int more = 0; more <= 1; more++) {
+            size_t first = b ? 10000000 : 5000000;
+            char *p = xml + sprintf(xml, "<Rapport xmlns=\"" NS "\">\n<Ny>");
+            memset(p, 't', first);
+            p += first;
+            p += sprintf(p, "%s", between[b]);
+            memset(p, 't', 10000000 - first + (size_t)more + (b ? first : 0));
+            p += 10000000 - first + (size_t)more + (b ? first : 0);
+            sprintf(p, "</Ny>\n</Rapport>\n");
+            run_str(&r, xml);
+            if (!more) {
+                CHECK_INT(r.st, XMLREP_OK);
+            } else {
+                CHECK_INT(r.st, XMLREP_REJECTED);
+                CHECK_STR(r.err, "text longer than 10000000 bytes at line 2");
+            }
         }
     }
     free(xml);
