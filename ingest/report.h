@@ -56,8 +56,12 @@ struct raw_report {
 
     /*
      * A structural fault the reader noticed inside this report that does not
-     * make the file ill-formed, such as a second <Enhet> or <aargang>.  NULL
-     * when there is none.  transform/ sets such a report aside.
+     * make the file ill-formed, such as a second <Enhet> or <aargang>, or a
+     * limit of one report met ("more than 500000 answers in one report
+     * (line N)", "more than 67108864 bytes of values in one report (line
+     * N)"; see rawbuild.h): then answers is empty and the values met after
+     * the limit are NULL.  NULL when there is none.  transform/ sets such a
+     * report aside.
      */
     const char *fault;
 };

@@ -1,40 +1,142 @@
 /*
- * utf8.c - decode one UTF-8 sequence, strictly.
+ * utf8.c - decode and check UTF-8, strictly (RFC 3629), for the XML reader's
+ * encoding decision (xmlenc.c) and for whoever needs one code point.
  */
 #include "utf8.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define HIGH_BITS 0x8080808080808080ULL
+
+/* The sequence length a lead byte announces and the range its second byte
+ * must be in (which rules out overlong forms, surrogates and code points
+ * above U+10FFFF); 0 for a byte that starts no sequence. */
+static size_t lead(unsigned c, unsigned *lo, unsigned *hi)
+{
+    *lo = 0x80;
+    *hi = 0xBF;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        return 2;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (c == 0xE0)
+            *lo = 0xA0;
+        else if (c == 0xED)
+            *hi = 0x9F;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (c == 0xF0)
+            *lo = 0x90;
+        else if (c == 0xF4)
+            *hi = 0x8F;
+        return 4;
+    }
+    return 0;
+}
+
+/* Bytes of a valid sequence at s (n available): its length, 0 when it is
+ * invalid; *cut = 1 when the bytes there are a valid but cut-off start. */
+static size_t sequence(const unsigned char *s, size_t n, int *cut)
+{
+    unsigned lo, hi;
+    size_t len = lead(s[0], &lo, &hi);
+    *cut = 0;
+    if (len == 0)
+        return 0;
+    for (size_t k = 1; k < len; k++) {
+        if (k == n) {
+            *cut = 1;
+            return 0;
+        }
+        if (s[k] < lo || s[k] > hi)
+            return 0;
+        lo = 0x80;
+        hi = 0xBF;
+    }
+    return len;
+}
 
 size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 {
     if (n == 0)
         return 0;
-    unsigned c = s[0];
-    size_t len;
-    uint32_t min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        min = 0x10000;
-    } else {
+    int cut;
+    size_t len = sequence(s, n, &cut);
+    if (len == 0)
         return 0;
-    }
-    if (n < len)
-        return 0;
-    uint32_t v = c & (0x7Fu >> len);
-    for (size_t k = 1; k < len; k++) {
-        if ((s[k] & 0xC0) != 0x80)
-            return 0;
+    uint32_t v = len == 1 ? s[0] : s[0] & (0x7Fu >> len);
+    for (size_t k = 1; k < len; k++)
         v = (v << 6) | (s[k] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
     *cp = v;
     return len;
+}
+
+size_t utf8_ascii_prefix(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    for (; n - i >= 8; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & HIGH_BITS)
+            break;
+    }
+    while (i < n && s[i] < 0x80)
+        i++;
+    return i;
+}
+
+size_t utf8_valid_prefix(const unsigned char *s, size_t n, int *cut)
+{
+    size_t i = 0;
+    *cut = 0;
+    while (i < n) {
+        i += utf8_ascii_prefix(s + i, n - i);
+        if (i == n)
+            break;
+        size_t len = sequence(s + i, n - i, cut);
+        if (len == 0)
+            return i;
+        i += len;
+    }
+    return i;
+}
+
+/* Characters that can break or reorder a line. */
+static int unsafe(uint32_t cp)
+{
+    return cp == 0x200E || cp == 0x200F || cp == 0x2028 || cp == 0x2029 ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+const char *utf8_printable(const char *s, size_t max, char *buf, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s), o = 0, chars = 0;
+    if (len == 0)
+        return buf;
+    while (n > 0 && o + 12 < len) {
+        if (chars++ == max) {
+            memcpy(buf + o, "...", 3);
+            o += 3;
+            break;
+        }
+        uint32_t cp;
+        size_t k = utf8_next(p, n, &cp);
+        if (k == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
+            o += (size_t)snprintf(buf + o, len - o, "\\x%02X", *p);
+            k = 1;
+        } else if (unsafe(cp)) {
+            o += (size_t)snprintf(buf + o, len - o, "\\u%04X", (unsigned)cp);
+        } else {
+            memcpy(buf + o, p, k);
+            o += k;
+        }
+        p += k;
+        n -= k;
+    }
+    buf[o] = '\0';
+    return buf;
 }

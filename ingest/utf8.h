@@ -1,6 +1,7 @@
 /*
  * utf8.h - the one UTF-8 decoder of the ingest stage, strict as RFC 3629:
- * no overlong forms, no surrogates, nothing above U+10FFFF.
+ * no overlong forms, no surrogates, nothing above U+10FFFF.  Every function
+ * here works on memory the caller owns, allocates nothing and can't fail.
  */
 #ifndef IS248_INGEST_UTF8_H
 #define IS248_INGEST_UTF8_H
@@ -11,8 +12,31 @@
 /*
  * Length (1-4) of the valid UTF-8 sequence that starts s, of which n bytes
  * are available, with its code point in *cp; 0 when there is none (n == 0,
- * an invalid or cut-off sequence).  Can't fail otherwise.
+ * an invalid or cut-off sequence).
  */
 size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
+
+/* Index of the first byte of s[0..n) that is not ASCII (>= 0x80); n when
+ * there is none.  Looks at eight bytes at a time. */
+size_t utf8_ascii_prefix(const unsigned char *s, size_t n);
+
+/*
+ * The length of the longest prefix of s[0..n) made of whole valid
+ * sequences.  When it is shorter than n, *cut says why: 1 when the rest is
+ * the valid beginning of a sequence that the end of s cuts off (more bytes
+ * may complete it), 0 when the byte at the returned index starts no valid
+ * sequence.  ASCII runs are stepped over eight bytes at a time.
+ */
+size_t utf8_valid_prefix(const unsigned char *s, size_t n, int *cut);
+
+/*
+ * s (text from a file: a name, a URI, a message quoting them) fit to quote
+ * on one line of a message, into buf, which it always terminates: at most
+ * max characters (then "..."); C0 and C1 controls, DEL and bytes that are
+ * not UTF-8 as \xNN; line and paragraph separators and bidirectional
+ * formatting characters as \uXXXX, so that a file can neither break nor
+ * reorder the line.  Returns buf.
+ */
+const char *utf8_printable(const char *s, size_t max, char *buf, size_t len);
 
 #endif

@@ -1,27 +1,31 @@
 /*
- * xmlreport.h - read IS-24/8 report files with libxml2's streaming reader.
+ * xmlreport.h - read IS-24/8 report files with libxml2's SAX2 push parser.
  *
  * Bytes come in through a read callback (in practice straight out of
  * libarchive) and reports go out through a sink, one at a time, as soon as
  * each report's end tag has been read: a county file with thousands of
- * reports is never held in memory whole.
+ * reports is never held in memory whole, and one report holds at most
+ * RAWBUILD_MAX_ANSWERS answers and RAWBUILD_MAX_BYTES bytes of values
+ * (rawbuild.h; beyond either it is set aside through raw_report.fault).
  *
  * The input is untrusted.  The parser runs with XML_PARSE_NONET and without
  * entity substitution, DTD loading or validation; a file with a DOCTYPE is
- * set aside before any of its reports is delivered (in UTF-16 as well,
- * which is read, with a warning: the format's files are UTF-8 or
- * ISO-8859-1).  libxml2's own limits on hostile input (nesting depth, the
- * length of text, names and markup) set the file aside with a reason that
- * names the limit, and so does a start tag of more than 256 attributes
- * (libxml2 2.9 spends n * n on one of n).
+ * set aside before any of its reports is delivered and before libxml2 has
+ * seen a byte of the declaration (xmlguard.h), and no entity can ever be
+ * declared, expanded or fetched (xmlsax.h).  Limits on hostile input
+ * (nesting depth, the length of text, names, markup and start tags, the
+ * attributes of one start tag, what follows the root element) set the file
+ * aside with a reason that names the limit.
  *
- * Version 1 files that declare ISO-8859-1 but are in fact UTF-8 (at least one
- * multi-byte sequence, and valid UTF-8 as a whole) are read as UTF-8 and a
- * warning is given.  To decide that, a file declared ISO-8859-1 is buffered
- * whole (up to xmlrep_limits.sniff_bytes; a larger one is read as declared).
+ * Encodings (xmlenc.h): UTF-8, US-ASCII, ISO-8859-1 to -16 and
+ * windows-1250 to -1258 are read, and UTF-16 (with a warning: the format's
+ * files are UTF-8 or ISO-8859-1); anything else is set aside.  A file
+ * declared ISO-8859-1 that is valid UTF-8 as a whole with at least one
+ * multi-byte sequence is read as UTF-8, with a warning (§8), decided on the
+ * whole file as it streams past: see xmlrep_limits.sniff_bytes.
  *
- * Reports delivered before the reader finds that the file is not well-formed
- * must be discarded by the caller: the return value says so.
+ * Reports delivered before the reader finds that the file is to be set
+ * aside must be discarded by the caller: the return value says so.
  */
 #ifndef IS248_INGEST_XMLREPORT_H
 #define IS248_INGEST_XMLREPORT_H
@@ -47,8 +51,14 @@ struct xmlrep_sink {
 struct xmlrep_limits {
     size_t value_bytes;  /* longest value (text or attribute) kept; a longer
                           * one sets the file aside; 0: no cap */
-    size_t sniff_bytes;  /* largest ISO-8859-1 file buffered for the UTF-8
-                          * check; 0: never buffer (read as declared) */
+    size_t sniff_bytes;  /* a file declared ISO-8859-1: bytes held back from
+                          * its first non-ASCII byte on, to decide between
+                          * ISO-8859-1 and UTF-8 before any of them is
+                          * parsed.  When that many are held and all are
+                          * UTF-8, the file is read as UTF-8 from there on,
+                          * and a byte that is not UTF-8 after that sets it
+                          * aside ("mixed encodings").  0: decide at the
+                          * first non-ASCII character. */
 };
 
 #define XMLREP_DEFAULT_VALUE_BYTES (1U << 20) /* 1 MiB */
@@ -63,21 +73,28 @@ enum xmlrep_status {
 /*
  * Read one file.  err receives a one-line reason (with the line number where
  * there is one) when XMLREP_REJECTED is returned, for example
- * "not well-formed XML at line 12: Premature end of data in tag Rapport" or
- * "DOCTYPE declarations are not allowed (line 2)" or
- * "elements nested more than 256 deep at line 7" or
- * "not an IS-24/8 report: root element 'html'".
+ * "not well-formed XML at line 12: Premature end of data in tag Rapport",
+ * "DOCTYPE declarations are not allowed (line 2)",
+ * "elements nested more than 256 deep at line 7",
+ * "not an IS-24/8 report: root element 'html'", "empty file",
+ * "encoded in EBCDIC: only UTF-8, ISO-8859-1 and UTF-16 are read" or
+ * "mixed encodings: declared ISO-8859-1, read as UTF-8 after more than
+ * 64 MiB of UTF-8, but line 912345 is not UTF-8".
  * src_error, when not NULL, is asked for the source's own reason after a
  * read error, so that a truncated archive is reported as such.  lim NULL
- * means the defaults above.
+ * means the defaults above.  Memory: at most a 64 KiB read buffer, the
+ * bytes held back for the encoding decision (sniff_bytes), libxml2's parser
+ * and one report; all freed before return.
  *
- * The reader stops at the first problem, so reports of a file that is not
- * well-formed may or may not have been delivered before XMLREP_REJECTED;
- * the caller discards them either way.  Structural faults inside a report
- * that leave the XML well-formed (a second <Enhet>, a <Svar> outside a
- * <Kapittel>, ...) do not reject the file: they set raw_report.fault.
- * libxml2 prints nothing: for the duration of the call the thread's global
- * libxml2 error handlers are replaced (and restored on return).
+ * The reader stops at the first problem, so reports of a file that is set
+ * aside may or may not have been delivered before XMLREP_REJECTED (a file
+ * cut off at the end, a byte that is not UTF-8 far into a file read as
+ * UTF-8, ...); the caller discards them either way.  Structural faults
+ * inside a report that leave the XML well-formed (a second <Enhet>, a
+ * <Svar> outside a <Kapittel>, a limit of one report, ...) do not reject
+ * the file: they set raw_report.fault.  libxml2 prints nothing: for the
+ * duration of each call into it the thread's global libxml2 error handlers
+ * are replaced (and restored).
  */
 enum xmlrep_status xmlrep_read(xmlrep_read_fn read, void *src,
                                const char *(*src_error)(void *src),

@@ -8,8 +8,9 @@
  *      the reader asks for;
  *   2. at the edges, with choices drawn from a hash of the input (the same
  *      input always takes the same path): short reads of 1-64 bytes, a cap
- *      on values of 1-256 bytes, an ISO-8859-1 sniff cap below, at or above
- *      the file's size, sometimes a read error part way (the file must
+ *      on values of 1-256 bytes, a cap on the bytes an ISO-8859-1 file holds
+ *      back for its encoding decision of 0, below, at or above the file's
+ *      size, sometimes a read error part way (the file must
  *      then be rejected, not pass as read whole), sometimes a sink that
  *      stops after one or two reports.
  * The seeds (tests/fuzz/run.sh) are the fixtures, so both the success path
@@ -82,9 +83,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct xmlrep_limits lim;
     lim.value_bytes = 1 + (size_t)(h % 256);
     switch ((h >> 8) % 4) {
-    case 0: lim.sniff_bytes = 0; break;                 /* never buffer */
-    case 1: lim.sniff_bytes = size / 2; break;          /* too small */
-    case 2: lim.sniff_bytes = size; break;              /* just enough */
+    case 0: lim.sniff_bytes = 0; break;         /* decide at once */
+    case 1: lim.sniff_bytes = size / 2; break;  /* UTF-8 part way: "mixed" */
+    case 2: lim.sniff_bytes = size; break;      /* the whole file */
     default: lim.sniff_bytes = XMLREP_DEFAULT_SNIFF_BYTES; break;
     }
     m = (struct mem){ .data = data, .len = size,
