@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "printable.h"
 #include "utf8.h"
 
 #define RB_NS2 "urn:no:helsedirektoratet:is-24-8:2"
@@ -514,7 +515,8 @@ static void foreign(struct rawbuild *b, const xmlChar *local,
         if (uri)
             snprintf(msg, sizeof msg, "'%s' in namespace '%s' ignored with "
                      "everything inside it", kind_name[k],
-                     utf8_printable((const char *)uri, 60, q, sizeof q));
+                     printable_copy(q, sizeof q, (const char *)uri,
+                                    strlen((const char *)uri), 60));
         else
             snprintf(msg, sizeof msg, "'%s' without the namespace '%s' "
                      "ignored with everything inside it", kind_name[k], RB_NS2);
@@ -578,10 +580,12 @@ static int start_root(struct rawbuild *b, const xmlChar *local,
         b->version = REPORT_V1;
     } else {
         char l[256], u[256];
-        utf8_printable((const char *)local, 60, l, sizeof l);
+        printable_copy(l, sizeof l, (const char *)local,
+                       strlen((const char *)local), 60);
         if (uri)
             fail(b, "not an IS-24/8 report: root element '%s' in namespace "
-                 "'%s'", l, utf8_printable((const char *)uri, 60, u, sizeof u));
+                 "'%s'", l, printable_copy(u, sizeof u, (const char *)uri,
+                                strlen((const char *)uri), 60));
         else
             fail(b, "not an IS-24/8 report: root element '%s'", l);
         return 1;
@@ -686,7 +690,8 @@ int rawbuild_start(struct rawbuild *b, const xmlChar *local,
         char q[256];
         if (b->in_report && collects_text(parent))
             set_fault(b, "unexpected element '%s' inside '%s' (line %ld)",
-                      utf8_printable((const char *)local, 40, q, sizeof q), kind_name[parent],
+                      printable_copy(q, sizeof q, (const char *)local,
+                                     strlen((const char *)local), 40), kind_name[parent],
                       line);
         else
             foreign(b, local, uri, line);

@@ -29,14 +29,4 @@ size_t utf8_ascii_prefix(const unsigned char *s, size_t n);
  */
 size_t utf8_valid_prefix(const unsigned char *s, size_t n, int *cut);
 
-/*
- * s (text from a file: a name, a URI, a message quoting them) fit to quote
- * on one line of a message, into buf, which it always terminates: at most
- * max characters (then "..."); C0 and C1 controls, DEL and bytes that are
- * not UTF-8 as \xNN; line and paragraph separators and bidirectional
- * formatting characters as \uXXXX, so that a file can neither break nor
- * reorder the line.  Returns buf.
- */
-const char *utf8_printable(const char *s, size_t max, char *buf, size_t len);
-
 #endif

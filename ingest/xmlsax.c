@@ -14,6 +14,7 @@
  */
 #include "xmlsax.h"
 #include "rawbuild.h"
+#include "printable.h"
 #include "utf8.h"
 
 #include <stdarg.h>
@@ -396,7 +397,7 @@ static void record_error(struct xmlsax *s, xs_error_ptr e)
     while (o > 0 && line[o - 1] == ' ')
         o--;
     line[o] = '\0';
-    utf8_printable(line, 300, s->xerr, sizeof s->xerr);
+    printable_copy(s->xerr, sizeof s->xerr, line, strlen(line), 300);
 }
 
 /*

@@ -278,7 +278,7 @@ static void test_foreign(void)
                 "</x:sporsmal></svar></kommunerapport>");
     CHECK_INT(r.st, XMLREP_REJECTED);
     CHECK_STR(r.err, "not well-formed XML at line 2: xmlns:x: "
-                     "'urn:a\\x09b\\u202E' is not a valid URI");
+                     "'urn:a\\tb\\u202E' is not a valid URI");
     CHECK(strstr(r.out.text, "\xE2\x80\xAE") == NULL);
 
     /* directly under Rapporter */
