@@ -48,10 +48,13 @@ sp() { head -c "$1" /dev/zero | tr '\0' ' '; }   # N spaces
 
 # hrun SECONDS ARGS...: run is248 with a time limit, its peak memory measured;
 # sets $rc, $out, $err, $rss (KiB)
+# (under the sanitizers, with AddressSanitizer's quarantine of freed memory
+# off: it would count every buffer freed as memory still held)
 hrun() {
-    local limit=$1; shift
+    local limit=$1 asan=${ASAN_OPTIONS:-}; shift
+    [ "${IS248_SANITIZE:-OFF}" = ON ] && asan="${asan:+$asan:}quarantine_size_mb=0"
     rm -f "$WORK/rss"
-    timeout -k 5 "$limit" "$MAXRSS" "$WORK/rss" "$IS248" "$@" >"$WORK/out" 2>"$WORK/err" </dev/null
+    ASAN_OPTIONS=$asan timeout -k 5 "$limit" "$MAXRSS" "$WORK/rss" "$IS248" "$@" >"$WORK/out" 2>"$WORK/err" </dev/null
     rc=$?
     out=$(<"$WORK/out") err=$(<"$WORK/err") rss=999999999
     [ -s "$WORK/rss" ] && rss=$(<"$WORK/rss")
