@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """py_loader.py - what a scripter might write instead of is248: for the benchmark only.
 
-    py_loader.py ARCHIVE_OR_XML...
+    py_loader.py [--no-answers] ARCHIVE_OR_XML...
 
 Reads tar/tar.gz archives (streamed with tarfile, nothing extracted) and
 plain XML files, parses each report file with lxml.etree.iterparse (one
@@ -9,9 +9,16 @@ Rapport / kommunerapport at a time, cleared after use, so memory stays
 flat), normalizes the work chapter as delivery-format.md §5-6 says (codes
 or labels to yes/no/dont_know, the rating with its direction per version,
 IPS/SE choices, size class from the population) and loads one row per report
-into bench_py.report and every raw answer into bench_py.answer with COPY,
-one transaction per file.  The database comes from libpq's environment
-(PGHOST, PGDATABASE, ...).
+into bench_py.report with COPY, one transaction per file.  The row keeps
+every raw answer of the report in its column answers, packed exactly as
+is248 packs is248.report.answers (load/stage.c): in document order, answers
+separated by U+001E, the fields of one (parent_seq, chapter, question, code,
+text) by U+001F, U+001A for a NULL chapter, question, code or text, an empty
+parent_seq for a Svar or sporsmal; a text is the element's own character
+data, NULL when it has none or only XML white space.  With --no-answers
+the table has no answers column: one normalized row per report, nothing
+raw kept.  The database comes from libpq's environment (PGHOST,
+PGDATABASE, ...).
 
 What it leaves out, compared with is248: no repeat or correction logic (every
 report is inserted), no rejection bookkeeping (a faulty answer becomes NULL,
@@ -40,12 +47,28 @@ create table if not exists bench_py.report (
     submitted_at timestamptz, submission_id text,
     nav_collab text, nav_collab_specialist text, nav_rating text,
     ips_se_mental_health text, ips_mental_health boolean, se_mental_health boolean,
-    ips_se_substance text, ips_substance boolean, se_substance boolean);
-create table if not exists bench_py.answer (
-    report_id bigint not null references bench_py.report, seq int not null,
-    parent_seq int, chapter text, question text, code text, text text,
-    primary key (report_id, seq));
+    ips_se_substance text, ips_substance boolean, se_substance boolean%s);
 """
+
+# The packed answers (see the docstring).
+ANSWER_SEP, NULL_MARK = "\x1e", "\x1a"   # and "\x1f" between fields
+
+
+def own_text(el):
+    """The element's own character data, or None when blank (XML white
+    space only) or absent."""
+    t = el.text or ""
+    if len(el):
+        t += "".join(c.tail or "" for c in el)
+    return t if t.strip(" \t\r\n") else None
+
+
+def packed(parent, chapter, question, code, text):
+    n = NULL_MARK
+    return "%s\x1f%s\x1f%s\x1f%s\x1f%s" % (
+        "" if parent is None else parent, n if chapter is None else chapter,
+        n if question is None else question, n if code is None else code,
+        n if text is None else text)
 
 
 def norm_label(s):
@@ -130,13 +153,14 @@ def row(*vals):
 
 
 class Loader:
-    def __init__(self, conn):
+    def __init__(self, conn, keep_answers):
         self.conn = conn
+        self.keep_answers = keep_answers
         self.next_id = 1
         self.reports = 0
         self.answers = 0
 
-    def report_v2(self, el, index, out_r, out_a, source, entry):
+    def report_v2(self, el, index, out, source, entry):
         rid = self.next_id
         self.next_id += 1
         year = el.get("rapporteringsaar")
@@ -152,22 +176,19 @@ class Loader:
         res = dict.fromkeys(("nav_collab", "nav_collab_specialist", "nav_rating",
                              "ips_se_mental_health", "ips_se_substance"))
         choice = {}
-        seq = 0
         answers = []
+        keep = self.keep_answers
         for kap in el.iterfind(NS + "Kapittel"):
             nr = kap.get("nr")
             for svar in kap.iterfind(NS + "Svar"):
                 q = svar.get("sporsmal")
                 code = svar.get("kode")
                 valg = svar.findall(NS + "Valg")
-                text = None if valg else (svar.text or None)
-                svar_seq = seq
-                answers.append(row(rid, seq, None, nr, q, code, text))
-                seq += 1
-                for v in valg:
-                    answers.append(row(rid, seq, svar_seq, nr, q, v.get("kode"),
-                                       v.text or None))
-                    seq += 1
+                if keep:
+                    svar_seq = len(answers)
+                    answers.append(packed(None, nr, q, code, own_text(svar)))
+                    for v in valg:
+                        answers.append(packed(svar_seq, nr, q, v.get("kode"), own_text(v)))
                 key = V2_IDS.get(q) if nr == "21" else None
                 if key is None:
                     continue
@@ -196,17 +217,19 @@ class Loader:
                     res[key] = decode(2, key, code, svar.text)
         ch_m = choice.get("ips_se_mental_health", (None, None))
         ch_s = choice.get("ips_se_substance", (None, None))
-        out_r.write(row(rid, source, entry, index, 2, int(year), unit_code, unit_type,
-                        (enh.text or "").strip(), unit_code[:2], population,
-                        size_class(unit_type, population), ins.get("tidspunkt"),
-                        ins.get("id"), res["nav_collab"], res["nav_collab_specialist"],
-                        res["nav_rating"], res["ips_se_mental_health"], ch_m[0], ch_m[1],
-                        res["ips_se_substance"], ch_s[0], ch_s[1]))
-        out_a.writelines(answers)
+        cols = [rid, source, entry, index, 2, int(year), unit_code, unit_type,
+                (enh.text or "").strip() or None, unit_code[:2], population,
+                size_class(unit_type, population), ins.get("tidspunkt"),
+                ins.get("id"), res["nav_collab"], res["nav_collab_specialist"],
+                res["nav_rating"], res["ips_se_mental_health"], ch_m[0], ch_m[1],
+                res["ips_se_substance"], ch_s[0], ch_s[1]]
+        if keep:
+            cols.append(ANSWER_SEP.join(answers))
+        out.write(row(*cols))
         self.reports += 1
         self.answers += len(answers)
 
-    def report_v1(self, el, index, out_r, out_a, source, entry):
+    def report_v1(self, el, index, out, source, entry):
         rid = self.next_id
         self.next_id += 1
         year = (el.findtext("aargang") or "").strip()
@@ -228,25 +251,28 @@ class Loader:
                              "ips_se_mental_health", "ips_se_substance"))
         answers = []
         svar = el.find("svar")
-        for seq, sp in enumerate(svar.iterfind("sporsmal") if svar is not None else ()):
+        for sp in svar.iterfind("sporsmal") if svar is not None else ():
             q = sp.get("id")
-            val = sp.text or ""
-            answers.append(row(rid, seq, None, q.split(".")[0] if q else None, q, None, val))
+            val = own_text(sp)
+            if self.keep_answers:
+                answers.append(packed(None, None, q, None, val))
             key = V1_IDS.get(q)
-            if key and val.strip():
+            if key and val is not None:
                 res[key] = decode(1, key, val, None)
-        out_r.write(row(rid, source, entry, index, 1, int(year), unit_code, unit_type,
-                        (enh.findtext("navn") or "").strip(), unit_code[:2], population,
-                        size_class(unit_type, population), t.isoformat(), None,
-                        res["nav_collab"], res["nav_collab_specialist"], res["nav_rating"],
-                        res["ips_se_mental_health"], None, None,
-                        res["ips_se_substance"], None, None))
-        out_a.writelines(answers)
+        cols = [rid, source, entry, index, 1, int(year), unit_code, unit_type,
+                (enh.findtext("navn") or "").strip() or None, unit_code[:2], population,
+                size_class(unit_type, population), t.isoformat(), None,
+                res["nav_collab"], res["nav_collab_specialist"], res["nav_rating"],
+                res["ips_se_mental_health"], None, None,
+                res["ips_se_substance"], None, None]
+        if self.keep_answers:
+            cols.append(ANSWER_SEP.join(answers))
+        out.write(row(*cols))
         self.reports += 1
         self.answers += len(answers)
 
     def load_file(self, f, source, entry):
-        out_r, out_a = io.StringIO(), io.StringIO()
+        out = io.StringIO()
         index = 0
         try:
             for _, el in etree.iterparse(f, events=("end",), resolve_entities=False,
@@ -254,9 +280,9 @@ class Loader:
                                          tag=(NS + "Rapport", "kommunerapport")):
                 index += 1
                 if el.tag == "kommunerapport":
-                    self.report_v1(el, index, out_r, out_a, source, entry)
+                    self.report_v1(el, index, out, source, entry)
                 else:
-                    self.report_v2(el, index, out_r, out_a, source, entry)
+                    self.report_v2(el, index, out, source, entry)
                 el.clear()
                 parent = el.getparent()
                 if parent is not None:
@@ -265,25 +291,27 @@ class Loader:
         except etree.XMLSyntaxError as e:
             print(f"py_loader: {source}!{entry}: file set aside: {e}", file=sys.stderr)
             return
-        out_r.seek(0)
-        out_a.seek(0)
+        out.seek(0)
         with self.conn.cursor() as cur:
-            cur.copy_expert("copy bench_py.report from stdin", out_r)
-            cur.copy_expert("copy bench_py.answer from stdin", out_a)
+            cur.copy_expert("copy bench_py.report from stdin", out)
         self.conn.commit()
 
 
 def main(argv):
-    if not argv:
+    keep_answers = True
+    if argv and argv[0] == "--no-answers":
+        keep_answers = False
+        argv = argv[1:]
+    if not argv or argv[0].startswith("-"):
         print(__doc__, file=sys.stderr)
         return 2
     conn = psycopg2.connect("")
     with conn.cursor() as cur:
-        cur.execute(DDL)
+        cur.execute(DDL % (", answers text not null" if keep_answers else ""))
         cur.execute("select coalesce(max(report_id), 0) + 1 from bench_py.report")
         first = cur.fetchone()[0]
     conn.commit()
-    ld = Loader(conn)
+    ld = Loader(conn, keep_answers)
     ld.next_id = first
     for path in argv:
         if path.lower().endswith(".xml"):

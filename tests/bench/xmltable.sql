@@ -1,11 +1,16 @@
 -- xmltable.sql - what an analyst might do instead of is248 (benchmark only):
 -- the report files loaded as text, one row per file, into bench_xt.doc, then
--- shredded with XMLTABLE into one row per report (the work chapter's answers
--- normalized into columns as delivery-format.md §5-6 says) and one row per raw
--- answer (every Svar and every Valg).  Version 2 files only.  No repeat or
--- correction logic, no rejections: a code or label that does not fit becomes
--- NULL.  run.sh runs the part above the line "-- @shred@" first (untimed), then
--- loads bench_xt.doc (timed), then the part below it (timed).
+-- shredded with XMLTABLE into one row per report, with the work chapter's
+-- answers normalized into columns as delivery-format.md §5-6 says and every
+-- raw answer (every Svar and every Valg) packed into the column answers
+-- exactly as is248 packs is248.report.answers: in document order, answers
+-- separated by U+001E, the fields of one (parent_seq, chapter, question,
+-- code, text) by U+001F, U+001A for a NULL chapter, question, code or text,
+-- an empty parent_seq for a Svar; a text NULL when blank.  Version 2 files
+-- only.  No repeat or correction logic, no rejections: a code or label that
+-- does not fit becomes NULL.  run.sh runs the part above the line that
+-- marks the shred first (untimed), then loads bench_xt.doc (timed), then
+-- the part below that line (timed).
 
 create schema bench_xt;
 
@@ -21,12 +26,8 @@ create table bench_xt.report (
     population int, size_class text, submitted_at timestamptz, submission_id text,
     nav_collab text, nav_collab_specialist text, nav_rating text,
     ips_se_mental_health text, ips_mental_health boolean, se_mental_health boolean,
-    ips_se_substance text, ips_substance boolean, se_substance boolean);
-
-create table bench_xt.answer (
-    report_id bigint not null, seq int not null, parent_seq int,
-    chapter text, question text, code text, text text,
-    primary key (report_id, seq));
+    ips_se_substance text, ips_substance boolean, se_substance boolean,
+    answers text);
 
 -- Labels compared regardless of case, white space runs and normalization form.
 create function bench_xt.lab(t text) returns text immutable language sql
@@ -88,9 +89,14 @@ $$;
 
 -- @shred@
 
+-- Per file (doc): the text parsed once as a document, then two XMLTABLEs
+-- over it: the reports (their header), and every Svar and Valg in document
+-- order with the position of its report (rap).  The answers are grouped by
+-- report: packed into one value, and the work chapter's answers picked out
+-- of them; then joined to their report.
 insert into bench_xt.report
 select d.doc_id::bigint * 100000 + r.ord, d.doc_id, r.ord, r.year, r.unit_code,
-       r.unit_type, btrim(r.unit_name), left(r.unit_code, 2), r.population,
+       r.unit_type, nullif(btrim(r.unit_name), ''), left(r.unit_code, 2), r.population,
        bench_xt.size_class(r.unit_type, r.population), r.submitted_at, r.submission_id,
        bench_xt.yn(r.c1_kode, r.c1_text), bench_xt.yn(r.c2_kode, r.c2_text),
        bench_xt.rating(r.r_kode, r.r_text),
@@ -99,53 +105,71 @@ select d.doc_id::bigint * 100000 + r.ord, d.doc_id, r.ord, r.year, r.unit_code,
        case when r.p_vet or not (r.p_ips or r.p_se or r.p_ingen) then null else r.p_se end,
        bench_xt.ipsse(r.s_ips, r.s_se, r.s_ingen, r.s_vet),
        case when r.s_vet or not (r.s_ips or r.s_se or r.s_ingen) then null else r.s_ips end,
-       case when r.s_vet or not (r.s_ips or r.s_se or r.s_ingen) then null else r.s_se end
-  from bench_xt.doc d,
-       xmltable(xmlnamespaces('urn:no:helsedirektoratet:is-24-8:2' as r),
-                '//r:Rapport' passing xmlparse(document d.body)
-                columns ord for ordinality,
-                        year int path '@rapporteringsaar',
-                        submitted_at timestamptz path 'r:Innsending/@tidspunkt',
-                        submission_id text path 'r:Innsending/@id',
-                        unit_type text path 'r:Enhet/@type',
-                        unit_code text path 'r:Enhet/@nummer',
-                        population int path 'r:Enhet/@innbyggere',
-                        unit_name text path 'r:Enhet',
-                        c1_kode text path 'r:Kapittel[@nr="21"]/r:Svar[@sporsmal="ARB_NAV_SAMARBEID"]/@kode',
-                        c1_text text path 'r:Kapittel[@nr="21"]/r:Svar[@sporsmal="ARB_NAV_SAMARBEID"]',
-                        c2_kode text path 'r:Kapittel[@nr="21"]/r:Svar[@sporsmal="ARB_NAV_SAMARBEID_SPES"]/@kode',
-                        c2_text text path 'r:Kapittel[@nr="21"]/r:Svar[@sporsmal="ARB_NAV_SAMARBEID_SPES"]',
-                        r_kode text path 'r:Kapittel[@nr="21"]/r:Svar[@sporsmal="ARB_NAV_SAMHANDLING"]/@kode',
-                        r_text text path 'r:Kapittel[@nr="21"]/r:Svar[@sporsmal="ARB_NAV_SAMHANDLING"]',
-                        p_ips boolean path 'boolean(r:Kapittel[@nr="21"]/r:Svar[@sporsmal="ARB_IPS_SE_PSYK"]/r:Valg[(@kode="IPS" or not(@kode) and contains(translate(., "IPS", "ips"), "(ips)"))])',
-                        p_se boolean path 'boolean(r:Kapittel[@nr="21"]/r:Svar[@sporsmal="ARB_IPS_SE_PSYK"]/r:Valg[(@kode="SE" or not(@kode) and contains(translate(., "SE", "se"), "(se)"))])',
-                        p_ingen boolean path 'boolean(r:Kapittel[@nr="21"]/r:Svar[@sporsmal="ARB_IPS_SE_PSYK"]/r:Valg[(@kode="INGEN" or not(@kode) and contains(translate(., "INGE", "inge"), "ingen"))])',
-                        p_vet boolean path 'boolean(r:Kapittel[@nr="21"]/r:Svar[@sporsmal="ARB_IPS_SE_PSYK"]/r:Valg[(@kode="VETIKKE" or not(@kode) and contains(translate(., "VETIK", "vetik"), "ikke") and not(contains(translate(., "INGE", "inge"), "ingen")))])',
-                        s_ips boolean path 'boolean(r:Kapittel[@nr="21"]/r:Svar[@sporsmal="ARB_IPS_SE_RUS"]/r:Valg[(@kode="IPS" or not(@kode) and contains(translate(., "IPS", "ips"), "(ips)"))])',
-                        s_se boolean path 'boolean(r:Kapittel[@nr="21"]/r:Svar[@sporsmal="ARB_IPS_SE_RUS"]/r:Valg[(@kode="SE" or not(@kode) and contains(translate(., "SE", "se"), "(se)"))])',
-                        s_ingen boolean path 'boolean(r:Kapittel[@nr="21"]/r:Svar[@sporsmal="ARB_IPS_SE_RUS"]/r:Valg[(@kode="INGEN" or not(@kode) and contains(translate(., "INGE", "inge"), "ingen"))])',
-                        s_vet boolean path 'boolean(r:Kapittel[@nr="21"]/r:Svar[@sporsmal="ARB_IPS_SE_RUS"]/r:Valg[(@kode="VETIKKE" or not(@kode) and contains(translate(., "VETIK", "vetik"), "ikke") and not(contains(translate(., "INGE", "inge"), "ingen")))])'
-               ) r;
-
--- Every Svar and every Valg, in document order; a report's answers are
--- numbered from 0 (seq), a Valg points at its Svar (parent_seq).
-insert into bench_xt.answer
-select x.doc_id::bigint * 100000 + x.rap, x.n - x.first_n,
-       case when x.is_valg then x.last_svar - x.first_n end,
-       x.chapter, x.question, x.code, nullif(x.text, '')
-  from (select d.doc_id, a.*,
-               min(a.n) over (partition by d.doc_id, a.rap) as first_n,
-               max(case when not a.is_valg then a.n end)
-                   over (partition by d.doc_id, a.rap order by a.n) as last_svar
-          from bench_xt.doc d,
-               xmltable(xmlnamespaces('urn:no:helsedirektoratet:is-24-8:2' as r),
-                        '//r:Rapport/r:Kapittel/r:Svar | //r:Rapport/r:Kapittel/r:Svar/r:Valg'
-                        passing xmlparse(document d.body)
-                        columns n for ordinality,
-                                rap int path 'count(ancestor::r:Rapport/preceding-sibling::r:Rapport) + 1',
-                                is_valg boolean path 'boolean(self::r:Valg)',
-                                chapter text path 'ancestor::r:Kapittel/@nr',
-                                question text path 'ancestor-or-self::r:Svar/@sporsmal',
-                                code text path '@kode',
-                                text text path 'string(self::r:Valg | self::r:Svar[not(r:Valg)])'
-                       ) a) x;
+       case when r.s_vet or not (r.s_ips or r.s_se or r.s_ingen) then null else r.s_se end,
+       coalesce(r.answers, '')
+  from bench_xt.doc d
+ cross join lateral (select xmlparse(document d.body) as x offset 0) p
+ cross join lateral (
+  select r.*, a.*
+    from xmltable(xmlnamespaces('urn:no:helsedirektoratet:is-24-8:2' as r),
+                  '//r:Rapport' passing p.x
+                  columns ord for ordinality,
+                          year int path '@rapporteringsaar',
+                          submitted_at timestamptz path 'r:Innsending/@tidspunkt',
+                          submission_id text path 'r:Innsending/@id',
+                          unit_type text path 'r:Enhet/@type',
+                          unit_code text path 'r:Enhet/@nummer',
+                          population int path 'r:Enhet/@innbyggere',
+                          unit_name text path 'r:Enhet') r
+    left join (
+        select x.rap,
+               string_agg(coalesce((x.last_svar - x.first_n)::text, '') || E'\x1f' ||
+                          coalesce(x.chapter, E'\x1a') || E'\x1f' ||
+                          coalesce(x.question, E'\x1a') || E'\x1f' ||
+                          coalesce(x.code, E'\x1a') || E'\x1f' ||
+                          coalesce(x.text, E'\x1a'),
+                          E'\x1e' order by x.n) as answers,
+               -- the work chapter (21): the first Svar of each question,
+               -- and which choices (Valg) were made, by code or by label
+               (array_agg(x.code order by x.n) filter (where x.w = 'ARB_NAV_SAMARBEID'))[1] as c1_kode,
+               (array_agg(x.text order by x.n) filter (where x.w = 'ARB_NAV_SAMARBEID'))[1] as c1_text,
+               (array_agg(x.code order by x.n) filter (where x.w = 'ARB_NAV_SAMARBEID_SPES'))[1] as c2_kode,
+               (array_agg(x.text order by x.n) filter (where x.w = 'ARB_NAV_SAMARBEID_SPES'))[1] as c2_text,
+               (array_agg(x.code order by x.n) filter (where x.w = 'ARB_NAV_SAMHANDLING'))[1] as r_kode,
+               (array_agg(x.text order by x.n) filter (where x.w = 'ARB_NAV_SAMHANDLING'))[1] as r_text,
+               coalesce(bool_or(x.v = 'ARB_IPS_SE_PSYK' and x.choice = 'IPS'), false) as p_ips,
+               coalesce(bool_or(x.v = 'ARB_IPS_SE_PSYK' and x.choice = 'SE'), false) as p_se,
+               coalesce(bool_or(x.v = 'ARB_IPS_SE_PSYK' and x.choice = 'INGEN'), false) as p_ingen,
+               coalesce(bool_or(x.v = 'ARB_IPS_SE_PSYK' and x.choice = 'VETIKKE'), false) as p_vet,
+               coalesce(bool_or(x.v = 'ARB_IPS_SE_RUS' and x.choice = 'IPS'), false) as s_ips,
+               coalesce(bool_or(x.v = 'ARB_IPS_SE_RUS' and x.choice = 'SE'), false) as s_se,
+               coalesce(bool_or(x.v = 'ARB_IPS_SE_RUS' and x.choice = 'INGEN'), false) as s_ingen,
+               coalesce(bool_or(x.v = 'ARB_IPS_SE_RUS' and x.choice = 'VETIKKE'), false) as s_vet
+          from (select a.rap, a.n, a.chapter, a.question, a.code, a.text,
+                       case when a.chapter = '21' and not a.is_valg then a.question end as w,
+                       case when a.chapter = '21' and a.is_valg then a.question end as v,
+                       case when a.chapter = '21' and a.is_valg then
+                           case when a.code is not null then a.code
+                                when a.text ilike '%(ips)%' then 'IPS'
+                                when a.text ilike '%(se)%' then 'SE'
+                                when a.text ilike '%ingen%' then 'INGEN'
+                                when a.text ilike '%ikke%' then 'VETIKKE'
+                           end end as choice,
+                       min(a.n) over (partition by a.rap) as first_n,
+                       case when a.is_valg then
+                           max(case when not a.is_valg then a.n end)
+                               over (partition by a.rap order by a.n) end as last_svar
+                  from (select a.rap, a.n, a.is_valg, a.chapter, a.question, a.code,
+                               case when btrim(a.text, E' \t\r\n') <> '' then a.text end as text
+                          from xmltable(xmlnamespaces('urn:no:helsedirektoratet:is-24-8:2' as r),
+                                        '//r:Rapport/r:Kapittel/r:Svar | //r:Rapport/r:Kapittel/r:Svar/r:Valg'
+                                        passing p.x
+                                        columns n for ordinality,
+                                                rap int path 'count(ancestor::r:Rapport/preceding-sibling::r:Rapport) + 1',
+                                                is_valg boolean path 'boolean(self::r:Valg)',
+                                                chapter text path 'ancestor::r:Kapittel/@nr',
+                                                question text path 'ancestor-or-self::r:Svar/@sporsmal',
+                                                code text path '@kode',
+                                                text text path 'string(self::r:Valg | self::r:Svar[not(r:Valg)])'
+                                       ) a) a) x
+         group by x.rap) a on a.rap = r.ord) r;
