@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -770,57 +771,115 @@ static void check_answers(const struct raw_report *raw,
 
 /* --- digest ---------------------------------------------------------------- */
 
-static int put_u64(EVP_MD_CTX *ctx, uint64_t x)
+/* The digest's input is built in one buffer and hashed in one call: fed to
+ * OpenSSL piece by piece (some 350 pieces a report) it cost more than the
+ * hashing itself. */
+struct dbuf {
+    unsigned char *p;
+    size_t n, cap;
+    unsigned char local[4096];
+    int failed;
+};
+
+static unsigned char *dbuf_room(struct dbuf *b, size_t n)
 {
-    unsigned char b[8];
-    for (int i = 7; i >= 0; i--) {
-        b[i] = (unsigned char)(x & 0xff);
-        x >>= 8;
+    if (b->failed)
+        return NULL;
+    if (n > b->cap - b->n) {
+        size_t cap = b->cap;
+        while (n > cap - b->n) {
+            if (cap > SIZE_MAX / 2) {
+                b->failed = 1;
+                return NULL;
+            }
+            cap *= 2;
+        }
+        unsigned char *p = b->p == b->local ? malloc(cap)
+                                            : realloc(b->p, cap);
+        if (!p) {
+            b->failed = 1;
+            return NULL;
+        }
+        if (b->p == b->local)
+            memcpy(p, b->local, b->n);
+        b->p = p;
+        b->cap = cap;
     }
-    return EVP_DigestUpdate(ctx, b, sizeof b);
+    unsigned char *at = b->p + b->n;
+    b->n += n;
+    return at;
 }
 
-/* A string: 0x00 for NULL, else 0x01, its length (8 bytes) and its bytes. */
-/* A value without the white space around it: the same report written out
+/* A number: 8 bytes, most significant first. */
+static void put_u64(struct dbuf *b, uint64_t x)
+{
+    unsigned char *at = dbuf_room(b, 8);
+    if (!at)
+        return;
+    for (int i = 7; i >= 0; i--) {
+        at[i] = (unsigned char)(x & 0xff);
+        x >>= 8;
+    }
+}
+
+/* A string: 0x00 for NULL, else 0x01, its length (8 bytes) and its bytes.
+ * A value without the white space around it: the same report written out
  * anew (indented otherwise, values on lines of their own) is the same
  * report (§4, §7). */
-static int put_str(EVP_MD_CTX *ctx, const char *s)
+static void put_str(struct dbuf *b, const char *s)
 {
-    unsigned char tag = s ? 1 : 0;
-    if (!EVP_DigestUpdate(ctx, &tag, 1))
-        return 0;
+    unsigned char *at = dbuf_room(b, 1);
+    if (!at)
+        return;
+    *at = s ? 1 : 0;
     if (!s)
-        return 1;
+        return;
     struct view v = trim(s);
-    return put_u64(ctx, v.n) && EVP_DigestUpdate(ctx, v.p, v.n);
+    put_u64(b, v.n);
+    if (v.n && (at = dbuf_room(b, v.n)))
+        memcpy(at, v.p, v.n);
 }
 
 /* SHA-256 over every value of the report (trimmed; the submission time as
- * an instant), not where it came from (index, line).  Returns 0, or -1 when OpenSSL fails (out of memory). */
+ * an instant), not where it came from (index, line).  Returns 0, or -1
+ * when memory runs out or OpenSSL fails (md is then zeros). */
 static int digest(const struct raw_report *raw, int64_t submitted_us,
                   unsigned char md[32])
 {
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    unsigned int len = 0;
+    struct dbuf b;
+    b.p = b.local;
+    b.n = 0;
+    b.cap = sizeof b.local;
+    b.failed = 0;
     /* the submission as the instant it names: "+01:00" and "Z" spellings
      * of one time are one submission time (§7) */
-    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
-             put_str(ctx, "is248 raw report 1") &&
-             put_u64(ctx, (uint64_t)raw->version) && put_str(ctx, raw->year) &&
-             (submitted_us ? put_u64(ctx, (uint64_t)submitted_us)
-                           : put_str(ctx, raw->submitted)) &&
-             put_str(ctx, raw->submission_id) &&
-             put_str(ctx, raw->unit_type) && put_str(ctx, raw->unit_code) &&
-             put_str(ctx, raw->unit_name) && put_str(ctx, raw->population) &&
-             put_u64(ctx, (uint64_t)raw->n_answers);
-    for (size_t i = 0; ok && i < raw->n_answers; i++) {
+    put_str(&b, "is248 raw report 1");
+    put_u64(&b, (uint64_t)raw->version);
+    put_str(&b, raw->year);
+    if (submitted_us)
+        put_u64(&b, (uint64_t)submitted_us);
+    else
+        put_str(&b, raw->submitted);
+    put_str(&b, raw->submission_id);
+    put_str(&b, raw->unit_type);
+    put_str(&b, raw->unit_code);
+    put_str(&b, raw->unit_name);
+    put_str(&b, raw->population);
+    put_u64(&b, (uint64_t)raw->n_answers);
+    for (size_t i = 0; !b.failed && i < raw->n_answers; i++) {
         const struct raw_answer *a = &raw->answers[i];
-        ok = put_str(ctx, a->chapter) && put_str(ctx, a->question) &&
-             put_str(ctx, a->code) && put_str(ctx, a->text) &&
-             put_u64(ctx, (uint64_t)(int64_t)a->parent);
+        put_str(&b, a->chapter);
+        put_str(&b, a->question);
+        put_str(&b, a->code);
+        put_str(&b, a->text);
+        put_u64(&b, (uint64_t)(int64_t)a->parent);
     }
-    ok = ok && EVP_DigestFinal_ex(ctx, md, &len) && len == 32;
-    EVP_MD_CTX_free(ctx);
+    unsigned int len = 0;
+    int ok = !b.failed &&
+             EVP_Digest(b.p, b.n, md, &len, EVP_sha256(), NULL) == 1 &&
+             len == 32;
+    if (b.p != b.local)
+        free(b.p);
     if (!ok)
         memset(md, 0, 32);
     return ok ? 0 : -1;
