@@ -41,6 +41,11 @@
 #define DEFAULT_BATCH_FILES 500
 #define DEFAULT_BATCH_BYTES (4U << 20)
 #define DEFAULT_BATCH_SECONDS 0.5
+/* The first batch holds at most this much; each next one twice as much as
+ * the one before, up to the limit.  The database starts on the first files
+ * while the rest are read, instead of waiting for a whole batch: a year of
+ * one file per county (1 MB) goes in as four batches, not one. */
+#define FIRST_BATCH_BYTES (64U << 10)
 
 /* Where the parser's bytes come from: memory, then (streaming) the walk's
  * input; every byte served is copied to tee when it is set. */
@@ -74,6 +79,7 @@ struct run {
     int interrupted;
     int nomem;
     size_t batch_files, batch_bytes;
+    size_t ramp_bytes;          /* this batch's limit: see FIRST_BATCH_BYTES */
     double batch_seconds;
     /* the file being read */
     struct {
@@ -356,13 +362,15 @@ static void submit(struct run *r)
     r->out = b;
     r->fill = b == &r->batches[0] ? &r->batches[1] : &r->batches[0];
     batch_reset(r->fill);
+    r->ramp_bytes = r->ramp_bytes > r->batch_bytes / 2 ? r->batch_bytes
+                                                       : 2 * r->ramp_bytes;
 }
 
 static int batch_full(const struct run *r)
 {
     const struct batch *b = r->fill;
     return b->n_files >= r->batch_files ||
-           b->content.len + b->stage.len >= r->batch_bytes ||
+           b->content.len + b->stage.len >= r->ramp_bytes ||
            now() - b->started >= r->batch_seconds;
 }
 
@@ -987,6 +995,8 @@ enum import_status import_run(const struct import_config *cfg, PGconn *conn,
     r->batch_bytes = cfg->batch_bytes ? cfg->batch_bytes : DEFAULT_BATCH_BYTES;
     r->batch_seconds = cfg->batch_seconds > 0 ? cfg->batch_seconds
                                               : DEFAULT_BATCH_SECONDS;
+    r->ramp_bytes = r->batch_bytes < FIRST_BATCH_BYTES ? r->batch_bytes
+                                                       : FIRST_BATCH_BYTES;
     double t0 = now();
     r->norm = malloc(sizeof *r->norm);
     if (!r->norm) {

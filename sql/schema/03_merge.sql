@@ -241,20 +241,6 @@ comment on column is248.stage.content is 'b: the piece''s bytes';
 -- The merge
 -- ---------------------------------------------------------------------------
 
--- Where the file with this SHA-256 was loaded from, or NULL.
-create function is248.loaded_from(p_sha bytea) returns text
-language sql stable
-set search_path = pg_catalog, pg_temp
-as $$
-    select f.source || case when f.entry <> '' then '!' || f.entry else '' end
-      from is248.source_file f
-     where f.sha256 = p_sha and f.outcome = 'loaded'
-     limit 1
-$$;
-
-comment on function is248.loaded_from(bytea) is
-    'Where the file with this SHA-256 was loaded from (source, or source!entry for an archive entry), or NULL when it has not been loaded.';
-
 -- Why a staged report cannot be kept, or NULL: the rules of the delivery
 -- format that the database can check itself (docs/security.md).  The
 -- loader checks them all before it sends a report, so a refusal means a
@@ -472,11 +458,18 @@ begin
 
     with file as (
         select f.n, f.source, f.entry, f.sha, f.reason,
-               case when f.reason is null then is248.loaded_from(f.sha) end
-                   as loaded_before,
+               l.label as loaded_before,
                min(f.n) over (partition by f.reason is null, f.sha) as first_n
           from unnest(p_source, p_entry, v_sha, p_reason)
                with ordinality as f(source, entry, sha, reason, n)
+          -- where the file with these bytes was loaded from before
+          left join lateral (
+               select l.source || case when l.entry <> '' then '!' || l.entry
+                                       else '' end as label
+                 from is248.source_file l
+                where f.reason is null and l.sha256 = f.sha
+                  and l.outcome = 'loaded'
+                limit 1) l on true
     )
     select array_agg(case when f.reason is not null then 'rejected'
                           when f.loaded_before is not null or f.first_n <> f.n
@@ -608,180 +601,260 @@ begin
     -- decision (an unchanged report's were recorded the first time), by a
     -- window over (file_no, report_index) rather than a join, whose plan
     -- would depend on the planner's guess of the stage's size.
-    with decided as materialized (
-        select s.file_no, s.report_index, s.year, s.unit_code,
-               s.submitted_at, x.refusal,
-               case when x.refusal is not null then 'refused'
-                    when e.file_id = v_id[s.file_no + 1]
-                         and e.report_index = s.report_index then 'new'
-                    when e.digest = s.digest then 'unchanged'
-                    else 'conflict'
-               end as decision,
-               e.file_id as earlier_file, e.report_index as earlier_index
-          from is248.stage s
-          -- one look-up by the unique key per report (the limit keeps it a
-          -- nested loop)
-          left join lateral (select r.file_id, r.report_index, r.digest
-                               from is248.report r
-                              where r.year = s.year
-                                and r.unit_code = s.unit_code
-                                and r.submitted_at = s.submitted_at
-                              limit 1) e on true
-         cross join lateral (
-               select case when e.file_id = v_id[s.file_no + 1]
-                                and e.report_index = s.report_index then null
-                      else is248.report_refusal(
-                          (select m.code from is248.municipality m
-                            where m.year = s.year and m.code = s.unit_code),
-                          (select d.code from is248.oslo_district d
-                            where d.code = s.unit_code),
-                          (select o.code from is248.municipality o
-                            where o.year = s.year and o.code = '0301'),
-                          s.report_index, s.version, s.year,
-                          s.unit_code, s.unit_type, s.county_code,
-                          s.population, s.size_class, s.submitted_at,
-                          s.submission_id, s.digest, s.nav_collab,
-                          s.nav_collab_specialist, s.nav_rating,
-                          s.ips_se_mental_health, s.ips_mental_health,
-                          s.se_mental_health, s.ips_se_substance,
-                          s.ips_substance, s.se_substance,
-                          s.answers is null, v_now) end as refusal) x
-         where s.xact = pg_current_xact_id() and s.kind = 'r'
-           and v_partial[s.file_no + 1]
-    ),
-    set_aside as materialized (
-        -- reports set aside here: conflicts and refusals, with the reason
-        select d.file_no, d.report_index, d.year, d.unit_code,
-               case when d.decision = 'refused' then
-                        'refused by the database: ' || d.refusal
-                    else format(
-                        'conflicts with the report for %s %s submitted at %s %s: '
-                        'same unit, year and submission time but other '
-                        'content; the report loaded first is kept',
-                        d.unit_code, d.year,
-                        to_char(d.submitted_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                        case when d.earlier_file = v_id[d.file_no + 1] then
-                                 'given as report ' || d.earlier_index ||
-                                 ' of this file'
-                             when d.earlier_file = any (v_id) then
-                                 'given as report ' || d.earlier_index ||
-                                 ' of ' || v_label[array_position(v_id, d.earlier_file)]
-                             else
-                                 'already loaded from ' ||
-                                 (select f.source || case when f.entry <> ''
-                                                          then '!' || f.entry
-                                                          else '' end
-                                    from is248.source_file f
-                                   where f.file_id = d.earlier_file)
-                        end)
-               end as reason
-          from decided d
-         where d.decision in ('conflict', 'refused')
-    ),
-    problem as materialized (
-        select l.*
-          from (select k.*,
-                       max(k.decision) over (partition by k.file_no,
-                                                          k.report_index)
-                           as report_decision
-                  from (select s.kind, s.file_no, s.report_index, s.level,
-                               s.question, s.reason, s.year, s.unit_code,
-                               s.ctid as pos, null::text as decision
-                          from is248.stage s
-                         where s.xact = pg_current_xact_id()
-                           and s.kind in ('p', 'w')
-                           and v_outcome[s.file_no + 1] = 'loaded'
+    -- When every staged report went in (no file is partial), nothing is
+    -- decided: the problems, warnings and skipped entries are written by the
+    -- lighter statement after this one.  The statements are planned anew
+    -- in every batch (the stage's truncation at the end of every batch
+    -- invalidates their plans), and this one's planning alone cost more
+    -- than its work.
+    if true = any (v_partial) then
+        with decided as materialized (
+            select s.file_no, s.report_index, s.year, s.unit_code,
+                   s.submitted_at, x.refusal,
+                   case when x.refusal is not null then 'refused'
+                        when e.file_id = v_id[s.file_no + 1]
+                             and e.report_index = s.report_index then 'new'
+                        when e.digest = s.digest then 'unchanged'
+                        else 'conflict'
+                   end as decision,
+                   e.file_id as earlier_file, e.report_index as earlier_index
+              from is248.stage s
+              -- one look-up by the unique key per report (the limit keeps it a
+              -- nested loop)
+              left join lateral (select r.file_id, r.report_index, r.digest
+                                   from is248.report r
+                                  where r.year = s.year
+                                    and r.unit_code = s.unit_code
+                                    and r.submitted_at = s.submitted_at
+                                  limit 1) e on true
+             cross join lateral (
+                   select case when e.file_id = v_id[s.file_no + 1]
+                                    and e.report_index = s.report_index then null
+                          else is248.report_refusal(
+                              (select m.code from is248.municipality m
+                                where m.year = s.year and m.code = s.unit_code),
+                              (select d.code from is248.oslo_district d
+                                where d.code = s.unit_code),
+                              (select o.code from is248.municipality o
+                                where o.year = s.year and o.code = '0301'),
+                              s.report_index, s.version, s.year,
+                              s.unit_code, s.unit_type, s.county_code,
+                              s.population, s.size_class, s.submitted_at,
+                              s.submission_id, s.digest, s.nav_collab,
+                              s.nav_collab_specialist, s.nav_rating,
+                              s.ips_se_mental_health, s.ips_mental_health,
+                              s.se_mental_health, s.ips_se_substance,
+                              s.ips_substance, s.se_substance,
+                              s.answers is null, v_now) end as refusal) x
+             where s.xact = pg_current_xact_id() and s.kind = 'r'
+               and v_partial[s.file_no + 1]
+        ),
+        set_aside as materialized (
+            -- reports set aside here: conflicts and refusals, with the reason
+            select d.file_no, d.report_index, d.year, d.unit_code,
+                   case when d.decision = 'refused' then
+                            'refused by the database: ' || d.refusal
+                        else format(
+                            'conflicts with the report for %s %s submitted at %s %s: '
+                            'same unit, year and submission time but other '
+                            'content; the report loaded first is kept',
+                            d.unit_code, d.year,
+                            to_char(d.submitted_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                            case when d.earlier_file = v_id[d.file_no + 1] then
+                                     'given as report ' || d.earlier_index ||
+                                     ' of this file'
+                                 when d.earlier_file = any (v_id) then
+                                     'given as report ' || d.earlier_index ||
+                                     ' of ' || v_label[array_position(v_id, d.earlier_file)]
+                                 else
+                                     'already loaded from ' ||
+                                     (select f.source || case when f.entry <> ''
+                                                              then '!' || f.entry
+                                                              else '' end
+                                        from is248.source_file f
+                                       where f.file_id = d.earlier_file)
+                            end)
+                   end as reason
+              from decided d
+             where d.decision in ('conflict', 'refused')
+        ),
+        problem as materialized (
+            select l.*
+              from (select k.*,
+                           max(k.decision) over (partition by k.file_no,
+                                                              k.report_index)
+                               as report_decision
+                      from (select s.kind, s.file_no, s.report_index, s.level,
+                                   s.question, s.reason, s.year, s.unit_code,
+                                   s.ctid as pos, null::text as decision
+                              from is248.stage s
+                             where s.xact = pg_current_xact_id()
+                               and s.kind in ('p', 'w')
+                               and v_outcome[s.file_no + 1] = 'loaded'
+                            union all
+                            select 'r', d.file_no, d.report_index, null, null,
+                                   null, null, null, null, d.decision
+                              from decided d) k) l
+             where l.kind <> 'r'
+        ),
+        new_rejection as (
+            insert into is248.rejection (run_id, file_id, source, entry, sha256,
+                                         report_index, year, unit_code, question,
+                                         level, reason)
+            select p_run, v_id[x.file_no + 1], p_source[x.file_no + 1],
+                   p_entry[x.file_no + 1], v_sha[x.file_no + 1], x.report_index,
+                   x.year, x.unit_code, x.question, x.level, x.reason
+              from (select (f.n - 1)::int as file_no, null::int as report_index,
+                           null::int as year, null::text as unit_code,
+                           null::text as question, 'file' as level,
+                           f.reason, 0 as part, null::tid as pos
+                      from unnest(p_reason) with ordinality as f(reason, n)
+                     where f.reason is not null
+                    union all
+                    select p.file_no, p.report_index, p.year, p.unit_code,
+                           p.question, p.level, p.reason, 1, p.pos
+                      from problem p
+                     where p.kind = 'p'
+                       and p.report_decision is distinct from 'unchanged'
+                    union all
+                    select a.file_no, a.report_index, a.year, a.unit_code, null,
+                           'report', a.reason, 2, null
+                      from set_aside a) x
+             order by x.file_no, x.part, x.pos, x.report_index
+        ),
+        new_warning as (
+            insert into is248.warning (run_id, file_id, source, entry, sha256,
+                                       report_index, year, unit_code, question,
+                                       reason)
+            select p_run, v_id[p.file_no + 1], p_source[p.file_no + 1],
+                   p_entry[p.file_no + 1], v_sha[p.file_no + 1], p.report_index,
+                   p.year, p.unit_code, p.question, p.reason
+              from problem p
+             where p.kind = 'w' and p.report_decision is distinct from 'unchanged'
+             order by p.file_no, p.pos
+        ),
+        new_skipped as (
+            insert into is248.skipped_entry (run_id, source, entry, reason)
+            select p_run, coalesce(s.source, ''), coalesce(s.entry, ''), s.reason
+              from is248.stage s
+             where s.xact = pg_current_xact_id() and s.kind = 's'
+             order by s.ctid
+        ),
+        -- per file: the counts beyond the new reports, and the reports set
+        -- aside here, a line each
+        counted as (
+            select u.file_no, sum(u.n_same) as n_same,
+                   sum(u.n_rejected) as n_rejected, sum(u.n_answers) as n_answers,
+                   sum(u.n_warnings) as n_warnings,
+                   string_agg(u.lines, E'\n') as lines
+              from (select d.file_no,
+                           count(*) filter (where d.decision = 'unchanged')
+                               as n_same,
+                           count(*) filter (where d.decision in ('conflict',
+                                                                 'refused'))
+                               as n_rejected,
+                           0 as n_answers, 0 as n_warnings, null::text as lines
+                      from decided d group by d.file_no
+                    union all
+                    select p.file_no, 0,
+                           count(distinct p.report_index)
+                               filter (where p.kind = 'p' and p.level = 'report'),
+                           count(*) filter (where p.kind = 'p'
+                                              and p.level = 'answer'
+                                              and p.report_decision is distinct
+                                                  from 'unchanged'),
+                           count(*) filter (where p.kind = 'w'
+                                              and p.report_decision is distinct
+                                                  from 'unchanged'),
+                           null
+                      from problem p group by p.file_no
+                    union all
+                    select a.file_no, 0, 0, 0, 0,
+                           string_agg(format('report %s (%s %s): report set aside: %s',
+                                             a.report_index, a.unit_code, a.year,
+                                             a.reason),
+                                      E'\n' order by a.report_index)
+                      from set_aside a group by a.file_no) u
+             group by u.file_no
+        )
+        select array_agg(c.file_no + 1), array_agg(c.n_same),
+               array_agg(c.n_rejected), array_agg(c.n_answers),
+               array_agg(c.n_warnings), array_agg(c.lines)
+          into c_file, c_same, c_rejected, c_answers, c_warnings, c_lines
+          from counted c;
+    else
+        perform 1 from is248.stage s
+          where s.xact = pg_current_xact_id() and s.kind in ('p', 'w', 's')
+          limit 1;
+        if found or exists (select from unnest(p_reason) r
+                             where r is not null) then
+            -- the same as above with nothing decided: every problem and
+            -- warning of a file loaded is written, in the order staged
+            with new_rejection as (
+                insert into is248.rejection (run_id, file_id, source, entry,
+                                             sha256, report_index, year,
+                                             unit_code, question, level,
+                                             reason)
+                select p_run, v_id[x.file_no + 1], p_source[x.file_no + 1],
+                       p_entry[x.file_no + 1], v_sha[x.file_no + 1],
+                       x.report_index, x.year, x.unit_code, x.question,
+                       x.level, x.reason
+                  from (select (f.n - 1)::int as file_no,
+                               null::int as report_index, null::int as year,
+                               null::text as unit_code, null::text as question,
+                               'file' as level, f.reason, 0 as part,
+                               null::tid as pos
+                          from unnest(p_reason) with ordinality as f(reason, n)
+                         where f.reason is not null
                         union all
-                        select 'r', d.file_no, d.report_index, null, null,
-                               null, null, null, null, d.decision
-                          from decided d) k) l
-         where l.kind <> 'r'
-    ),
-    new_rejection as (
-        insert into is248.rejection (run_id, file_id, source, entry, sha256,
-                                     report_index, year, unit_code, question,
-                                     level, reason)
-        select p_run, v_id[x.file_no + 1], p_source[x.file_no + 1],
-               p_entry[x.file_no + 1], v_sha[x.file_no + 1], x.report_index,
-               x.year, x.unit_code, x.question, x.level, x.reason
-          from (select (f.n - 1)::int as file_no, null::int as report_index,
-                       null::int as year, null::text as unit_code,
-                       null::text as question, 'file' as level,
-                       f.reason, 0 as part, null::tid as pos
-                  from unnest(p_reason) with ordinality as f(reason, n)
-                 where f.reason is not null
-                union all
-                select p.file_no, p.report_index, p.year, p.unit_code,
-                       p.question, p.level, p.reason, 1, p.pos
-                  from problem p
-                 where p.kind = 'p'
-                   and p.report_decision is distinct from 'unchanged'
-                union all
-                select a.file_no, a.report_index, a.year, a.unit_code, null,
-                       'report', a.reason, 2, null
-                  from set_aside a) x
-         order by x.file_no, x.part, x.pos, x.report_index
-    ),
-    new_warning as (
-        insert into is248.warning (run_id, file_id, source, entry, sha256,
-                                   report_index, year, unit_code, question,
-                                   reason)
-        select p_run, v_id[p.file_no + 1], p_source[p.file_no + 1],
-               p_entry[p.file_no + 1], v_sha[p.file_no + 1], p.report_index,
-               p.year, p.unit_code, p.question, p.reason
-          from problem p
-         where p.kind = 'w' and p.report_decision is distinct from 'unchanged'
-         order by p.file_no, p.pos
-    ),
-    new_skipped as (
-        insert into is248.skipped_entry (run_id, source, entry, reason)
-        select p_run, coalesce(s.source, ''), coalesce(s.entry, ''), s.reason
-          from is248.stage s
-         where s.xact = pg_current_xact_id() and s.kind = 's'
-         order by s.ctid
-    ),
-    -- per file: the counts beyond the new reports, and the reports set
-    -- aside here, a line each
-    counted as (
-        select u.file_no, sum(u.n_same) as n_same,
-               sum(u.n_rejected) as n_rejected, sum(u.n_answers) as n_answers,
-               sum(u.n_warnings) as n_warnings,
-               string_agg(u.lines, E'\n') as lines
-          from (select d.file_no,
-                       count(*) filter (where d.decision = 'unchanged')
-                           as n_same,
-                       count(*) filter (where d.decision in ('conflict',
-                                                             'refused'))
+                        select s.file_no, s.report_index, s.year, s.unit_code,
+                               s.question, s.level, s.reason, 1, s.ctid
+                          from is248.stage s
+                         where s.xact = pg_current_xact_id() and s.kind = 'p'
+                           and v_outcome[s.file_no + 1] = 'loaded') x
+                 order by x.file_no, x.part, x.pos
+            ),
+            new_warning as (
+                insert into is248.warning (run_id, file_id, source, entry,
+                                           sha256, report_index, year,
+                                           unit_code, question, reason)
+                select p_run, v_id[s.file_no + 1], p_source[s.file_no + 1],
+                       p_entry[s.file_no + 1], v_sha[s.file_no + 1],
+                       s.report_index, s.year, s.unit_code, s.question,
+                       s.reason
+                  from is248.stage s
+                 where s.xact = pg_current_xact_id() and s.kind = 'w'
+                   and v_outcome[s.file_no + 1] = 'loaded'
+                 order by s.file_no, s.ctid
+            ),
+            new_skipped as (
+                insert into is248.skipped_entry (run_id, source, entry, reason)
+                select p_run, coalesce(s.source, ''), coalesce(s.entry, ''),
+                       s.reason
+                  from is248.stage s
+                 where s.xact = pg_current_xact_id() and s.kind = 's'
+                 order by s.ctid
+            ),
+            counted as (
+                select s.file_no,
+                       count(distinct s.report_index)
+                           filter (where s.kind = 'p' and s.level = 'report')
                            as n_rejected,
-                       0 as n_answers, 0 as n_warnings, null::text as lines
-                  from decided d group by d.file_no
-                union all
-                select p.file_no, 0,
-                       count(distinct p.report_index)
-                           filter (where p.kind = 'p' and p.level = 'report'),
-                       count(*) filter (where p.kind = 'p'
-                                          and p.level = 'answer'
-                                          and p.report_decision is distinct
-                                              from 'unchanged'),
-                       count(*) filter (where p.kind = 'w'
-                                          and p.report_decision is distinct
-                                              from 'unchanged'),
-                       null
-                  from problem p group by p.file_no
-                union all
-                select a.file_no, 0, 0, 0, 0,
-                       string_agg(format('report %s (%s %s): report set aside: %s',
-                                         a.report_index, a.unit_code, a.year,
-                                         a.reason),
-                                  E'\n' order by a.report_index)
-                  from set_aside a group by a.file_no) u
-         group by u.file_no
-    )
-    select array_agg(c.file_no + 1), array_agg(c.n_same),
-           array_agg(c.n_rejected), array_agg(c.n_answers),
-           array_agg(c.n_warnings), array_agg(c.lines)
-      into c_file, c_same, c_rejected, c_answers, c_warnings, c_lines
-      from counted c;
+                       count(*) filter (where s.kind = 'p'
+                                          and s.level = 'answer') as n_answers,
+                       count(*) filter (where s.kind = 'w') as n_warnings
+                  from is248.stage s
+                 where s.xact = pg_current_xact_id() and s.kind in ('p', 'w')
+                   and v_outcome[s.file_no + 1] = 'loaded'
+                 group by s.file_no
+            )
+            select array_agg(c.file_no + 1), array_agg(0),
+                   array_agg(c.n_rejected), array_agg(c.n_answers),
+                   array_agg(c.n_warnings), array_agg(null::text)
+              into c_file, c_same, c_rejected, c_answers, c_warnings, c_lines
+              from counted c;
+        end if;
+    end if;
 
     -- 5. The counts of the files loaded, and the answer.
     v_same := array_fill(0, array[v_n]);
