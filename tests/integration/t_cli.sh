@@ -91,7 +91,7 @@ contains "... for the format, not an unknown command 'xml'" "$err" "unknown --fo
 POSIXLY_CORRECT=1 run validate "$SRC/fixtures/spec-examples" --quiet
 eq "POSIXLY_CORRECT: an option after the path still counts (exit 0, quiet)" "$rc $err" "0 "
 run validate -- -q
-contains "after --, -q is a path" "$out" "'-q'"
+contains "after --, -q is a path" "$err" "cannot read '-q': No such file or directory"
 
 run import
 eq "import without a path exits 2" "$rc" 2
@@ -156,11 +156,16 @@ run validate "$SRC/fixtures/spec-examples"
 eq "validate of the spec examples exits 0" "$rc" 0
 contains "validate counts the reports" "$err" "reports: 4 would load"
 
-# a path that does not exist: set aside like any unreadable file, and
-# counted as a file in the summary
-run validate "$WORK/no-such-delivery.zip"
-eq "validate of a path that does not exist exits 1" "$rc" 1
-contains "... says why" "$out" "file set aside: cannot open: No such file or directory"
-contains "... and counts it" "$err" "1 file(s): 1 would be set aside"
+# a path that does not exist: a usage error before anything is read, for
+# validate as for import (t_exit_codes.sh), each such path named; the
+# paths that do exist are not read either
+run validate "$SRC/fixtures/spec-examples" "$WORK/no-such-delivery.zip" "$WORK/nor-this/"
+eq "validate of a path that does not exist exits 2" "$rc" 2
+contains "... says why" "$err" "is248: error: cannot read '$WORK/no-such-delivery.zip': No such file or directory"
+contains "... for each" "$err" "is248: error: cannot read '$WORK/nor-this/': No such file or directory"
+eq "... and reads nothing" "$out" ""
+# a name with a control character is shown escaped
+run validate "$WORK/no"$'\e'"[2J"
+contains "... escaped" "$err" "cannot read '$WORK/no\\x1B[2J'"
 
 finish
