@@ -84,9 +84,13 @@ int cmd_report(struct cli *c);
 int cmd_status(struct cli *c);
 
 /* Connect as --db or libpq's environment say, with the time-outs of c;
- * NULL after printing why.  The connection is watched (cli_watch()) until
- * cli_disconnect(). */
-PGconn *cli_connect(const struct cli *c);
+ * NULL after printing why, with *rc the exit code: EXIT_USAGE when the
+ * settings are at fault (an unknown service, authentication, a role or
+ * database that does not exist: db_connect_classify()), EXIT_DB when the
+ * server is (down, busy: trying again may help), EXIT_INTERNAL when memory
+ * ran out; else *rc is EXIT_OK.  The connection is watched (cli_watch())
+ * until cli_disconnect(). */
+PGconn *cli_connect(const struct cli *c, int *rc);
 void cli_disconnect(PGconn *conn);
 /* EXIT_OK when the schema is at the version this program needs; else
  * prints what to do and returns the exit code. */

@@ -446,11 +446,12 @@ int cmd_import(struct cli *c)
             json_not_run(c->json_out, prc);
         return prc;
     }
-    PGconn *conn = cli_connect(c);
+    int crc;
+    PGconn *conn = cli_connect(c, &crc);
     if (!conn) {
         if (c->json_out)
-            json_not_run(c->json_out, EXIT_DB);
-        return EXIT_DB;
+            json_not_run(c->json_out, crc);
+        return crc;
     }
     int rc = cli_import(c, conn, c->argc, c->argv);
     cli_disconnect(conn);

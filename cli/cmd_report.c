@@ -365,8 +365,9 @@ int cmd_report(struct cli *c)
         }
     }
     if (rc == EXIT_OK) {
-        PGconn *conn = cli_connect(c);
-        rc = conn ? report(conn, year, dir, charts, paths) : EXIT_DB;
+        PGconn *conn = cli_connect(c, &rc);
+        if (conn)
+            rc = report(conn, year, dir, charts, paths);
         cli_disconnect(conn);
     }
     for (int i = 0; i < TREND_INDICATORS; i++) {

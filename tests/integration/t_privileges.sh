@@ -40,7 +40,7 @@ qa() { as "$1" psql -X -A -t -q -v ON_ERROR_STOP=1 -c "$2" 2>&1; }
 
 # --- passwords ------------------------------------------------------------------
 PGUSER=loader_u PGPASSFILE=/dev/null run import "$fixtures"
-eq "without a password: exit 3" "$rc" 3
+eq "without a password: a configuration error (exit 2)" "$rc" 2
 contains "... and libpq's reason" "$err" "no password supplied"
 
 as loader_u run import "$fixtures"
