@@ -15,6 +15,7 @@
 #include <libpq-fe.h>
 
 #include "cli.h"
+#include "credentials.h"
 #include "msg.h"
 #include "outfile.h"
 #include "suggest.h"
@@ -763,13 +764,9 @@ int main(int argc, char **argv)
                 cmd->name);
         return EXIT_USAGE;
     }
-    if ((cmd->opts & OPT_DB) && getenv("PGPASSWORD")) {
-        msg_error("PGPASSWORD is set: is248 takes passwords only from libpq's "
-                  "password file (~/.pgpass or PGPASSFILE) or a service file "
-                  "(PGSERVICE), which other users cannot read; unset "
-                  "PGPASSWORD");
+    /* a password where others can read it, before anything is done */
+    if ((cmd->opts & OPT_DB) && cli_check_credentials(c.db) != EXIT_OK)
         return EXIT_USAGE;
-    }
     c.command = cmd->name;
     c.argc = nops - 2;
     c.argv = argv + 2;
