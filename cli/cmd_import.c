@@ -292,7 +292,7 @@ int cli_import(const struct cli *c, PGconn *conn, int npaths,
                char *const *paths)
 {
     struct outfile *json = c->json_out;
-    int rc = cli_check_schema(conn);
+    int rc = cli_check_schema(conn, CLI_NEED_IMPORT);
     if (rc == EXIT_OK)
         rc = import_paths(c, conn, npaths, paths, &json);
     if (json)

@@ -39,9 +39,12 @@ void cli_disconnect(PGconn *conn)
     PQfinish(conn);
 }
 
-int cli_check_schema(PGconn *conn)
+int cli_check_schema(PGconn *conn, enum cli_need need)
 {
     char err[1024];
+    int rc = cli_check_access(conn, need, 0);
+    if (rc != EXIT_OK)
+        return rc;
     int have = db_schema_version(conn, err, sizeof err);
     int want = db_schema_target();
     if (have == DB_SCHEMA_DEVELOPMENT) {
@@ -66,13 +69,16 @@ int cli_check_schema(PGconn *conn)
                   "is248 knows (%d): upgrade is248", have, want);
         return EXIT_USAGE;
     }
-    return EXIT_OK;
+    return cli_check_access(conn, need, 1);
 }
 
 int cli_migrate(PGconn *conn)
 {
     char err[1024];
     int from, to, reference;
+    int rc = cli_check_migrate(conn);
+    if (rc != EXIT_OK)
+        return rc;
     if (db_schema_version(conn, err, sizeof err) == DB_SCHEMA_DEVELOPMENT) {
         msg_error("%s", err);
         return EXIT_USAGE;

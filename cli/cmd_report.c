@@ -198,7 +198,7 @@ static int report(PGconn *conn, int year, const char *dir,
                   struct outfile charts[TREND_INDICATORS],
                   char *paths[TREND_INDICATORS])
 {
-    int rc = cli_check_schema(conn);
+    int rc = cli_check_schema(conn, CLI_NEED_READ);
     if (rc != EXIT_OK)
         return rc;
     PGresult *res[TREND_INDICATORS] = { NULL };

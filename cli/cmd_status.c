@@ -97,7 +97,7 @@ int cmd_status(struct cli *c)
     PGconn *conn = cli_connect(c, &rc);
     if (!conn)
         return rc;
-    rc = cli_check_schema(conn);
+    rc = cli_check_schema(conn, CLI_NEED_READ);
     if (rc != EXIT_OK) {
         cli_disconnect(conn);
         return rc;

@@ -637,7 +637,7 @@ void trends_free(struct trends *t)
 
 int trends_run(struct trends *t, PGconn *conn)
 {
-    int rc = cli_check_schema(conn);
+    int rc = cli_check_schema(conn, CLI_NEED_READ);
     if (rc != EXIT_OK)
         return rc;
     PGresult *res[TREND_INDICATORS] = { NULL };
