@@ -217,6 +217,14 @@ static void on_event(void *ctx, const struct import_event *ev)
         }
         break;
     }
+    case IMPORT_BATCH: {    /* -v: where a long import stands */
+        double bytes = (double)ev->batch->bytes;
+        msg_debug("batch %llu committed: %zu file(s), %.1f %s, %.3f s",
+                  (unsigned long long)ev->batch->number, ev->batch->files,
+                  bytes < 1e6 ? bytes / 1e3 : bytes / 1e6,
+                  bytes < 1e6 ? "kB" : "MB", ev->batch->seconds);
+        break;
+    }
     }
 }
 

@@ -168,4 +168,23 @@ eq "... and reads nothing" "$out" ""
 run validate "$WORK/no"$'\e'"[2J"
 contains "... escaped" "$err" "cannot read '$WORK/no\\x1B[2J'"
 
+# -v: import adds a line per entry skipped and per batch committed
+run migrate -q
+run import --batch 50 "$SRC/fixtures/delivery"
+eq "an import without -v exits 0" "$rc" 0
+ok "... without a line per batch" bash -c '! grep -q "committed" <<<"$1"' _ "$err"
+ok "... or per entry skipped" bash -c '! grep -q "skipped: not a report" <<<"$1"' _ "$err"
+nfiles=$(find "$SRC/fixtures/delivery" -name '*.xml' | wc -l)
+q "TRUNCATE is248.import_run, is248.source_file, is248.report, is248.rejection, is248.warning, is248.skipped_entry, is248.delivery, is248.delivery_piece"
+run import -v --batch 50 "$SRC/fixtures/delivery"
+eq "import -v exits 0" "$rc" 0
+eq "... a line per batch of 50 files" "$(grep -c '^is248: batch [0-9]* committed: ' <<<"$err")" $(((nfiles + 49) / 50))
+contains "... numbered, with its files, bytes and time" "$err" "is248: batch 1 committed: 50 file(s), "
+contains "... and the entry skipped" "$err" "is248: '$SRC/fixtures/delivery/README.txt': skipped: not a report"
+eq "... and still every file's line" "$(grep -c ': loaded: ' <<<"$err")" "$nfiles"
+run import -v "$SRC/fixtures/delivery"
+eq "again, -v: every file's line, already loaded too" "$(grep -c ': already loaded (from ' <<<"$err")" "$nfiles"
+run import -q -v "$SRC/fixtures/delivery"
+eq "the last of -q and -v counts" "$(grep -c ': already loaded (from ' <<<"$err")" "$nfiles"
+
 finish
