@@ -187,4 +187,12 @@ eq "again, -v: every file's line, already loaded too" "$(grep -c ': already load
 run import -q -v "$SRC/fixtures/delivery"
 eq "the last of -q and -v counts" "$(grep -c ': already loaded (from ' <<<"$err")" "$nfiles"
 
+# the docs show the summary's time as is248 prints it ("0.412 s")
+run import "$SRC/fixtures/delivery"
+ok "is248 prints the time as '0.123 s'" grep -qE '\| [0-9]+\.[0-9]{3} s$' <<<"$out"
+for doc in README.md docs/operator-guide.md; do
+    ok "$doc shows it so" grep -qE '\| [0-9]+\.[0-9]{3} s$' "$SRC/$doc"
+    ok "... never as '0.412s'" bash -c '! grep -qE "\| [0-9]+\.[0-9]{3}s$" "$1"' _ "$SRC/$doc"
+done
+
 finish
