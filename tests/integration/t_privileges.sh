@@ -43,6 +43,16 @@ PGUSER=loader_u PGPASSFILE=/dev/null run import "$fixtures"
 eq "without a password: a configuration error (exit 2)" "$rc" 2
 contains "... and libpq's reason" "$err" "no password supplied"
 
+printf '*:*:*:loader_u:not-the-password\n' >"$WORK/pgpass-wrong"
+chmod 600 "$WORK/pgpass-wrong"
+PGUSER=loader_u PGPASSFILE="$WORK/pgpass-wrong" run import "$fixtures"
+eq "a wrong password: a configuration error (exit 2)" "$rc" 2
+contains "... with the server's reason" "$err" 'password authentication failed for user "loader_u"'
+chmod 644 "$WORK/pgpass-wrong"
+PGUSER=loader_u PGPASSFILE="$WORK/pgpass-wrong" run import "$fixtures"
+eq "a password file others can read: refused before connecting (exit 2)" "$rc" 2
+contains "... saying why" "$err" "the password file '$WORK/pgpass-wrong' can be read by others (mode 0644)"
+
 as loader_u run import "$fixtures"
 eq "the loader imports with the password file (exit 0)" "$rc" 0
 eq "... everything" "$(q "SELECT count(*) FROM is248.report_history")" \
