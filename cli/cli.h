@@ -84,13 +84,32 @@ int cmd_report(struct cli *c);
 int cmd_status(struct cli *c);
 
 /* Connect as --db or libpq's environment say, with the time-outs of c;
- * NULL after printing why.  The connection is watched (cli_watch()) until
- * cli_disconnect(). */
-PGconn *cli_connect(const struct cli *c);
+ * NULL after printing why, with *rc the exit code: EXIT_USAGE when the
+ * settings are at fault (an unknown service, authentication, a role or
+ * database that does not exist: db_connect_classify()), EXIT_DB when the
+ * server is (down, busy: trying again may help), EXIT_INTERNAL when memory
+ * ran out; else *rc is EXIT_OK.  The connection is watched (cli_watch())
+ * until cli_disconnect(). */
+PGconn *cli_connect(const struct cli *c, int *rc);
 void cli_disconnect(PGconn *conn);
-/* EXIT_OK when the schema is at the version this program needs; else
- * prints what to do and returns the exit code. */
-int cli_check_schema(PGconn *conn);
+/* What a command needs of the database (cli_check_schema()). */
+enum cli_need {
+    CLI_NEED_READ,      /* the views: a role in is248_reader */
+    CLI_NEED_IMPORT     /* the merge: a role in is248_loader */
+};
+/* EXIT_OK when the schema is at the version this program needs and the
+ * login may do what need says; else prints what to do and returns the
+ * exit code (EXIT_USAGE for a schema to migrate or a role that lacks the
+ * privilege). */
+int cli_check_schema(PGconn *conn, enum cli_need need);
+/* access.c: may the login use the schema (schema_ready 0: before its
+ * version is read) or do what need says (1: the schema is at our
+ * version)?  EXIT_OK, or after a message naming the role it lacks
+ * EXIT_USAGE (EXIT_DB when the server could not be asked). */
+int cli_check_access(PGconn *conn, enum cli_need need, int schema_ready);
+/* access.c: may the login migrate (own the schema, or create it)?
+ * EXIT_OK, or EXIT_USAGE after a message naming the owner. */
+int cli_check_migrate(PGconn *conn);
 /* Migrate and say what was done; returns an exit code. */
 int cli_migrate(PGconn *conn);
 /* Import the paths into conn (the lock, the run, the pipeline); returns an

@@ -68,8 +68,9 @@ int cmd_demo(struct cli *c)
     signal(SIGPIPE, SIG_IGN);
 
     if (c->db) {
-        PGconn *conn = cli_connect(c);
-        rc = conn ? demo_in(c, conn, fixtures, t) : EXIT_DB;
+        PGconn *conn = cli_connect(c, &rc);
+        if (conn)
+            rc = demo_in(c, conn, fixtures, t);
         cli_disconnect(conn);
         trends_free(t);
         return rc;
@@ -88,19 +89,21 @@ int cmd_demo(struct cli *c)
     rc = EXIT_DB;
     struct cli local = *c;
     local.db = cl.conninfo;
-    PGconn *conn = cli_connect(&local);
+    PGconn *conn = cli_connect(&local, &rc);
     if (conn) {
         PGresult *res = PQexec(conn, "CREATE DATABASE is248");
         int made = PQresultStatus(res) == PGRES_COMMAND_OK;
-        if (!made)
+        if (!made) {
             msg_error("cannot create the demo database: %s",
                       PQerrorMessage(conn));
+            rc = EXIT_DB;
+        }
         PQclear(res);
         cli_disconnect(conn);
         conn = NULL;
         if (made) {
             cluster_conninfo(&cl, "is248", cl.conninfo, sizeof cl.conninfo);
-            conn = cli_connect(&local);
+            conn = cli_connect(&local, &rc);
         }
     }
     if (conn) {

@@ -4,14 +4,18 @@
  * lines on stderr (stdout for validate), the progress line, the summary
  * table and the JSON summary.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "import/import.h"
+#include "ingest/printable.h"
 #include "msg.h"
 #include "progress.h"
 #include "summary.h"
@@ -213,6 +217,14 @@ static void on_event(void *ctx, const struct import_event *ev)
         }
         break;
     }
+    case IMPORT_BATCH: {    /* -v: where a long import stands */
+        double bytes = (double)ev->batch->bytes;
+        msg_debug("batch %llu committed: %zu file(s), %.1f %s, %.3f s",
+                  (unsigned long long)ev->batch->number, ev->batch->files,
+                  bytes < 1e6 ? bytes / 1e3 : bytes / 1e6,
+                  bytes < 1e6 ? "kB" : "MB", ev->batch->seconds);
+        break;
+    }
     }
 }
 
@@ -288,7 +300,7 @@ int cli_import(const struct cli *c, PGconn *conn, int npaths,
                char *const *paths)
 {
     struct outfile *json = c->json_out;
-    int rc = cli_check_schema(conn);
+    int rc = cli_check_schema(conn, CLI_NEED_IMPORT);
     if (rc == EXIT_OK)
         rc = import_paths(c, conn, npaths, paths, &json);
     if (json)
@@ -395,6 +407,32 @@ static int import_paths(const struct cli *c, PGconn *conn, int npaths,
     return rc;
 }
 
+/* Every PATH exists and can be read (a directory also searched): else,
+ * after a message for each that cannot, EXIT_USAGE.  A delivery that is
+ * missing (an incoming directory not mounted, a name mistyped) is a
+ * configuration error found before anything is done, not a file set
+ * aside.  "-" is standard input. */
+static int check_paths(int npaths, char *const *paths)
+{
+    int rc = EXIT_OK;
+    for (int i = 0; i < npaths; i++) {
+        if (strcmp(paths[i], "-") == 0)
+            continue;
+        struct stat st;
+        int ok = stat(paths[i], &st) == 0 &&
+                 access(paths[i], S_ISDIR(st.st_mode) ? R_OK | X_OK
+                                                      : R_OK) == 0;
+        if (ok)
+            continue;
+        int err = errno;
+        char shown[1024];
+        printable_copy(shown, sizeof shown, paths[i], strlen(paths[i]), 0);
+        msg_error("cannot read '%s': %s", shown, strerror(err));
+        rc = EXIT_USAGE;
+    }
+    return rc;
+}
+
 int cmd_import(struct cli *c)
 {
     c->summary_table = 1;
@@ -410,11 +448,18 @@ int cmd_import(struct cli *c)
             return rc;
         c->json_out = &json;
     }
-    PGconn *conn = cli_connect(c);
+    int prc = check_paths(c->argc, c->argv);
+    if (prc != EXIT_OK) {
+        if (c->json_out)
+            json_not_run(c->json_out, prc);
+        return prc;
+    }
+    int crc;
+    PGconn *conn = cli_connect(c, &crc);
     if (!conn) {
         if (c->json_out)
-            json_not_run(c->json_out, EXIT_DB);
-        return EXIT_DB;
+            json_not_run(c->json_out, crc);
+        return crc;
     }
     int rc = cli_import(c, conn, c->argc, c->argv);
     cli_disconnect(conn);
@@ -424,6 +469,9 @@ int cmd_import(struct cli *c)
 
 int cmd_validate(struct cli *c)
 {
+    int prc = check_paths(c->argc, c->argv);
+    if (prc != EXIT_OK)
+        return prc;
     cli_catch_signals();
     struct import_config cfg;
     config_of(c, &cfg);

@@ -8,20 +8,25 @@
 #include "load/db.h"
 #include "msg.h"
 
-PGconn *cli_connect(const struct cli *c)
+PGconn *cli_connect(const struct cli *c, int *rc)
 {
     char err[1024];
-    PGconn *conn = db_connect(c->db, err, sizeof err);
+    enum db_connect_failure failure;
+    PGconn *conn = db_connect(c->db, &failure, err, sizeof err);
     if (!conn) {
         msg_error("cannot connect to the database: %s", err);
+        *rc = failure == DB_CONNECT_CONFIG ? EXIT_USAGE
+            : failure == DB_CONNECT_NOMEM ? EXIT_INTERNAL : EXIT_DB;
         return NULL;
     }
     if (db_set_timeouts(conn, c->lock_timeout_ms, c->statement_timeout_ms,
                         err, sizeof err) != 0) {
         msg_error("%s", err);
         PQfinish(conn);
+        *rc = EXIT_DB;
         return NULL;
     }
+    *rc = EXIT_OK;
     cli_watch(conn);
     return conn;
 }
@@ -34,9 +39,12 @@ void cli_disconnect(PGconn *conn)
     PQfinish(conn);
 }
 
-int cli_check_schema(PGconn *conn)
+int cli_check_schema(PGconn *conn, enum cli_need need)
 {
     char err[1024];
+    int rc = cli_check_access(conn, need, 0);
+    if (rc != EXIT_OK)
+        return rc;
     int have = db_schema_version(conn, err, sizeof err);
     int want = db_schema_target();
     if (have == DB_SCHEMA_DEVELOPMENT) {
@@ -61,13 +69,16 @@ int cli_check_schema(PGconn *conn)
                   "is248 knows (%d): upgrade is248", have, want);
         return EXIT_USAGE;
     }
-    return EXIT_OK;
+    return cli_check_access(conn, need, 1);
 }
 
 int cli_migrate(PGconn *conn)
 {
     char err[1024];
     int from, to, reference;
+    int rc = cli_check_migrate(conn);
+    if (rc != EXIT_OK)
+        return rc;
     if (db_schema_version(conn, err, sizeof err) == DB_SCHEMA_DEVELOPMENT) {
         msg_error("%s", err);
         return EXIT_USAGE;
@@ -87,10 +98,11 @@ int cli_migrate(PGconn *conn)
 
 int cmd_migrate(struct cli *c)
 {
-    PGconn *conn = cli_connect(c);
+    int rc;
+    PGconn *conn = cli_connect(c, &rc);
     if (!conn)
-        return EXIT_DB;
-    int rc = cli_migrate(conn);
+        return rc;
+    rc = cli_migrate(conn);
     cli_disconnect(conn);
     return rc;
 }

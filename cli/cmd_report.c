@@ -198,7 +198,7 @@ static int report(PGconn *conn, int year, const char *dir,
                   struct outfile charts[TREND_INDICATORS],
                   char *paths[TREND_INDICATORS])
 {
-    int rc = cli_check_schema(conn);
+    int rc = cli_check_schema(conn, CLI_NEED_READ);
     if (rc != EXIT_OK)
         return rc;
     PGresult *res[TREND_INDICATORS] = { NULL };
@@ -365,8 +365,9 @@ int cmd_report(struct cli *c)
         }
     }
     if (rc == EXIT_OK) {
-        PGconn *conn = cli_connect(c);
-        rc = conn ? report(conn, year, dir, charts, paths) : EXIT_DB;
+        PGconn *conn = cli_connect(c, &rc);
+        if (conn)
+            rc = report(conn, year, dir, charts, paths);
         cli_disconnect(conn);
     }
     for (int i = 0; i < TREND_INDICATORS; i++) {

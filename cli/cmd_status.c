@@ -93,10 +93,11 @@ static int show(PGconn *conn, const char *title, const char *sql,
 
 int cmd_status(struct cli *c)
 {
-    PGconn *conn = cli_connect(c);
+    int rc;
+    PGconn *conn = cli_connect(c, &rc);
     if (!conn)
-        return EXIT_DB;
-    int rc = cli_check_schema(conn);
+        return rc;
+    rc = cli_check_schema(conn, CLI_NEED_READ);
     if (rc != EXIT_OK) {
         cli_disconnect(conn);
         return rc;

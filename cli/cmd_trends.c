@@ -637,7 +637,7 @@ void trends_free(struct trends *t)
 
 int trends_run(struct trends *t, PGconn *conn)
 {
-    int rc = cli_check_schema(conn);
+    int rc = cli_check_schema(conn, CLI_NEED_READ);
     if (rc != EXIT_OK)
         return rc;
     PGresult *res[TREND_INDICATORS] = { NULL };
@@ -718,10 +718,10 @@ int cmd_trends(struct cli *c)
     struct trends *t = trends_prepare(c, 0, &rc);
     if (!t)
         return rc;
-    PGconn *conn = cli_connect(c);
+    PGconn *conn = cli_connect(c, &rc);
     if (!conn) {
         trends_free(t);
-        return EXIT_DB;
+        return rc;
     }
     rc = trends_run(t, conn);
     cli_disconnect(conn);

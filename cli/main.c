@@ -15,8 +15,10 @@
 #include <libpq-fe.h>
 
 #include "cli.h"
+#include "credentials.h"
 #include "msg.h"
 #include "outfile.h"
+#include "suggest.h"
 
 enum opt_flag {
     OPT_DB = 1,     /* --db */
@@ -31,6 +33,7 @@ enum opt_flag {
     OPT_BATCH = 512    /* --batch */
 };
 
+/* The exit codes a command uses, as a set of bits (1 << code). */
 struct command {
     const char *name;
     int (*run)(struct cli *c);
@@ -38,13 +41,36 @@ struct command {
     int min_args, max_args; /* operands; -1: any number */
     const char *usage;
     const char *help;
+    const int *exits;       /* the exit codes it uses, ending with -1 */
+    const char *exit0;      /* what 0 and 1 mean for it; NULL: what they */
+    const char *exit1;      /* mean in exit_words[] */
+};
+
+static int cmd_help(struct cli *c);
+static int cmd_version(struct cli *c);
+
+/*
+ * The exit codes, in words that README.md, docs/is248.1 and
+ * docs/operator-guide.md repeat exactly (tests/integration/t_exit_codes.sh
+ * and t_man.sh compare them).  Each means one thing.
+ */
+static const char *const exit_words[] = {
+    "all loaded (already loaded counts as loaded)",
+    "something new was set aside",
+    "usage or configuration error",
+    "database unavailable or failed: try again later",
+    "another import holds the lock",
+    "interrupted by SIGINT or SIGTERM",
+    "internal error",
 };
 
 static const struct command commands[] = {
     { "migrate", cmd_migrate, OPT_DB | OPT_TIMEOUTS, 0, 0, "migrate [--db CONNINFO]",
       "Create or upgrade the schema is248 in the database and load the\n"
       "reference data (municipality codes 2015-2026).  Running it again\n"
-      "changes nothing.\n" },
+      "changes nothing.\n",
+      (const int[]){ 0, 2, 3, 6, -1 },
+      "the schema is at the version of this is248", NULL },
     { "import", cmd_import,
       OPT_DB | OPT_LIMITS | OPT_WAIT | OPT_TIMEOUTS | OPT_SUMMARY | OPT_BATCH,
       1, -1,
@@ -56,11 +82,14 @@ static const struct command commands[] = {
       "and recorded in is248.rejection.  One line per file says what became of\n"
       "it (with --quiet: only files with something set aside).  On a terminal\n"
       "a progress line is kept up to date on stderr.  At the end a table on\n"
-      "stdout sums up each PATH (not with --quiet).\n" },
+      "stdout sums up each PATH (not with --quiet).\n",
+      (const int[]){ 0, 1, 2, 3, 4, 5, 6, -1 }, NULL, NULL },
     { "validate", cmd_validate, OPT_LIMITS, 1, -1,
       "validate [LIMITS] PATH...",
       "Read and check PATH as import would, without a database.  Prints every\n"
-      "problem; exits 1 when anything would be set aside.\n" },
+      "problem; exits 1 when anything would be set aside.\n",
+      (const int[]){ 0, 1, 2, 5, 6, -1 }, "nothing would be set aside",
+      "something would be set aside" },
     { "trends", cmd_trends, OPT_DB | OPT_TIMEOUTS | OPT_SELECT | OPT_OUTPUT, 0, 0,
       "trends [--db CONNINFO] [SELECTION] [OUTPUT]",
       "Print each indicator by year and size class, the trend views'\n"
@@ -75,7 +104,8 @@ static const struct command commands[] = {
       "\n"
       "  is248 trends --years 2019-2024 --county 46 --format csv\n"
       "  is248 trends --chart collab.svg\n"
-      "  is248 trends --indicator nav_rating --size-class 50000+,'Oslo bydel'\n" },
+      "  is248 trends --indicator nav_rating --size-class 50000+,'Oslo bydel'\n",
+      (const int[]){ 0, 1, 2, 3, 6, -1 }, "done", "--chart: no figure to draw" },
     { "report", cmd_report, OPT_DB | OPT_TIMEOUTS | OPT_CHART_DIR, 1, 1,
       "report [--db CONNINFO] [--chart-dir DIR] YEAR",
       "Print YEAR's figures as a short Markdown report: for each indicator\n"
@@ -84,7 +114,8 @@ static const struct command commands[] = {
       "into DIR (made when missing) and link them.  Exits 1 when the\n"
       "database has no reports for YEAR.\n"
       "\n"
-      "  is248 report 2024 --chart-dir charts > report-2024.md\n" },
+      "  is248 report 2024 --chart-dir charts > report-2024.md\n",
+      (const int[]){ 0, 1, 2, 3, 6, -1 }, "done", "no reports for YEAR" },
     { "demo", cmd_demo, OPT_DB | OPT_OUTPUT, 0, 0,
       "demo [--db CONNINFO] [OUTPUT]",
       "Start a throwaway PostgreSQL in a temporary directory (as the user\n"
@@ -93,14 +124,24 @@ static const struct command commands[] = {
       "database instead.  OUTPUT is --format, --indicator and --chart, as\n"
       "for trends.\n"
       "\n"
-      "  is248 demo --chart demo.svg\n" },
+      "  is248 demo --chart demo.svg\n",
+      (const int[]){ 0, 1, 2, 3, 4, 5, 6, -1 }, "done",
+      "something was set aside, or --chart: no figure to draw" },
     { "status", cmd_status, OPT_DB | OPT_TIMEOUTS | OPT_RUNS, 0, 0,
       "status [--db CONNINFO] [--runs N]",
       "Print the last N import runs (default 10; 0: all), how many units\n"
       "reported each year against how many were expected, and what those\n"
       "runs set aside, grouped by level and reason with a count and an\n"
-      "example.  Reads only views that is248_reader may read.\n" },
+      "example.  Reads only views that is248_reader may read.\n",
+      (const int[]){ 0, 2, 3, 6, -1 }, "done", NULL },
+    { "help", cmd_help, 0, 0, 1, "help [COMMAND]",
+      "Show the help of is248, or of COMMAND (as \"is248 COMMAND --help\").\n",
+      (const int[]){ 0, 2, 6, -1 }, "done", NULL },
+    { "version", cmd_version, 0, 0, 0, "version",
+      "Show the version (as \"is248 --version\").\n",
+      (const int[]){ 0, 6, -1 }, "done", NULL },
 };
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static const char general_help[] =
     "is248 loads the yearly IS-24/8 municipal returns on mental health and\n"
@@ -118,6 +159,8 @@ static const char general_help[] =
     "  demo       load the shipped fixtures into a throwaway PostgreSQL and\n"
     "             print the trends\n"
     "  status     show recent imports, coverage and what was set aside\n"
+    "  help       show this help, or a command's (\"is248 help import\")\n"
+    "  version    show the version\n"
     "\n"
     "Options:\n"
     "  --db CONNINFO          database to use (\"dbname=x host=y\" or a URI);\n"
@@ -155,23 +198,20 @@ static const char general_help[] =
     "  --chart FILE.svg       trends, demo: draw one indicator as an SVG chart\n"
     "  --chart-dir DIR        report: write a chart per indicator into DIR\n"
     "  -q, --quiet            print only what went wrong\n"
-    "  -v, --verbose          print more\n"
+    "  -v, --verbose          print more: import adds a line per entry\n"
+    "                         skipped and per batch committed\n"
     "  -h, --help             show help (\"is248 COMMAND --help\" for one command)\n"
     "  -V, --version          show the version\n"
     "\n"
     "TIME is a number of seconds, or a number with ms, s, min or h.\n"
     "Passwords come from ~/.pgpass (PGPASSFILE) or a service file\n"
-    "(PGSERVICE), never from --db or PGPASSWORD.\n"
-    "\n"
-    "Exit status:\n"
-    "  0  all loaded, or loaded before\n"
-    "  1  done, but something was set aside (see is248.rejection); report:\n"
-    "     no reports for the year; trends --chart: no figure to draw\n"
-    "  2  usage or configuration error\n"
-    "  3  database unavailable or failed\n"
-    "  4  another import is running\n"
-    "  5  interrupted by SIGINT or SIGTERM (the open file rolled back)\n"
-    "  6  internal error\n";
+    "(PGSERVICE), never from --db or PGPASSWORD.\n";
+
+/* After the exit codes of the general help. */
+static const char general_help_end[] =
+    "validate, trends, report and demo say in their help what 1 means for\n"
+    "them; the other commands exit 0 when done.\n";
+
 
 volatile sig_atomic_t cli_stop_signal;
 static PGcancel *volatile watched;
@@ -343,6 +383,29 @@ static int check_conninfo(const char *conninfo)
     return EXIT_OK;
 }
 
+/* "Exit status:" and the codes cmd uses (all of them when cmd is NULL),
+ * in the words of exit_words[]. */
+static void print_exit_codes(const struct command *cmd)
+{
+    printf("\nExit status:\n");
+    for (int code = 0; code < (int)(sizeof exit_words / sizeof exit_words[0]);
+         code++) {
+        const char *words = exit_words[code];
+        if (cmd) {
+            int uses = 0;
+            for (const int *e = cmd->exits; *e >= 0; e++)
+                uses |= *e == code;
+            if (!uses)
+                continue;
+            if (code == 0 && cmd->exit0)
+                words = cmd->exit0;
+            if (code == 1 && cmd->exit1)
+                words = cmd->exit1;
+        }
+        printf("  %d  %s\n", code, words);
+    }
+}
+
 static void print_command_help(const struct command *cmd)
 {
     printf("Usage: is248 %s\n\n%s", cmd->usage, cmd->help);
@@ -396,21 +459,65 @@ static void print_command_help(const struct command *cmd)
     if (cmd->opts & OPT_CHART_DIR)
         printf("  --chart-dir DIR        write a chart per indicator into DIR and\n"
                "                         link them from the report\n");
-    printf("  -q, --quiet            print only what went wrong\n"
-           "  -v, --verbose          print more\n"
-           "  -h, --help             show this help\n"
-           "\nExit status: see \"is248 --help\".\n");
+    printf("  -q, --quiet            print only what went wrong\n");
+    if (strcmp(cmd->name, "import") == 0)
+        printf("  -v, --verbose          also a line per entry skipped and per batch\n"
+               "                         committed\n");
+    else if (strcmp(cmd->name, "demo") == 0)
+        printf("  -v, --verbose          also a line per fixture file loaded\n");
+    else
+        printf("  -v, --verbose          print more\n");
+    printf("  -h, --help             show this help\n");
+    print_exit_codes(cmd);
 }
 
 static int usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("is248: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    char text[1024];
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    fputs("\nTry \"is248 --help\" for more information.\n", stderr);
+    msg_error("%s", text);
+    fputs("Try \"is248 --help\" for more information.\n", stderr);
     return EXIT_USAGE;
+}
+
+/* " (did you mean 'x'?)" or " (did you mean 'x' or 'y'?)" for word among
+ * names, each written with prefix; "" when none is close. */
+static const char *did_you_mean(const char *word, const char *prefix,
+                                const char *const *names, size_t n)
+{
+    static char text[256];
+    const char *best[2];
+    size_t found = suggest(word, names, n, best, 2);
+    if (found == 0)
+        return "";
+    if (found == 1)
+        snprintf(text, sizeof text, "; did you mean '%s%s'?", prefix,
+                 best[0]);
+    else
+        snprintf(text, sizeof text, "; did you mean '%s%s' or '%s%s'?",
+                 prefix, best[0], prefix, best[1]);
+    return text;
+}
+
+/* The command called name, or NULL. */
+static const struct command *find_command(const char *name)
+{
+    for (size_t k = 0; k < N_COMMANDS; k++)
+        if (strcmp(name, commands[k].name) == 0)
+            return &commands[k];
+    return NULL;
+}
+
+static int unknown_command(const char *name)
+{
+    const char *names[N_COMMANDS];
+    for (size_t k = 0; k < N_COMMANDS; k++)
+        names[k] = commands[k].name;
+    return usage_error("unknown command '%s'%s", name,
+                       did_you_mean(name, "", names, N_COMMANDS));
 }
 
 /* getopt_long returned '?': the option it could not take.  optopt is
@@ -426,14 +533,59 @@ static int unknown_option(const struct option *longopts, const char *word)
     size_t len = strcspn(word, "=");
     if (o != 0)
         return usage_error("option '%.*s' takes no value", (int)len, word);
-    int matches = 0;
+    const char *names[64], *matched[2] = { NULL, NULL };
+    size_t n = 0, matches = 0;
+    for (const struct option *l = longopts; l->name && n < 64; l++)
+        names[n++] = l->name;
     if (strncmp(word, "--", 2) == 0 && len > 2)
-        for (const struct option *l = longopts; l->name; l++)
-            if (strncmp(l->name, word + 2, len - 2) == 0)
-                matches++;
-    return usage_error("%s option '%.*s'", matches > 1 ? "ambiguous"
-                                                       : "unknown",
-                       (int)len, word);
+        for (size_t k = 0; k < n; k++)
+            if (strncmp(names[k], word + 2, len - 2) == 0 && matches++ < 2)
+                matched[matches - 1] = names[k];
+    if (matches > 1)
+        return usage_error("ambiguous option '%.*s': '--%s', '--%s'%s",
+                           (int)len, word, matched[0], matched[1],
+                           matches > 2 ? ", ..." : "");
+    char name[128];
+    snprintf(name, sizeof name, "%.*s", (int)len, word);
+    const char *bare = name;
+    while (*bare == '-')
+        bare++;
+    return usage_error("unknown option '%s'%s", name,
+                       did_you_mean(bare, "--", names, n));
+}
+
+/* "is248" with no command: a short usage on stderr. */
+static int no_command(void)
+{
+    msg_error("no command given");
+    fputs("Usage: is248 COMMAND [OPTION]... [PATH]...\n"
+          "Commands:", stderr);
+    for (size_t k = 0; k < N_COMMANDS; k++)
+        fprintf(stderr, " %s", commands[k].name);
+    fputs("\nTry \"is248 help\" for more information.\n", stderr);
+    return EXIT_USAGE;
+}
+
+static int cmd_help(struct cli *c)
+{
+    if (c->argc == 0) {
+        fputs(general_help, stdout);
+        print_exit_codes(NULL);
+        fputs(general_help_end, stdout);
+        return EXIT_OK;
+    }
+    const struct command *cmd = find_command(c->argv[0]);
+    if (!cmd)
+        return unknown_command(c->argv[0]);
+    print_command_help(cmd);
+    return EXIT_OK;
+}
+
+static int cmd_version(struct cli *c)
+{
+    (void)c;
+    printf("is248 %s\n", IS248_VERSION);
+    return EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -483,11 +635,15 @@ int main(int argc, char **argv)
      * '-' has getopt_long hand over each operand in order (as 1), also
      * with POSIXLY_CORRECT set; they are gathered at the front of argv,
      * in slots already read, and the command is the first of them. */
-    int help = 0, opt, nops = 1;
+    int help = 0, opt, nops = 1, longindex;
     unsigned used = 0;
+    const char *used_name[16] = { NULL }; /* the first option of each
+                                           * enum opt_flag given */
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, "-:qvhV", longopts, NULL)) != -1) {
+    while ((longindex = -1,
+            opt = getopt_long(argc, argv, "-:qvhV", longopts, &longindex)) != -1) {
         uint64_t *limit = NULL;
+        unsigned before = used;
         switch (opt) {
         case 1:
             argv[nops++] = optarg;
@@ -567,6 +723,9 @@ int main(int argc, char **argv)
                 return usage_error("invalid size '%s' (digits with an optional "
                                    "K, M, G or T)", optarg);
         }
+        for (unsigned bit = 0; bit < 16; bit++)
+            if ((used & ~before) & (1u << bit) && longindex >= 0)
+                used_name[bit] = longopts[longindex].name;
     }
 
     /* what follows "--" is operands too */
@@ -574,40 +733,48 @@ int main(int argc, char **argv)
         argv[nops++] = argv[optind++];
     const struct command *cmd = NULL;
     if (nops > 1) {
-        for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
-            if (strcmp(argv[1], commands[k].name) == 0)
-                cmd = &commands[k];
+        cmd = find_command(argv[1]);
         if (!cmd)
-            return usage_error("unknown command '%s'", argv[1]);
+            return unknown_command(argv[1]);
     }
-
-    if (help || !cmd) {
+    if (!cmd && !help)
+        return no_command();
+    if (help && cmd && cmd->run == cmd_help && nops > 2) {
+        cmd = find_command(argv[2]);    /* is248 help import --help */
+        if (!cmd)
+            return unknown_command(argv[2]);
+    }
+    if (help) {
         if (cmd)
             print_command_help(cmd);
-        else
+        else {
             fputs(general_help, stdout);
-        if (msg_close_stdout())
-            return EXIT_INTERNAL;
-        return help ? EXIT_OK : EXIT_USAGE;
+            print_exit_codes(NULL);
+            fputs(general_help_end, stdout);
+        }
+        return msg_close_stdout() ? EXIT_INTERNAL : EXIT_OK;
     }
     if (used & ~cmd->opts) {
-        fprintf(stderr, "is248: an option given does not apply to '%s'\n"
-                        "Try \"is248 %s --help\" for more information.\n",
-                cmd->name, cmd->name);
+        unsigned bits = used & ~cmd->opts, bit = 0;
+        while (!(bits & (1u << bit)))
+            bit++;
+        msg_error("option '--%s' does not apply to '%s'",
+                  used_name[bit] ? used_name[bit] : "?", cmd->name);
+        fprintf(stderr, "Try \"is248 %s --help\" for more information.\n",
+                cmd->name);
         return EXIT_USAGE;
     }
-    if ((cmd->opts & OPT_DB) && getenv("PGPASSWORD")) {
-        fprintf(stderr, "is248: PGPASSWORD is set: is248 takes passwords only "
-                        "from libpq's password file (~/.pgpass or PGPASSFILE) "
-                        "or a service file (PGSERVICE), which other users "
-                        "cannot read; unset PGPASSWORD\n");
+    /* a password where others can read it, before anything is done */
+    if ((cmd->opts & OPT_DB) && cli_check_credentials(c.db) != EXIT_OK)
         return EXIT_USAGE;
-    }
     c.command = cmd->name;
     c.argc = nops - 2;
     c.argv = argv + 2;
     if (c.argc < cmd->min_args || (cmd->max_args >= 0 && c.argc > cmd->max_args)) {
-        fprintf(stderr, "is248: usage: is248 %s\n"
+        msg_error("%s for '%s'", c.argc < cmd->min_args ? "too few operands"
+                                                        : "too many operands",
+                  cmd->name);
+        fprintf(stderr, "Usage: is248 %s\n"
                         "Try \"is248 %s --help\" for more information.\n",
                 cmd->usage, cmd->name);
         return EXIT_USAGE;

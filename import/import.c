@@ -81,6 +81,7 @@ struct run {
     size_t batch_files, batch_bytes;
     size_t ramp_bytes;          /* this batch's limit: see FIRST_BATCH_BYTES */
     double batch_seconds;
+    uint64_t batches_committed;
     /* the file being read */
     struct {
         size_t item;            /* index in fill->items */
@@ -257,6 +258,16 @@ static void emit_batch(struct run *r, struct batch *b, int committed)
             emit_item(r, b, it, &f, 0, NULL);
             break;
         }
+    }
+    if (committed && b->n_files > 0) {
+        struct import_batch done = { ++r->batches_committed, b->n_files, 0,
+                                     now() - b->started };
+        for (size_t i = 0; i < b->n_items; i++)
+            if (b->items[i].kind == ITEM_FILE)
+                done.bytes += b->items[i].bytes;
+        struct import_event ev = { .kind = IMPORT_BATCH };
+        ev.batch = &done;
+        emit(r, &ev);
     }
     batch_reset(b);
 }

@@ -55,8 +55,18 @@ enum import_event_kind {
     IMPORT_SKIPPED,         /* an entry that is not a report: reason */
     IMPORT_PROBLEM,         /* about a report of the file: problem */
     IMPORT_FILE,            /* what became of the file: file */
-    IMPORT_DELIVERY         /* the path was read whole before, by another
+    IMPORT_DELIVERY,        /* the path was read whole before, by another
                              * run: delivery; it is not read again */
+    IMPORT_BATCH            /* a batch was committed, after its files were
+                             * told: batch */
+};
+
+/* A batch committed (IMPORT_BATCH). */
+struct import_batch {
+    uint64_t number;            /* 1, 2, ... in the run */
+    size_t files;               /* report files in it */
+    uint64_t bytes;             /* their bytes */
+    double seconds;             /* from its first file read to its commit */
 };
 
 /* A path read whole before (is248.delivery, import/delivery.h). */
@@ -106,6 +116,7 @@ struct import_event {
     const struct import_problem *problem;   /* IMPORT_PROBLEM */
     const struct import_file *file;         /* IMPORT_FILE */
     const struct import_delivery *delivery; /* IMPORT_DELIVERY */
+    const struct import_batch *batch;       /* IMPORT_BATCH */
 };
 
 struct import_sink {

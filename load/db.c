@@ -188,7 +188,77 @@ static void rollback(PGconn *conn)
 /* ------------------------------------------------------------------------ */
 /* Connecting                                                                */
 
-PGconn *db_connect(const char *conninfo, char *err, size_t errlen)
+/*
+ * What in a failed connection's message says it is the settings' fault, so
+ * that trying again cannot help: both strings present (the second may be
+ * NULL).  libpq gives no SQLSTATE for a connection that failed, only text.
+ * libpq's own messages are English here: it translates them by the locale
+ * of LC_MESSAGES, which is "C" in a program that never calls setlocale(),
+ * as is248 does not.  The server's messages (the FATAL errors of
+ * authentication and of the startup packet) come in its lc_messages, which
+ * may be another language: those are recognised in English only, and
+ * anything else counts as unavailable, the kind that retrying may cure.
+ */
+static const struct {
+    const char *a, *b;
+} config_failures[] = {
+    /* libpq: the service file and the connection string */
+    { "definition of service \"", "\" not found" },
+    { "service file \"", NULL },  /* not found, syntax error, too long */
+    { "invalid connection option \"", NULL },
+    { "missing \"=\" after \"", NULL },
+    { "unterminated quoted string in connection info string", NULL },
+    { "invalid URI", NULL },
+    { "invalid percent-encoded token", NULL },
+    { "missing key/value separator \"=\" in URI query parameter", NULL },
+    { "unexpected character \"", "in URI" },
+    { "invalid integer value \"", "for connection option \"" },
+    { "invalid port number: \"", NULL },
+    { "could not match ", " host" }, /* host names, hostaddr, ports */
+    { "invalid ", " value: \"" },  /* sslmode, target_session_attrs, ... */
+    { "could not translate host name \"", "Name or service not known" },
+    /* libpq: authentication and TLS settings */
+    { "fe_sendauth: no password supplied", NULL },
+    { "requirepeer specifies \"", NULL },
+    { "but SSL was required", NULL },
+    { "but it was required", NULL }, /* GSSAPI encryption */
+    { "channel binding", "required" },
+    { "server certificate for \"", "does not match host name" },
+    { "root certificate file \"", "does not exist" },
+    { "certificate present, but not private key file", NULL },
+    { "could not open certificate file \"", NULL },
+    { "authentication method ", " not supported" },
+    { "none of the server's SASL authentication mechanisms are supported", NULL },
+    /* the server, in English */
+    { " authentication failed for user \"", NULL }, /* password, peer, ... */
+    { "no pg_hba.conf entry for ", NULL },
+    { "pg_hba.conf rejects connection for ", NULL },
+    { "role \"", "\" does not exist" },
+    { "database \"", "\" does not exist" },
+    { "is not permitted to log in", NULL },
+    { "permission denied for database \"", NULL },
+};
+
+enum db_connect_failure db_connect_classify(const char *message,
+                                            int needs_password)
+{
+    if (needs_password)
+        return DB_CONNECT_CONFIG;
+    if (!message)
+        return DB_CONNECT_UNAVAILABLE;
+    for (size_t i = 0; i < sizeof config_failures / sizeof config_failures[0];
+         i++) {
+        const char *at = strstr(message, config_failures[i].a);
+        if (at && (!config_failures[i].b ||
+                   strstr(at + strlen(config_failures[i].a),
+                          config_failures[i].b)))
+            return DB_CONNECT_CONFIG;
+    }
+    return DB_CONNECT_UNAVAILABLE;
+}
+
+PGconn *db_connect(const char *conninfo, enum db_connect_failure *failure,
+                   char *err, size_t errlen)
 {
     /* Keywords before "dbname" are defaults that the conninfo overrides
      * (an unattended run must not hang on a server that never answers:
@@ -219,9 +289,14 @@ PGconn *db_connect(const char *conninfo, char *err, size_t errlen)
     PGconn *conn = PQconnectdbParams(keys, vals, 1);
     if (!conn) {
         set_err(err, errlen, "cannot connect: out of memory");
+        if (failure)
+            *failure = DB_CONNECT_NOMEM;
         return NULL;
     }
     if (PQstatus(conn) != CONNECTION_OK) {
+        if (failure)
+            *failure = db_connect_classify(PQerrorMessage(conn),
+                                           PQconnectionNeedsPassword(conn));
         db_error(err, errlen, conn, NULL, NULL);
         PQfinish(conn);
         return NULL;

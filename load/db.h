@@ -21,13 +21,36 @@
 
 #include <libpq-fe.h>
 
+/* Why a connection failed. */
+enum db_connect_failure {
+    DB_CONNECT_UNAVAILABLE = 0, /* the server is down, starting, stopping,
+                                 * out of connections, silent: try again */
+    DB_CONNECT_CONFIG,          /* the settings: an unknown service, a
+                                 * conninfo libpq refuses, authentication,
+                                 * no password, a role or database that
+                                 * does not exist: fix them */
+    DB_CONNECT_NOMEM            /* libpq ran out of memory */
+};
+
 /*
- * Connect.  Returns the connection, or NULL with the reason in err.
+ * Connect.  Returns the connection, or NULL with the reason in err and, when
+ * failure is not NULL, its kind in *failure (see db_connect_classify()).
  * Sets application_name "is248" unless the conninfo sets one, and, unless
  * it (or PGCONNECT_TIMEOUT) says otherwise, a connect_timeout of 30 s and
  * TCP keepalives that give up on a silent peer after about two minutes.
  */
-PGconn *db_connect(const char *conninfo, char *err, size_t errlen);
+PGconn *db_connect(const char *conninfo, enum db_connect_failure *failure,
+                   char *err, size_t errlen);
+
+/*
+ * The kind of a failed connection, from libpq's message (PQerrorMessage())
+ * and PQconnectionNeedsPassword(): libpq says why only in words.  Its own
+ * words are English (is248 never sets LC_MESSAGES); the server's may be in
+ * another language, and what is not recognised is DB_CONNECT_UNAVAILABLE.
+ * Can't fail.
+ */
+enum db_connect_failure db_connect_classify(const char *message,
+                                            int needs_password);
 
 /*
  * Set lock_timeout and statement_timeout (milliseconds, 0: none) for the

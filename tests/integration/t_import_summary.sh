@@ -63,10 +63,15 @@ eq "... and the JSON says so" \
    "$(python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(j["status"], j["exit_code"], j["run_id"], j["paths"])' "$WORK/locked.json")" \
    "locked 4 None []"
 
-run import --db "dbname=${PGDATABASE}_nowhere" --json-summary "$WORK/noconn.json" "${paths[@]}"
-eq "no connection: exit 3, and the JSON says so (not yesterday's file)" \
+mkdir -p "$WORK/no-server"
+run import --db "host=$WORK/no-server dbname=$PGDATABASE" --json-summary "$WORK/noconn.json" "${paths[@]}"
+eq "no server: exit 3, and the JSON says so (not yesterday's file)" \
    "$rc $(python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(j["status"], j["exit_code"])' "$WORK/noconn.json")" \
    "3 failed 3"
+run import --db "dbname=${PGDATABASE}_nowhere" --json-summary "$WORK/noconn.json" "${paths[@]}"
+eq "a database that does not exist: exit 2, and the JSON says configuration" \
+   "$rc $(python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(j["status"], j["exit_code"])' "$WORK/noconn.json")" \
+   "2 configuration 2"
 createdb "${PGDATABASE}_bare"
 run import --db "dbname=${PGDATABASE}_bare" --json-summary "$WORK/bare.json" "${paths[@]}"
 eq "a database without the schema: exit 2, and the JSON says configuration, 2 (not failed)" \

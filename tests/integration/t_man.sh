@@ -36,7 +36,9 @@ help_options=$(awk '/^Options:/ { on = 1; next } /^[A-Z]/ { on = 0 }
 ok "--help lists commands ($(tr '\n' ' ' <<<"$help_commands"))" test "$(wc -l <<<"$help_commands")" -ge 7
 ok "--help lists long options" test "$(wc -l <<<"$help_options")" -ge 15
 
-man_commands=$(section COMMANDS | grep -oE '^ {7}[a-z]+( |$)' | tr -d ' ' | sort)
+# a command is a tag: its name alone on the line, or before its text, which
+# begins with a capital (running text at that indent begins lowercase)
+man_commands=$(section COMMANDS | grep -oE '^ {7}[a-z]+( +[A-Z]|$)' | awk '{ print $1 }' | sort)
 eq "COMMANDS documents the commands of --help, and only those" "$man_commands" "$help_commands"
 for cmd in $help_commands; do
     ok "SYNOPSIS shows is248 $cmd" grep -qE "^ +is248 $cmd( |$)" <<<"$(section SYNOPSIS)"
@@ -45,16 +47,33 @@ done
 man_options=$(section OPTIONS | grep -oE '^ {7}(-[a-zA-Z], )?--[a-z][a-z-]*' | sed 's/.*--/--/' | sort)
 eq "OPTIONS documents the long options of --help, and only those" "$man_options" "$help_options"
 
-# every option a command's own help lists is in the man page too
+# every option a command's own help lists is in the man page too; a parse
+# of --help that found nothing would pass that, so each command must show
+# some (at least -q, -v and -h)
 for cmd in $help_commands; do
     run "$cmd" --help
-    for o in $(grep -oE '^  (-[a-zA-Z], )?--[a-z][a-z-]*' <<<"$out" | sed 's/.*--/--/'); do
+    opts=$(grep -oE '^  (-[a-zA-Z], )?--[a-z][a-z-]*' <<<"$out" | sed 's/.*--/--/')
+    ok "is248 $cmd --help lists its options ($(tr '\n' ' ' <<<"$opts"))" test "$(grep -c . <<<"$opts")" -ge 3
+    for o in $opts; do
         grep -qx -- "$o" <<<"$man_options" || { failed=$((failed + 1)); echo "FAIL: $o of 'is248 $cmd --help' is not in OPTIONS" >&2; }
+    done
+    # and its exit codes, each of them in EXIT STATUS
+    cmd_codes=$(awk '/^Exit status:/ { on = 1; next } on && match($0, /^  [0-9]  /) { print substr($0, 3, 1) }' <<<"$out")
+    ok "is248 $cmd --help lists its exit codes ($(tr '\n' ' ' <<<"$cmd_codes"))" test "$(grep -c . <<<"$cmd_codes")" -ge 2
+    for code in $cmd_codes; do
+        grep -qE "^ {7}$code( |$)" <<<"$(section "EXIT STATUS")" || { failed=$((failed + 1)); echo "FAIL: exit code $code of 'is248 $cmd --help' is not in EXIT STATUS" >&2; }
     done
 done
 
-# the exit codes of --help, each in EXIT STATUS
-for code in $(awk '/^Exit status:/ { on = 1; next } on && match($0, /^  [0-9] /) { print substr($0, 3, 1) }' <<<"$help"); do
+# the exit codes of --help, each in EXIT STATUS in the same words (the
+# words of cli/main.c's exit_words, which README.md and the operator guide
+# repeat too: t_exit_codes.sh)
+codes=$(awk '/^Exit status:/ { on = 1; next } on && match($0, /^  [0-9]  /) { print substr($0, 3, 1) }' <<<"$help")
+eq "--help lists the exit codes 0 to 6" "$(tr -d '\n' <<<"$codes")" 0123456
+exit_status=$(section "EXIT STATUS" | tr -s ' \t\n' ' ')
+for code in $codes; do
     ok "EXIT STATUS explains $code" grep -qE "^ {7}$code( |$)" <<<"$(section "EXIT STATUS")"
+    words=$(grep -E "^  $code  " <<<"$help" | sed -E 's/^  [0-9]  //')
+    contains "EXIT STATUS gives $code the words of --help" "$exit_status" "$code $words"
 done
 finish

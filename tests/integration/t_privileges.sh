@@ -40,8 +40,18 @@ qa() { as "$1" psql -X -A -t -q -v ON_ERROR_STOP=1 -c "$2" 2>&1; }
 
 # --- passwords ------------------------------------------------------------------
 PGUSER=loader_u PGPASSFILE=/dev/null run import "$fixtures"
-eq "without a password: exit 3" "$rc" 3
+eq "without a password: a configuration error (exit 2)" "$rc" 2
 contains "... and libpq's reason" "$err" "no password supplied"
+
+printf '*:*:*:loader_u:not-the-password\n' >"$WORK/pgpass-wrong"
+chmod 600 "$WORK/pgpass-wrong"
+PGUSER=loader_u PGPASSFILE="$WORK/pgpass-wrong" run import "$fixtures"
+eq "a wrong password: a configuration error (exit 2)" "$rc" 2
+contains "... with the server's reason" "$err" 'password authentication failed for user "loader_u"'
+chmod 644 "$WORK/pgpass-wrong"
+PGUSER=loader_u PGPASSFILE="$WORK/pgpass-wrong" run import "$fixtures"
+eq "a password file others can read: refused before connecting (exit 2)" "$rc" 2
+contains "... saying why" "$err" "the password file '$WORK/pgpass-wrong' can be read by others (mode 0644)"
 
 as loader_u run import "$fixtures"
 eq "the loader imports with the password file (exit 0)" "$rc" 0
@@ -96,8 +106,15 @@ eq "... history untouched" "$(q "SELECT count(*) FROM is248.report_history")" \
 
 createdb -O postgres fresh_db
 PGDATABASE=fresh_db as loader_u run migrate
-eq "the loader cannot migrate a database (exit 3)" "$rc" 3
-contains "... refused by the server" "$err" "permission denied"
+eq "the loader cannot migrate a database: a configuration error (exit 2)" "$rc" 2
+contains "... saying what it lacks" "$err" "is248: error: the login 'loader_u' may not create the schema is248 in the database 'fresh_db': run 'is248 migrate' as the database's owner"
+as loader_u run migrate
+eq "nor migrate a schema another role owns (exit 2)" "$rc" 2
+contains "... saying whose it is and what to do" "$err" "is248: error: the schema is248 belongs to 'postgres', and the login 'loader_u' is not a member of it: run 'is248 migrate' as 'postgres' (docs/operator-guide.md, \"The database and its roles\")"
+eq "... once" "$(grep -c error <<<"$err")" 1
+as loader_u run status
+eq "the loader may not read the figures (exit 2)" "$rc" 2
+contains "... and hears which role it lacks" "$err" "the login 'loader_u' may not read is248's figures: it is not a member of is248_reader"
 eq "... which stays empty" "$(PGDATABASE=fresh_db q "SELECT count(*) FROM pg_namespace WHERE nspname = 'is248'")" 0
 
 # the merge runs as its owner: with an owner that is no superuser too
@@ -136,9 +153,19 @@ contains "the reader may not write" "$got" "permission denied"
 got=$(qa reader_u "CREATE VIEW is248.mine AS SELECT 1")
 contains "the reader may not create" "$got" "permission denied for schema is248"
 
-as reader_u run import "$fixtures"
-eq "the reader cannot import (exit 3)" "$rc" 3
-contains "... refused by the server" "$err" "permission denied"
+as reader_u run import --json-summary "$WORK/reader.json" "$fixtures"
+eq "the reader cannot import: a configuration error (exit 2)" "$rc" 2
+eq "... said once, naming the login and the role it lacks" "$err" \
+   "is248: error: the login 'reader_u' may not import: it is not a member of is248_loader (docs/operator-guide.md, \"The database and its roles\")"
+contains "... in the JSON summary too" "$(cat "$WORK/reader.json")" '"status": "configuration"'
 eq "... and nothing was added" "$(q "SELECT count(*) FROM is248.import_run")" 1
+as reader_u run migrate
+eq "the reader cannot migrate (exit 2)" "$rc" 2
+q "CREATE ROLE stranger LOGIN" >/dev/null
+PGUSER=stranger run status
+eq "a login in neither role: exit 2" "$rc" 2
+contains "... saying which role it lacks" "$err" "the login 'stranger' may not read is248's figures: it is not a member of is248_reader"
+PGUSER=stranger run import "$fixtures"
+contains "... or, to import" "$err" "the login 'stranger' may not import: it is not a member of is248_loader"
 
 finish

@@ -294,5 +294,5 @@ usage "a county code that is not two digits" "invalid --county '4': a county cod
 usage "a county that does not exist" "unknown county code '99'" --county 99
 usage "an unknown indicator" "unknown --indicator 'nav' (indicators: nav_collab, nav_rating" --indicator nav
 usage "an unknown format" "unknown --format 'xml' (formats: table, csv, json)" --format xml
-usage "--chart-dir is report's" "an option given does not apply to 'trends'" --chart-dir x
+usage "--chart-dir is report's" "option '--chart-dir' does not apply to 'trends'" --chart-dir x
 finish
