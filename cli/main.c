@@ -77,8 +77,9 @@ static const struct command commands[] = {
       "import [--db CONNINFO] [--wait[=TIME]] [--json-summary FILE] [LIMITS]\n"
       "                    [TIMEOUTS] PATH...",
       "Load every report found in PATH (an archive: zip, tar, tar.gz, tar.xz,\n"
-      "tar.bz2; a directory; or an XML file) into the database, one\n"
-      "transaction per report file.  What is set aside is printed on stderr\n"
+      "tar.bz2; a directory; or an XML file) into the database, many files\n"
+      "per transaction (--batch); a file is never half-loaded.  What is set\n"
+      "aside is printed on stderr\n"
       "and recorded in is248.rejection.  One line per file says what became of\n"
       "it (with --quiet: only files with something set aside).  On a terminal\n"
       "a progress line is kept up to date on stderr.  At the end a table on\n"
