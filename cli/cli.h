@@ -65,6 +65,8 @@ struct cli {
     const char *chart;            /* --chart FILE.svg ("-": stdout) */
     const char *chart_dir;        /* report --chart-dir DIR */
     long status_runs;         /* status --runs: runs shown (0: all) */
+    int status_open;          /* status --open: only what is still open */
+    int dry_run;              /* import --dry-run: roll the run back */
     int summary_table;        /* import: the summary table on stdout */
     const char *json_summary; /* --json-summary FILE ("-": stdout) */
     long batch_files;         /* --batch N: files per transaction; 0:

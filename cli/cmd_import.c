@@ -49,8 +49,11 @@ static void file_label(const char *source, const char *entry, char *buf,
         snprintf(buf, len, "'%s'", source);
 }
 
+/* "none" when no bytes were read */
 static const char *sha_hex(const unsigned char sha[32], char hex[65])
 {
+    if (!sha)
+        return "none";
     for (int i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", sha[i]);
     return hex;
@@ -107,6 +110,12 @@ static void on_file(struct printer *pr, const char *label,
             msg_notice("%s: file set aside: %s", label, f->reason);
         }
         break;
+    case IMPORT_REJECTED_BEFORE:
+        /* a known problem: told, not raised again (not under --quiet) */
+        msg_info("%s: set aside before, in %s; not recorded again; "
+                 "sha256 %s", label, f->came_from ? f->came_from : "?",
+                 sha_hex(f->sha256, hex));
+        break;
     case IMPORT_ALREADY:
         (pr->c->file_lines_verbose ? msg_debug : msg_info)(
             "%s: already loaded (from '%s'), nothing changed; sha256 %s",
@@ -148,6 +157,7 @@ static void add_row(struct import_totals *t, const struct import_event *ev)
     case IMPORT_LOADED: t->files_loaded++; break;
     case IMPORT_ALREADY: t->files_already++; break;
     case IMPORT_REJECTED: t->files_rejected++; break;
+    case IMPORT_REJECTED_BEFORE: t->files_rejected_before++; break;
     case IMPORT_ROLLED_BACK: break;
     }
     t->reports_loaded += f->reports_loaded;
@@ -233,13 +243,14 @@ static void summary_line(const struct import_totals *t, int validate)
 {
     if (!validate)
         msg_info("%llu file(s): %llu loaded, %llu already loaded, %llu set "
-                 "aside; reports: %llu loaded, %llu unchanged, %llu set aside; "
-                 "%llu answer(s) set aside, %llu warning(s), %llu entr%s "
-                 "skipped",
+                 "aside, %llu set aside before; reports: %llu loaded, %llu "
+                 "unchanged, %llu set aside; %llu answer(s) set aside, %llu "
+                 "warning(s), %llu entr%s skipped",
                  (unsigned long long)t->files,
                  (unsigned long long)t->files_loaded,
                  (unsigned long long)t->files_already,
                  (unsigned long long)t->files_rejected,
+                 (unsigned long long)t->files_rejected_before,
                  (unsigned long long)t->reports_loaded,
                  (unsigned long long)t->reports_unchanged,
                  (unsigned long long)t->reports_rejected,

@@ -30,7 +30,9 @@ enum opt_flag {
     OPT_OUTPUT = 64,  /* --format, --indicator, --chart */
     OPT_CHART_DIR = 128, /* --chart-dir */
     OPT_SUMMARY = 256, /* --json-summary */
-    OPT_BATCH = 512    /* --batch */
+    OPT_BATCH = 512,   /* --batch */
+    OPT_OPEN = 1024,   /* --open */
+    OPT_DRY_RUN = 2048 /* --dry-run */
 };
 
 /* The exit codes a command uses, as a set of bits (1 << code). */
@@ -128,12 +130,13 @@ static const struct command commands[] = {
       "  is248 demo --chart demo.svg\n",
       (const int[]){ 0, 1, 2, 3, 4, 5, 6, -1 }, "done",
       "something was set aside, or --chart: no figure to draw" },
-    { "status", cmd_status, OPT_DB | OPT_TIMEOUTS | OPT_RUNS, 0, 0,
-      "status [--db CONNINFO] [--runs N]",
+    { "status", cmd_status, OPT_DB | OPT_TIMEOUTS | OPT_RUNS | OPT_OPEN, 0, 0,
+      "status [--db CONNINFO] [--runs N] [--open]",
       "Print the last N import runs (default 10; 0: all), how many units\n"
       "reported each year against how many were expected, and what those\n"
-      "runs set aside, grouped by level and reason with a count and an\n"
-      "example.  Reads only views that is248_reader may read.\n",
+      "runs set aside and warned about, grouped by reason with a count and\n"
+      "an example.  With --open: only what is still set aside, one line\n"
+      "each, of every run.  Reads only views that is248_reader may read.\n",
       (const int[]){ 0, 2, 3, 6, -1 }, "done", NULL },
     { "help", cmd_help, 0, 0, 1, "help [COMMAND]",
       "Show the help of is248, or of COMMAND (as \"is248 COMMAND --help\").\n",
@@ -186,6 +189,7 @@ static const char general_help[] =
     "  --max-entries N        entries read from one archive (default 10000000)\n"
     "  --runs N               status: the last N import runs (default 10;\n"
     "                         0: all)\n"
+    "  --open                 status: only what is still set aside\n"
     "  --years LIST           trends: these years (2019, 2019-2024,\n"
     "                         2015,2019-2021)\n"
     "  --size-class LABEL     trends: these size classes (<2000, 2000-4999,\n"
@@ -436,6 +440,10 @@ static void print_command_help(const struct command *cmd)
     if (cmd->opts & OPT_RUNS)
         printf("  --runs N               the last N import runs and what they set\n"
                "                         aside (default 10; 0: all)\n");
+    if (cmd->opts & OPT_OPEN)
+        printf("  --open                 only what is still set aside, of every run:\n"
+               "                         never replaced by a report of its unit and\n"
+               "                         year, or a file of its name, loaded later\n");
     if (cmd->opts & OPT_SELECT)
         printf("  --years LIST           years: 2019, 2019-2024, 2015,2019-2021\n"
                "  --size-class LABEL     size classes (is248.size_class): <2000,\n"
@@ -594,7 +602,7 @@ int main(int argc, char **argv)
     enum { O_DB = 256, O_WAIT, O_MAX_ENTRY, O_MAX_TOTAL, O_MAX_ENTRIES,
            O_LOCK_TIMEOUT, O_STATEMENT_TIMEOUT, O_RUNS, O_YEARS,
            O_SIZE_CLASS, O_COUNTY, O_FORMAT, O_INDICATOR, O_CHART,
-           O_CHART_DIR, O_JSON_SUMMARY, O_BATCH };
+           O_CHART_DIR, O_JSON_SUMMARY, O_BATCH, O_OPEN, O_DRY_RUN };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, O_DB },
         { "wait", optional_argument, NULL, O_WAIT },
@@ -613,6 +621,8 @@ int main(int argc, char **argv)
         { "chart-dir", required_argument, NULL, O_CHART_DIR },
         { "json-summary", required_argument, NULL, O_JSON_SUMMARY },
         { "batch", required_argument, NULL, O_BATCH },
+        { "open", no_argument, NULL, O_OPEN },
+        { "dry-run", no_argument, NULL, O_DRY_RUN },
         { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
@@ -681,6 +691,8 @@ int main(int argc, char **argv)
                 return usage_error("invalid number '%s' for --batch (files "
                                    "per transaction, at least 1)", optarg);
             break;
+        case O_OPEN: c.status_open = 1; used |= OPT_OPEN; break;
+        case O_DRY_RUN: c.dry_run = 1; used |= OPT_DRY_RUN; break;
         case O_MAX_ENTRY: limit = &c.walk.entry_bytes; break;
         case O_MAX_TOTAL: limit = &c.walk.total_bytes; break;
         case O_MAX_ENTRIES: limit = &c.walk.entries; break;

@@ -11,11 +11,11 @@
 #include <string.h>
 
 /* The table's columns: header and value of a row. */
-#define COLUMNS 10
+#define COLUMNS 11
 
 static const char *const headers[COLUMNS] = {
     "path", "files", "loaded", "already loaded", "files set aside",
-    "reports new", "unchanged", "reports set aside", "answers set aside",
+    "set aside before", "reports new", "unchanged", "reports set aside", "answers set aside",
     "time"
 };
 
@@ -69,7 +69,8 @@ void summary_table(FILE *out, const struct summary_row *rows, int n,
         const struct summary_row *r = i < n ? &rows[i] : total;
         const uint64_t k[COLUMNS - 2] = {
             r->t.files, r->t.files_loaded, r->t.files_already,
-            r->t.files_rejected, r->t.reports_loaded, r->t.reports_unchanged,
+            r->t.files_rejected, r->t.files_rejected_before,
+            r->t.reports_loaded, r->t.reports_unchanged,
             r->t.reports_rejected, r->t.answers_rejected
         };
         for (int j = 0; j < COLUMNS - 2; j++)
@@ -110,13 +111,14 @@ static void json_counts(FILE *out, const struct summary_row *r)
             "\"files\": %" PRIu64 ", \"files_loaded\": %" PRIu64
             ", \"files_already_loaded\": %" PRIu64
             ", \"files_set_aside\": %" PRIu64
+            ", \"files_set_aside_before\": %" PRIu64
             ", \"reports_loaded\": %" PRIu64
             ", \"reports_unchanged\": %" PRIu64
             ", \"reports_set_aside\": %" PRIu64
             ", \"answers_set_aside\": %" PRIu64 ", \"warnings\": %" PRIu64
             ", \"entries_skipped\": %" PRIu64 ", \"seconds\": %.3f",
             t->files, t->files_loaded, t->files_already, t->files_rejected,
-            t->reports_loaded, t->reports_unchanged, t->reports_rejected,
+            t->files_rejected_before, t->reports_loaded, t->reports_unchanged, t->reports_rejected,
             t->answers_rejected, t->warnings, t->skipped, r->seconds);
 }
 

@@ -149,6 +149,7 @@ int batch_seal(struct batch *b)
         f->source = batch_str(b, it->source);
         f->entry = batch_str(b, it->entry);
         memcpy(f->sha256, it->sha256, sizeof f->sha256);
+        f->have_sha = it->have_sha;
         f->bytes = it->bytes;
         f->content = it->content == BATCH_NONE || it->streamed
                          ? NULL : b->content.data + it->content;

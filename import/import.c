@@ -133,6 +133,7 @@ static void add_totals(struct import_totals *t, const struct import_file *f)
     case IMPORT_LOADED: t->files_loaded++; break;
     case IMPORT_ALREADY: t->files_already++; break;
     case IMPORT_REJECTED: t->files_rejected++; break;
+    case IMPORT_REJECTED_BEFORE: t->files_rejected_before++; break;
     case IMPORT_ROLLED_BACK: break;
     }
     t->reports_loaded += f->reports_loaded;
@@ -255,6 +256,12 @@ static void emit_batch(struct run *r, struct batch *b, int committed)
         case LOADER_REJECTED:
             f.outcome = IMPORT_REJECTED;
             f.reason = batch_str(b, it->reason);
+            emit_item(r, b, it, &f, 0, NULL);
+            break;
+        case LOADER_REJECTED_BEFORE:
+            f.outcome = IMPORT_REJECTED_BEFORE;
+            f.reason = batch_str(b, it->reason);
+            f.came_from = x->came_from;
             emit_item(r, b, it, &f, 0, NULL);
             break;
         }
@@ -757,7 +764,7 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
     }
 
     it->content = content_mark;
-    struct source src = { b->content.data + content_mark, n, 0, NULL, NULL,
+    struct source src = { n ? b->content.data + content_mark : NULL, n, 0, NULL, NULL,
                           r, failed };
     parse_file(r, &src, in, stage_mark);
     if (r->stopping)

@@ -43,6 +43,9 @@ enum import_outcome {
     IMPORT_LOADED = 0,      /* import: committed; validate: read whole */
     IMPORT_ALREADY,         /* the same bytes were loaded before */
     IMPORT_REJECTED,        /* set aside whole */
+    IMPORT_REJECTED_BEFORE, /* set aside whole, as its bytes were before
+                             * (came_from: "run N (reason)"): known, not
+                             * recorded again */
     IMPORT_ROLLED_BACK      /* its batch was rolled back (database failure,
                              * interrupt): nothing of it stays */
 };
@@ -97,7 +100,8 @@ struct import_file {
                                  * per file), all recorded */
     const unsigned char *sha256;/* of its bytes; NULL when none were read */
     uint64_t bytes;
-    const char *came_from;      /* IMPORT_ALREADY: where from ("a!b") */
+    const char *came_from;      /* IMPORT_ALREADY: where from ("a!b");
+                                 * IMPORT_REJECTED_BEFORE: "run N (reason)" */
     const char *reason;         /* IMPORT_REJECTED: why */
 };
 

@@ -227,7 +227,14 @@ static int build_params(struct loader *ld, const struct loader_file *files,
             switch (a) {
             case 0: pgbin_text(e, f->source ? f->source : ""); break;
             case 1: pgbin_text(e, f->entry ? f->entry : ""); break;
-            case 2: pgbin_bytes(e, f->sha256, sizeof f->sha256); break;
+            case 2:
+                if (f->have_sha)
+                    pgbin_bytes(e, f->sha256, sizeof f->sha256);
+                else {
+                    pgbin_null(e);
+                    has_null = 1;
+                }
+                break;
             case 3: pgbin_int8(e, (int64_t)f->bytes); break;
             case 4:
                 if (f->content && !f->reason)
@@ -287,6 +294,8 @@ static int read_results(struct loader *ld, const PGresult *r, size_t n,
         const char *outcome = PQgetvalue(r, row, 2);
         x->outcome = strcmp(outcome, "loaded") == 0 ? LOADER_LOADED
                      : strcmp(outcome, "already_loaded") == 0 ? LOADER_ALREADY
+                     : strcmp(outcome, "rejected_before") == 0
+                         ? LOADER_REJECTED_BEFORE
                      : LOADER_REJECTED;
         x->file_id = strtoll(PQgetvalue(r, row, 1), NULL, 10);
         x->reports_loaded = count_of(r, row, 3);

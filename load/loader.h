@@ -36,6 +36,8 @@ struct loader_file {
     const char *source;          /* labels, valid UTF-8 */
     const char *entry;           /* "" for a plain file */
     unsigned char sha256[32];    /* of all of its bytes */
+    int have_sha;                /* 0: none were read (a link, an encrypted
+                                  * entry): sent as NULL */
     uint64_t bytes;
     const unsigned char *content; /* its bytes (read whole), or NULL: sent
                                    * as stage pieces, or not at all when
@@ -47,7 +49,9 @@ struct loader_file {
 enum loader_outcome {
     LOADER_LOADED = 0,           /* committed (possibly nothing new in it) */
     LOADER_ALREADY,              /* the same bytes were loaded before */
-    LOADER_REJECTED              /* set aside whole */
+    LOADER_REJECTED,             /* set aside whole */
+    LOADER_REJECTED_BEFORE       /* set aside whole, and its bytes were
+                                  * before: came_from says when and why */
 };
 
 /* What became of a file (filled by loader_commit()). */
@@ -61,7 +65,9 @@ struct loader_result {
     uint64_t answers_rejected;
     uint64_t warnings;
     char *came_from;             /* LOADER_ALREADY: where it was loaded
-                                  * from ("source!entry"); malloc'd or NULL */
+                                  * from ("source!entry"); LOADER_REJECTED_
+                                  * BEFORE: "run N (reason)"; malloc'd or
+                                  * NULL */
     char *conflicts;             /* reports the merge set aside, a line each
                                   * ("report N (unit year): report set
                                   * aside: reason"); malloc'd or NULL */

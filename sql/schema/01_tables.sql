@@ -64,6 +64,7 @@ create table is248.import_run (
     files_loaded      bigint not null default 0,
     files_already     bigint not null default 0,
     files_rejected    bigint not null default 0,
+    files_rejected_before bigint not null default 0,
     reports_loaded    bigint not null default 0,
     reports_unchanged bigint not null default 0,
     reports_rejected  bigint not null default 0,
@@ -88,7 +89,8 @@ comment on column is248.import_run.status is
 comment on column is248.import_run.files is 'Report files read';
 comment on column is248.import_run.files_loaded is 'Files loaded';
 comment on column is248.import_run.files_already is 'Files whose bytes had been loaded before (nothing changed)';
-comment on column is248.import_run.files_rejected is 'Files set aside whole';
+comment on column is248.import_run.files_rejected is 'Files set aside whole, new to the database';
+comment on column is248.import_run.files_rejected_before is 'Files set aside whole whose same bytes had been set aside before: known, not recorded again';
 comment on column is248.import_run.reports_loaded is 'Reports new to the database';
 comment on column is248.import_run.reports_unchanged is 'Reports loaded before, same content and submission time';
 comment on column is248.import_run.reports_rejected is 'Reports set aside whole';
@@ -104,7 +106,8 @@ create table is248.source_file (
     sha256            bytea,
     bytes             bigint,
     outcome           text not null
-                      check (outcome in ('loaded', 'already_loaded', 'rejected')),
+                      check (outcome in ('loaded', 'already_loaded', 'rejected',
+                                         'rejected_before')),
     reports_loaded    int not null default 0,
     reports_unchanged int not null default 0,
     reports_rejected  int not null default 0,
@@ -117,16 +120,19 @@ create table is248.source_file (
 create unique index source_file_sha256_loaded
     on is248.source_file (sha256) where outcome = 'loaded';
 create index source_file_run on is248.source_file (run_id);
+-- A file set aside whole is told so once: the same bytes again are known.
+create index source_file_sha256_rejected
+    on is248.source_file (sha256) where outcome = 'rejected';
 
 comment on table is248.source_file is
-    'Every report file read: loaded, already loaded (the same bytes loaded before) or rejected (set aside whole).  The SHA-256 of a loaded file is computed by the database from the bytes it was sent.';
+    'Every report file read: loaded, already loaded (the same bytes loaded before), rejected (set aside whole) or rejected before (the same bytes set aside whole before: not recorded in is248.rejection again).  The SHA-256 of a loaded file is computed by the database from the bytes it was sent.';
 comment on column is248.source_file.file_id is 'Key of the file';
 comment on column is248.source_file.run_id is 'The import run that read it';
 comment on column is248.source_file.source is 'The path given to import, or the archive the file came from';
 comment on column is248.source_file.entry is 'The entry inside the archive (escaped label); empty for a plain file';
 comment on column is248.source_file.sha256 is 'SHA-256 of the file''s bytes; a file with the same bytes is loaded once';
 comment on column is248.source_file.bytes is 'Size of the file in bytes (decompressed)';
-comment on column is248.source_file.outcome is 'loaded, already_loaded or rejected';
+comment on column is248.source_file.outcome is 'loaded, already_loaded, rejected or rejected_before (the same bytes were set aside whole before)';
 comment on column is248.source_file.reports_loaded is 'Reports of the file new to the database';
 comment on column is248.source_file.reports_unchanged is 'Reports of the file loaded before, unchanged';
 comment on column is248.source_file.reports_rejected is 'Reports of the file set aside';

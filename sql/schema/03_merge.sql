@@ -114,12 +114,13 @@ begin
     update is248.import_run r
        set finished_at = now(), status = p_status,
            (files, files_loaded, files_already, files_rejected,
-            reports_loaded, reports_unchanged, reports_rejected,
-            answers_rejected, warnings) =
+            files_rejected_before, reports_loaded, reports_unchanged,
+            reports_rejected, answers_rejected, warnings) =
            (select count(*),
                    count(*) filter (where f.outcome = 'loaded'),
                    count(*) filter (where f.outcome = 'already_loaded'),
                    count(*) filter (where f.outcome = 'rejected'),
+                   count(*) filter (where f.outcome = 'rejected_before'),
                    coalesce(sum(f.reports_loaded), 0),
                    coalesce(sum(f.reports_unchanged), 0),
                    coalesce(sum(f.reports_rejected), 0),
@@ -132,10 +133,12 @@ begin
     -- and the deliveries it was given again and did not read
     update is248.import_run r
        set files = r.files + d.files,
-           files_already = r.files_already + d.files_already
+           files_already = r.files_already + d.files_already,
+           files_rejected_before = r.files_rejected_before + d.files_rejected
       from (select coalesce(sum(d.files), 0) as files,
                    coalesce(sum(d.files_loaded + d.files_already), 0)
-                       as files_already
+                       as files_already,
+                   coalesce(sum(d.files_rejected), 0) as files_rejected
               from is248.delivery d
              where d.run_id = p_run and d.read_before is not null) d
      where r.run_id = p_run;
@@ -356,7 +359,9 @@ comment on function is248.report_refusal(text, text, text, int, smallint, int, t
 -- it was set aside whole (NULL: it was read whole and its reports,
 -- problems and warnings are staged).  A file read whole whose bytes were
 -- loaded before, here or earlier in the batch, is already_loaded and adds
--- nothing; its staged rows are dropped.  Of the others every staged
+-- nothing; its staged rows are dropped.  A file set aside whole whose
+-- bytes were set aside whole by an earlier run is rejected_before: a known problem, told where it was first set aside
+-- and not recorded in is248.rejection again.  Of the others every staged
 -- report is checked (report_refusal()), then decided (delivery-format.md
 -- §7): a report already loaded with the same unit, year and submission
 -- time is unchanged when its digest is the same and set aside as a
@@ -458,7 +463,7 @@ begin
 
     with file as (
         select f.n, f.source, f.entry, f.sha, f.reason,
-               l.label as loaded_before,
+               l.label as loaded_before, x.known as rejected_before,
                min(f.n) over (partition by f.reason is null, f.sha) as first_n
           from unnest(p_source, p_entry, v_sha, p_reason)
                with ordinality as f(source, entry, sha, reason, n)
@@ -470,18 +475,37 @@ begin
                 where f.reason is null and l.sha256 = f.sha
                   and l.outcome = 'loaded'
                 limit 1) l on true
+          -- a file set aside whole: when and why its bytes were set aside
+          -- whole by an earlier run (a known problem: not recorded again;
+          -- in this run, each file of those bytes is recorded, under its
+          -- own name)
+          left join lateral (
+               select pg_catalog.format('run %s (%s)', k.run_id,
+                          coalesce((select j.reason from is248.rejection j
+                                     where j.file_id = k.file_id
+                                       and j.level = 'file'
+                                     order by j.rejection_id limit 1),
+                                   'set aside')) as known
+                 from is248.source_file k
+                where f.reason is not null and k.sha256 = f.sha
+                  and k.outcome = 'rejected' and k.run_id < p_run
+                order by k.file_id
+                limit 1) x on true
     )
-    select array_agg(case when f.reason is not null then 'rejected'
+    select array_agg(case when f.rejected_before is not null
+                              then 'rejected_before'
+                          when f.reason is not null then 'rejected'
                           when f.loaded_before is not null or f.first_n <> f.n
                               then 'already_loaded'
                           else 'loaded' end order by f.n),
-           array_agg(coalesce(f.loaded_before,
+           array_agg(case when f.reason is not null then f.rejected_before
+                          else coalesce(f.loaded_before,
                               case when f.first_n <> f.n
                                    then p_source[f.first_n] ||
                                         case when p_entry[f.first_n] <> ''
                                              then '!' || p_entry[f.first_n]
                                              else '' end
-                              end) order by f.n),
+                              end) end order by f.n),
            array_agg(f.source || case when f.entry <> '' then '!' || f.entry
                                       else '' end order by f.n)
       into v_outcome, v_from, v_label
@@ -709,7 +733,7 @@ begin
                            null::text as question, 'file' as level,
                            f.reason, 0 as part, null::tid as pos
                       from unnest(p_reason) with ordinality as f(reason, n)
-                     where f.reason is not null
+                     where v_outcome[f.n] = 'rejected'
                     union all
                     select p.file_no, p.report_index, p.year, p.unit_code,
                            p.question, p.level, p.reason, 1, p.pos
@@ -786,8 +810,7 @@ begin
         perform 1 from is248.stage s
           where s.xact = pg_current_xact_id() and s.kind in ('p', 'w', 's')
           limit 1;
-        if found or exists (select from unnest(p_reason) r
-                             where r is not null) then
+        if found or 'rejected' = any (v_outcome) then
             -- the same as above with nothing decided: every problem and
             -- warning of a file loaded is written, in the order staged
             with new_rejection as (
@@ -805,7 +828,7 @@ begin
                                'file' as level, f.reason, 0 as part,
                                null::tid as pos
                           from unnest(p_reason) with ordinality as f(reason, n)
-                         where f.reason is not null
+                         where v_outcome[f.n] = 'rejected'
                         union all
                         select s.file_no, s.report_index, s.year, s.unit_code,
                                s.question, s.level, s.reason, 1, s.ctid
@@ -891,7 +914,7 @@ end
 $merge$;
 
 comment on function is248.merge_batch(bigint, text[], text[], bytea[], bigint[], bytea[], text[]) is
-    'Merge the batch the loader staged in is248.stage in this transaction (see the file sql/schema/03_merge.sql); one row per file: its outcome (loaded, already_loaded, rejected), its counts, where its bytes were loaded from before, and the reports set aside here (conflicts, refusals), one line each.  Only for a running import of this session.';
+    'Merge the batch the loader staged in is248.stage in this transaction (see the file sql/schema/03_merge.sql); one row per file: its outcome (loaded, already_loaded, rejected, rejected_before), its counts, where its bytes were loaded from or set aside before, and the reports set aside here (conflicts, refusals), one line each.  Only for a running import of this session.';
 
 -- ---------------------------------------------------------------------------
 -- Deliveries read whole
@@ -1083,7 +1106,8 @@ begin
            (select count(*),
                    count(*) filter (where f.outcome = 'loaded'),
                    count(*) filter (where f.outcome = 'already_loaded'),
-                   count(*) filter (where f.outcome = 'rejected')
+                   count(*) filter (where f.outcome in ('rejected',
+                                                         'rejected_before'))
               from is248.source_file f
              where f.run_id = v_run and f.source = v_source)
      where d.delivery_id = p_delivery;

@@ -9,7 +9,7 @@ select r.run_id, r.started_at, r.finished_at,
        end as duration,
        r.db_user, r.status,
        r.files, r.files_loaded, r.files_already, r.files_rejected,
-       r.reports_loaded, r.reports_unchanged, r.reports_rejected,
+       r.files_rejected_before, r.reports_loaded, r.reports_unchanged, r.reports_rejected,
        r.answers_rejected, r.warnings, r.skipped
   from is248.import_run r;
 
@@ -24,7 +24,8 @@ comment on column is248.import_summary.status is 'running, ok, problems (somethi
 comment on column is248.import_summary.files is 'Report files read (entries that are not reports are counted in skipped)';
 comment on column is248.import_summary.files_loaded is 'Files loaded (some of their reports or answers may have been set aside)';
 comment on column is248.import_summary.files_already is 'Files whose bytes had been loaded before: nothing changed';
-comment on column is248.import_summary.files_rejected is 'Files set aside whole (not well-formed, DOCTYPE, not a report, archive faults, ...)';
+comment on column is248.import_summary.files_rejected is 'Files set aside whole (not well-formed, DOCTYPE, not a report, archive faults, ...), new to the database';
+comment on column is248.import_summary.files_rejected_before is 'Files set aside whole whose same bytes had been set aside before: known problems, told but not recorded again';
 comment on column is248.import_summary.reports_loaded is 'Reports new to the database';
 comment on column is248.import_summary.reports_unchanged is 'Reports loaded before with the same content and submission time';
 comment on column is248.import_summary.reports_rejected is 'Reports set aside whole (see is248.rejection, level report)';
@@ -114,3 +115,67 @@ comment on column is248.missing_report.year is 'Reporting year';
 comment on column is248.missing_report.unit_code is 'Code of the unit expected to report';
 comment on column is248.missing_report.unit_type is 'kommune or bydel';
 comment on column is248.missing_report.unit_name is 'Name in the reference data';
+
+create view is248.warning_summary as
+select x.run_id, x.reason_class,
+       count(*)::int as warnings,
+       (array_agg(x.reason order by x.warning_id))[1] as example,
+       (array_agg(x.source || case when x.entry <> '' then '!' || x.entry
+                                   else '' end
+                  order by x.warning_id))[1] as example_source,
+       (array_agg(x.unit_code order by x.unit_code)
+            filter (where x.unit_code is not null))[1:5] as units
+  from (select w.*, is248.reason_class(w.reason) as reason_class
+          from is248.warning w) x
+ group by x.run_id, x.reason_class;
+
+comment on view is248.warning_summary is
+    'What was warned about, per import run and reason class (is248.reason_class), with a count, the first example and the first units; nothing was set aside for a warning.  Readable by is248_reader.';
+comment on column is248.warning_summary.run_id is 'The import run (is248.import_summary)';
+comment on column is248.warning_summary.reason_class is 'The reason with its particulars replaced (is248.reason_class)';
+comment on column is248.warning_summary.warnings is 'How many warnings of the class the run recorded';
+comment on column is248.warning_summary.example is 'The reason of the first of them, as recorded';
+comment on column is248.warning_summary.example_source is 'The file of the first of them: archive!entry, or the path';
+comment on column is248.warning_summary.units is 'Up to five of the units concerned, in code order';
+
+-- What is still set aside: a rejection is open until something good took
+-- its place.  A report or an answer of a known unit and year: a report of
+-- that unit and year loaded by a later run.  A whole file, or a report
+-- whose unit or year could not be read: a file of the same name (the
+-- entry inside its archive, or the path when it is no archive's) loaded
+-- by a later run.  A file set aside again with the same bytes adds no
+-- rejection (is248.source_file outcome rejected_before): it stays the one
+-- open rejection it was.
+create view is248.open_rejection as
+select r.run_id, r.level,
+       r.source || case when r.entry <> '' then '!' || r.entry else '' end
+           as file,
+       r.report_index, r.year, r.unit_code, r.question, r.reason,
+       r.recorded_at
+  from is248.rejection r
+ where case
+       when r.level <> 'file' and r.year is not null
+            and r.unit_code is not null then
+           not exists (select from is248.report p
+                         join is248.source_file f on f.file_id = p.file_id
+                        where p.year = r.year and p.unit_code = r.unit_code
+                          and f.run_id > r.run_id)
+       else
+           not exists (select from is248.source_file f
+                        where f.outcome = 'loaded' and f.run_id > r.run_id
+                          and case when r.entry <> '' then f.entry = r.entry
+                                   else f.entry = '' and f.source = r.source
+                              end)
+       end;
+
+comment on view is248.open_rejection is
+    'What is still set aside and was never replaced: a report or answer until a later run loads a report of its unit and year, a file (or a report of unknown unit or year) until a later run loads a file of the same name.  For is248 status --open; readable by is248_reader.';
+comment on column is248.open_rejection.run_id is 'The run that set it aside';
+comment on column is248.open_rejection.level is 'file, report or answer';
+comment on column is248.open_rejection.file is 'The file: archive!entry, or the path';
+comment on column is248.open_rejection.report_index is 'Position of the report in its file; NULL for a file';
+comment on column is248.open_rejection.year is 'Reporting year, when it could be read';
+comment on column is248.open_rejection.unit_code is 'Unit code, when it could be read';
+comment on column is248.open_rejection.question is 'The question of an answer set aside';
+comment on column is248.open_rejection.reason is 'Why, as recorded';
+comment on column is248.open_rejection.recorded_at is 'When';

@@ -65,3 +65,7 @@ grant execute on function is248.run_begin(text),
                           is248.delivery_pieces(bigint, int, bytea[]),
                           is248.delivery_end(bigint, bytea)
    to is248_loader;
+
+-- Readers see what is warned about and what is still set aside, grouped
+-- or one row each, as status shows it; not the operators' tables.
+grant select on is248.warning_summary, is248.open_rejection to is248_reader;

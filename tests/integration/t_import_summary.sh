@@ -17,14 +17,14 @@ run import --json-summary "$WORK/s.json" "${paths[@]}"
 eq "the import exits 0" "$rc" 0
 contains "the table has a header" "$out" "path"
 contains "... a column of reports" "$out" "reports new"
-run_row=$(q "SELECT files, files_loaded, files_already, files_rejected, reports_loaded, reports_unchanged, reports_rejected, answers_rejected FROM is248.import_run ORDER BY run_id DESC LIMIT 1")
+run_row=$(q "SELECT files, files_loaded, files_already, files_rejected, files_rejected_before, reports_loaded, reports_unchanged, reports_rejected, answers_rejected FROM is248.import_run ORDER BY run_id DESC LIMIT 1")
 # the table's total row, counts only: "total | 148 | ... | 0.5s"
-table_total=$(grep '^ total ' <<<"$out" | awk -F'|' '{ for (i = 2; i <= 9; i++) { gsub(/ /, "", $i); printf "%s%s", (i > 2 ? "|" : ""), $i } }')
+table_total=$(grep '^ total ' <<<"$out" | awk -F'|' '{ for (i = 2; i <= 10; i++) { gsub(/ /, "", $i); printf "%s%s", (i > 2 ? "|" : ""), $i } }')
 eq "the table's total is the run as recorded" "$table_total" "$run_row"
 for i in 0 1; do
     p=${paths[$i]}
     want=$(q "SELECT count(*), count(*) FILTER (WHERE outcome = 'loaded'), coalesce(sum(reports_loaded), 0) FROM is248.source_file WHERE run_id = (SELECT max(run_id) FROM is248.import_run) AND source LIKE '$p%'")
-    got=$(grep -F " $p " <<<"$out" | awk -F'|' '{ gsub(/ /, "", $2); gsub(/ /, "", $3); gsub(/ /, "", $6); print $2 "|" $3 "|" $6 }')
+    got=$(grep -F " $p " <<<"$out" | awk -F'|' '{ gsub(/ /, "", $2); gsub(/ /, "", $3); gsub(/ /, "", $7); print $2 "|" $3 "|" $7 }')
     eq "the table's row of $(basename "$p") is its files as recorded" "$got" "$want"
 done
 
@@ -35,7 +35,7 @@ eq "the JSON parses, with the run's id, status and exit code" \
    "$(json_get 'j["run_id"], j["status"], j["exit_code"]')" \
    "$(q "SELECT max(run_id) FROM is248.import_run") ok 0"
 eq "... its total is the run as recorded" \
-   "$(json_get '"|".join(str(j["total"][k]) for k in ("files", "files_loaded", "files_already_loaded", "files_set_aside", "reports_loaded", "reports_unchanged", "reports_set_aside", "answers_set_aside"))')" \
+   "$(json_get '"|".join(str(j["total"][k]) for k in ("files", "files_loaded", "files_already_loaded", "files_set_aside", "files_set_aside_before", "reports_loaded", "reports_unchanged", "reports_set_aside", "answers_set_aside"))')" \
    "$run_row"
 eq "... one entry per path, in order, summing to the total" \
    "$(json_get '[p["path"] for p in j["paths"]], all(sum(p[k] for p in j["paths"]) == j["total"][k] for k in j["total"] if k != "seconds")')" \

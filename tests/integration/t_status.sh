@@ -84,14 +84,27 @@ eq "run 5: the delivery with problems, exit 1" "$rc" 1
 run import "$SRC/fixtures/defects/xml"
 eq "run 6: the defect fixtures, exit 1" "$rc" 1
 run import "$d"
-eq "run 7: the delivery with problems again, exit 1 (files set aside whole are set aside again)" "$rc" 1
+eq "run 7: the delivery with problems again, exit 0: nothing new (its files were loaded or set aside before)" "$rc" 0
+for f in doctype-1 doctype-2 cut; do
+    contains "... $f.xml: set aside before, in run 5, with the first reason" "$err" \
+        "'$d/$f.xml': set aside before, in run 5 ($(q "SELECT reason FROM is248.rejection
+             WHERE run_id = 5 AND level = 'file' AND source = '$d/$f.xml'"))"
+done
+eq "... recorded as set aside before, not again" \
+   "$(q "SELECT files_rejected || '|' || files_rejected_before || '|' || status FROM is248.import_run WHERE run_id = 7")" "0|3|ok"
+eq "... no rejection recorded by run 7" "$(q "SELECT count(*) FROM is248.rejection WHERE run_id = 7")" 0
+eq "... its files recorded as rejected_before" \
+   "$(q "SELECT count(*) FROM is248.source_file WHERE run_id = 7 AND outcome = 'rejected_before'")" 3
+run --quiet import "$d"
+eq "run 8, --quiet: exit 0 and not a word (cron mails nothing)" "$rc|$out$err" "0|"
+q "DELETE FROM is248.source_file WHERE run_id = 8; DELETE FROM is248.import_run WHERE run_id = 8" >/dev/null
 
 # --- the runs -----------------------------------------------------------------------
 run status
 eq "status exits 0" "$rc" 0
 status_out=$out
 runs_sql="SELECT concat_ws('|', run_id, to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'), '', db_user, status,
-                 files_loaded || '/' || files_already || '/' || files_rejected,
+                 files_loaded || '/' || files_already || '/' || files_rejected || '/' || files_rejected_before,
                  reports_loaded || '/' || reports_unchanged || '/' || reports_rejected,
                  answers_rejected, warnings, skipped)
           FROM is248.import_run ORDER BY run_id DESC"
@@ -148,8 +161,11 @@ class "reason ~ '^unknown unit code ''[0-9]+''\$'" report "unknown unit code '�
 class "reason ~ '^malformed population '" answer "malformed population '…'"
 class "reason ~ '^unit code [0-9]+ \\([^)]*\\) is not valid in [0-9]+; it is valid from [0-9]+\$'" report \
       "unit code N (…) is not valid in N; it is valid from N"
-ok "the delivery's DOCTYPEs were counted (2 files, twice)" \
-   test "$(awk -F'|' '$3 == "DOCTYPE declarations are not allowed (line N)" { print $2 }' <<<"$reasons")" -ge 4
+ok "the delivery's DOCTYPEs were counted once (2 files, imported twice)" \
+   test "$(awk -F'|' '$3 == "DOCTYPE declarations are not allowed (line N)" { print $2 }' <<<"$reasons")" -ge 2
+eq "... once: run 5 recorded them, run 7 did not" \
+   "$(q "SELECT string_agg(run_id || ':' || count, ' ' ORDER BY run_id) FROM (SELECT run_id, count(*) FROM is248.rejection
+         WHERE reason LIKE 'DOCTYPE declarations are not allowed%' AND source LIKE '$d/%' GROUP BY run_id) x")" "5:2"
 # every example is a reason of its level as recorded (or the start of one,
 # cut with … when long)
 bad=$(while IFS='|' read -r level _ _ example; do
@@ -166,6 +182,45 @@ eq "--runs 1: only what the last run set aside" "$(rows "$out" "Set aside" | by_
    "$(q "SELECT level || '|' || count(*) FROM is248.rejection WHERE run_id = (SELECT max(run_id) FROM is248.import_run)
          GROUP BY level ORDER BY level")"
 contains "... titled so" "$out" "Set aside in those 1 runs, by level and reason"
+
+# --- what was warned about, grouped as the rejections ---------------------------------
+warned=$(rows "$status_out" "Warned about in")
+eq "the warning counts add up to the warnings of the runs shown" \
+   "$(awk -F'|' '{ n += $1 } END { print n + 0 }' <<<"$warned")" \
+   "$(q "SELECT count(*) FROM is248.warning WHERE run_id IN (SELECT run_id FROM is248.import_run ORDER BY run_id DESC LIMIT 10)")"
+ok "... there are warnings to group" test "$(wc -l <<<"$warned")" -ge 1
+bad=$(while IFS='|' read -r n _ example units; do
+          ex=${example%…}
+          [ "$(q "SELECT count(*) > 0 FROM is248.warning WHERE left(reason, length(\$ex\$$ex\$ex\$)) = \$ex\$$ex\$ex\$")" = t ] || echo "$example"
+          for u in $units; do
+              [ "$(q "SELECT count(*) > 0 FROM is248.warning WHERE unit_code = '$u'")" = t ] || echo "unit $u"
+          done
+      done <<<"$warned")
+eq "... every example is a recorded warning, every unit named has one" "$bad" ""
+
+# --- what is still open ---------------------------------------------------------------
+open_sql="SELECT concat_ws('|', run_id, level, file, coalesce(report_index::text, ''), coalesce(unit_code, ''),
+                 coalesce(year::text, ''), coalesce(question, ''),
+                 CASE WHEN length(reason) > 72 THEN left(reason, 71) ELSE reason END)
+          FROM is248.open_rejection ORDER BY run_id, file, report_index NULLS FIRST, recorded_at"
+run status --open
+eq "status --open exits 0" "$rc" 0
+open_rows() { rows "$1" "Still set aside" | awk -F'|' -v OFS='|' '{ sub(/…$/, "", $8); print }'; }
+eq "... one line per open rejection, as is248.open_rejection has them" "$(open_rows "$out")" "$(q "$open_sql")"
+ok "... the delivery's DOCTYPE files among them" grep -q "|file|$d/doctype-1.xml|" <<<"$(open_rows "$out")"
+n_open=$(q "SELECT count(*) FROM is248.open_rejection")
+# the sender sends doctype-1.xml again, put right, and a good report for unit 9999's... 
+# (no such unit: it stays open); and a report of unit 1106, 2019 (its answers were set aside)
+report 2019 1111 5000 2020-03-01T10:00:00+01:00 "$good" >"$d/doctype-1.xml"
+report 2019 1106 37000 2020-03-01T10:00:00+01:00 "$good" >"$d/labels-2.xml"
+run import "$d"
+eq "the corrected files load (exit 0)" "$rc" 0
+run status --open
+eq "... what they replace is no longer open" \
+   "$(open_rows "$out" | grep -c "doctype-1.xml\||1106|2019|" || true)" 0
+eq "... the rest is" "$(q "SELECT count(*) FROM is248.open_rejection")" \
+   "$(( n_open - $(q "SELECT count(*) FROM is248.rejection WHERE run_id < 9 AND (source = '$d/doctype-1.xml' OR (unit_code = '1106' AND year = 2019))") ))"
+ok "... doctype-2.xml still open" grep -q "|file|$d/doctype-2.xml|" <<<"$(open_rows "$out")"
 
 # --- as is248_reader --------------------------------------------------------------
 reader=t_status_reader
