@@ -176,12 +176,10 @@ static int exec_cmd(PGconn *conn, const char *sql, const char *what,
     return res ? 0 : -1;
 }
 
-/* Roll back whatever transaction is open; errors are ignored (the caller
- * already has one to report). */
-static void rollback(PGconn *conn)
+void db_rollback(PGconn *conn)
 {
-    if (PQtransactionStatus(conn) == PQTRANS_INTRANS ||
-        PQtransactionStatus(conn) == PQTRANS_INERROR)
+    PGTransactionStatusType ts = PQtransactionStatus(conn);
+    if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
         PQclear(PQexec(conn, "ROLLBACK"));
 }
 
@@ -705,7 +703,7 @@ int db_migrate(PGconn *conn, int *from, int *to, int *reference_loaded,
     if (migrate_in_transaction(conn, &f, &t, &loaded, err, errlen) != 0 ||
         exec_cmd(conn, "COMMIT", "cannot commit the migration", err,
                  errlen) != 0) {
-        rollback(conn);
+        db_rollback(conn);
         return -1;
     }
     if (from)
@@ -753,7 +751,7 @@ int db_lock_import(PGconn *conn, long wait_ms, char *err, size_t errlen)
                       " pg_catalog.set_config('statement_timeout', '0', true)",
                       1, params, PGRES_TUPLES_OK, what, err, errlen);
     if (!res) {
-        rollback(conn);
+        db_rollback(conn);
         return -1;
     }
     PQclear(res);
@@ -765,7 +763,7 @@ int db_lock_import(PGconn *conn, long wait_ms, char *err, size_t errlen)
         if (!timeout)
             db_error(err, errlen, conn, res, what);
         PQclear(res);
-        rollback(conn);
+        db_rollback(conn);
         return timeout ? 0 : -1;
     }
     PQclear(res);

@@ -115,6 +115,11 @@ int db_delivery_pieces(PGconn *conn, int64_t id, int first,
 int db_delivery_end(PGconn *conn, int64_t id, const unsigned char digest[32],
                     char *err, size_t errlen);
 
+/* Roll back whatever transaction is open on conn (in a transaction, or in
+ * a failed one); errors are ignored: the caller has one to report already,
+ * or the connection is gone.  Can't fail. */
+void db_rollback(PGconn *conn);
+
 /*
  * Write the error of res (or, when res is NULL or carries none, of conn) into
  * err as one line: "what: message; detail; hint: hint", without libpq's
