@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../ingest/hex.h"
+
 void copybuf_init(struct copybuf *cb)
 {
     static const struct copybuf empty = COPYBUF_INIT;
@@ -230,24 +232,22 @@ int copybuf_bool(struct copybuf *cb, int v)
 
 int copybuf_bytea(struct copybuf *cb, const unsigned char *p, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
     if (!p)
         return copybuf_null(cb);
     if (n > SIZE_MAX / 4)
         return COPYBUF_NOMEM;
-    int rc = reserve(cb, 2 * n + 4);
+    /* a tab, "\\x" (bytea's hex prefix, its backslash escaped), the
+     * digits and hex_encode()'s NUL */
+    int rc = reserve(cb, 1 + 3 + 2 * n + 1);
     if (rc != COPYBUF_OK)
         return rc;
     put_sep(cb);
     char *out = cb->data + cb->len;
-    *out++ = '\\';      /* "\\x": bytea's hex prefix, its backslash escaped */
+    *out++ = '\\';
     *out++ = '\\';
     *out++ = 'x';
-    for (size_t i = 0; i < n; i++) {
-        *out++ = hex[p[i] >> 4];
-        *out++ = hex[p[i] & 15];
-    }
-    cb->len = (size_t)(out - cb->data);
+    hex_encode(out, p, n);
+    cb->len = (size_t)(out + 2 * n - cb->data);
     cb->fields++;
     return COPYBUF_OK;
 }

@@ -20,6 +20,7 @@
 
 #include <openssl/evp.h>
 
+#include "../ingest/hex.h"
 #include "copybuf.h"
 #include "pgbin.h"
 #include "tools/embed.h"
@@ -406,7 +407,8 @@ static const struct embedded_file *find_reference(const char *name)
 }
 
 /* SHA-256 of every reference file (name, length, bytes) as hex. */
-static int reference_fingerprint(char hex[65], char *err, size_t errlen)
+static int reference_fingerprint(char hex[HEX_SHA256_SIZE], char *err,
+                                 size_t errlen)
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
@@ -436,8 +438,7 @@ static int reference_fingerprint(char hex[65], char *err, size_t errlen)
         set_err(err, errlen, "cannot compute the reference data's SHA-256");
         return -1;
     }
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    hex_encode(hex, md, mdlen);
     return 0;
 }
 
@@ -575,7 +576,7 @@ static int load_reference_table(PGconn *conn, const struct reference_table *t,
 /* Reload the reference data when its fingerprint differs.  Sets *loaded. */
 static int sync_reference(PGconn *conn, int *loaded, char *err, size_t errlen)
 {
-    char hex[65];
+    char hex[HEX_SHA256_SIZE];
     if (reference_fingerprint(hex, err, errlen) != 0)
         return -1;
     PGresult *res = exec_want(conn, "SELECT sha256 FROM is248.reference_meta",
