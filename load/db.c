@@ -21,16 +21,10 @@
 #include <openssl/evp.h>
 
 #include "../ingest/hex.h"
+#include "../transform/refdata.h"
 #include "copybuf.h"
 #include "pgbin.h"
-#include "tools/embed.h"
-
-extern const struct embedded_file schema_files[];
-extern const size_t schema_count;
-extern const struct embedded_file upgrade_files[];
-extern const size_t upgrade_count;
-extern const struct embedded_file reference_files[];
-extern const size_t reference_count;
+#include "schema.h"
 
 /* Advisory lock keys: (DB_LOCK_SPACE, what), "IS24" as an int4. */
 #define DB_LOCK_SPACE "1230188084"
@@ -262,8 +256,8 @@ static int upgrade_version(const char *name)
 int db_schema_target(void)
 {
     int target = 1;
-    for (size_t i = 0; i < upgrade_count; i++) {
-        int v = upgrade_version(upgrade_files[i].name);
+    for (size_t i = 0; i < schema_upgrade_count(); i++) {
+        int v = upgrade_version(schema_upgrade_file(i)->name);
         if (v > target)
             target = v;
     }
@@ -339,7 +333,7 @@ static long line_of(const char *sql, long pos)
 
 /* Run one embedded SQL file (dir/name in messages). */
 static int run_sql_file(PGconn *conn, const char *dir,
-                        const struct embedded_file *f, char *err,
+                        const struct schema_file *f, char *err,
                         size_t errlen)
 {
     PGresult *res = PQexec(conn, (const char *)f->data);
@@ -398,14 +392,6 @@ static const struct reference_table reference_tables[] = {
 #define N_REFERENCE_TABLES \
     (sizeof reference_tables / sizeof reference_tables[0])
 
-static const struct embedded_file *find_reference(const char *name)
-{
-    for (size_t i = 0; i < reference_count; i++)
-        if (reference_files[i].name && strcmp(reference_files[i].name, name) == 0)
-            return &reference_files[i];
-    return NULL;
-}
-
 /* SHA-256 of every reference file (name, length, bytes) as hex. */
 static int reference_fingerprint(char hex[HEX_SHA256_SIZE], char *err,
                                  size_t errlen)
@@ -418,7 +404,7 @@ static int reference_fingerprint(char hex[HEX_SHA256_SIZE], char *err,
     static const char layout[] = "is248 reference 1\n";
     ok = ok && EVP_DigestUpdate(ctx, layout, sizeof layout - 1) == 1;
     for (size_t i = 0; ok && i < N_REFERENCE_TABLES; i++) {
-        const struct embedded_file *f = find_reference(reference_tables[i].file);
+        const struct refdata_file *f = refdata_find(reference_tables[i].file);
         if (!f) {
             EVP_MD_CTX_free(ctx);
             set_err(err, errlen,
@@ -447,7 +433,7 @@ static int reference_fingerprint(char hex[HEX_SHA256_SIZE], char *err,
  * ("line N: ...").
  */
 static int csv_to_rows(const struct reference_table *t,
-                       const struct embedded_file *f, struct copybuf *cb,
+                       const struct refdata_file *f, struct copybuf *cb,
                        PGconn *conn, char *why, size_t whylen)
 {
     const char *p = (const char *)f->data, *end = p + f->len;
@@ -530,7 +516,7 @@ static int csv_to_rows(const struct reference_table *t,
 static int load_reference_table(PGconn *conn, const struct reference_table *t,
                                 char *err, size_t errlen)
 {
-    const struct embedded_file *f = find_reference(t->file);
+    const struct refdata_file *f = refdata_find(t->file);
     char what[256];
     snprintf(what, sizeof what, "cannot load reference data '%s'", t->file);
     if (!f) {
@@ -660,8 +646,8 @@ static int migrate_in_transaction(PGconn *conn, int *from, int *to,
         return -1;
     }
     if (current == 0) {
-        for (size_t i = 0; i < schema_count; i++)
-            if (run_sql_file(conn, "schema", &schema_files[i], err,
+        for (size_t i = 0; i < schema_count(); i++)
+            if (run_sql_file(conn, "schema", schema_file(i), err,
                              errlen) != 0)
                 return -1;
         if (record_version(conn, 1, "schema", err, errlen) != 0)
@@ -669,8 +655,8 @@ static int migrate_in_transaction(PGconn *conn, int *from, int *to,
         current = 1;
     }
     int last = 1;
-    for (size_t i = 0; i < upgrade_count; i++) {
-        const struct embedded_file *f = &upgrade_files[i];
+    for (size_t i = 0; i < schema_upgrade_count(); i++) {
+        const struct schema_file *f = schema_upgrade_file(i);
         int v = upgrade_version(f->name);
         if (v != last + 1) {
             set_err(err, errlen, "upgrade '%s' is out of order or has no "

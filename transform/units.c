@@ -1,7 +1,7 @@
 /*
  * units.c - the table of reporting units valid in each year, parsed from
- * the reference CSV files (sql/reference/, compiled into the program as
- * reference_files[]).
+ * the reference CSV files (sql/reference/, compiled into the program:
+ * refdata.h).
  *
  * The table is an array of codes sorted by code: each entry has a bit set
  * of the years it is valid in (bit 0 = the first year of the table) and its
@@ -19,10 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "embed.h"
-
-extern const struct embedded_file reference_files[];
-extern const size_t reference_count;
+#include "refdata.h"
 
 #define YEARS_MAX 64 /* width of the bit set */
 
@@ -356,10 +353,8 @@ static void free_builtin(void)
 
 static const char *embedded(const char *name)
 {
-    for (size_t i = 0; i < reference_count; i++)
-        if (reference_files[i].name && strcmp(reference_files[i].name, name) == 0)
-            return (const char *)reference_files[i].data;
-    return NULL;
+    const struct refdata_file *f = refdata_find(name);
+    return f ? (const char *)f->data : NULL;
 }
 
 const struct units *units_builtin(void)
