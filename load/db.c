@@ -4,9 +4,11 @@
  *
  * Migrations are applied in one transaction under an advisory lock, so two
  * migrates run one after the other and the second finds nothing to do.  The
- * reference CSVs are parsed here (header line, comma-separated, no quoting:
- * anything else is refused) and sent with COPY; they are reloaded only when
- * the SHA-256 of the compiled-in bytes differs from is248.reference_meta.
+ * schema's text is load/schema.h's, compiled in.  The reference CSVs
+ * (transform/refdata.h, compiled in) are read with refdata.h's reader, the
+ * one units.c builds its table with, and sent with COPY; they are reloaded
+ * only when the SHA-256 of the compiled-in bytes differs from
+ * is248.reference_meta.
  */
 #include "db.h"
 
@@ -372,25 +374,25 @@ static int record_version(PGconn *conn, int version, const char *name,
 /* ------------------------------------------------------------------------ */
 /* Reference data                                                            */
 
-struct reference_table {
-    const char *file;     /* name of the embedded CSV */
-    const char *header;   /* its first line, exactly */
-    int fields;
-    const char *copy;     /* COPY statement */
-};
-
-static const struct reference_table reference_tables[] = {
-    { "municipalities_by_year.csv", "year,code,name,county_code", 4,
+/* The reference tables, in the order they are loaded and fingerprinted,
+ * and the COPY that takes each (refdata.h gives the file's layout). */
+static const struct reference_copy {
+    enum refdata_table table;
+    const char *copy;
+} reference_copies[] = {
+    { REFDATA_MUNICIPALITIES,
       "COPY is248.municipality (year, code, name, county_code) FROM STDIN" },
-    { "municipality_changes.csv",
-      "valid_from,old_code,old_name,new_code,new_name,change", 6,
+    { REFDATA_CHANGES,
       "COPY is248.municipality_change (valid_from, old_code, old_name, "
       "new_code, new_name, change) FROM STDIN" },
-    { "oslo_districts.csv", "bydelsnummer,bydelsnavn,kommunenummer", 3,
+    { REFDATA_DISTRICTS,
       "COPY is248.oslo_district (code, name, municipality_code) FROM STDIN" },
 };
 #define N_REFERENCE_TABLES \
-    (sizeof reference_tables / sizeof reference_tables[0])
+    (sizeof reference_copies / sizeof reference_copies[0])
+
+/* Room for "what" of a message about one reference file. */
+#define REFERENCE_WHAT_MAX 256
 
 /* SHA-256 of every reference file (name, length, bytes) as hex. */
 static int reference_fingerprint(char hex[HEX_SHA256_SIZE], char *err,
@@ -404,15 +406,16 @@ static int reference_fingerprint(char hex[HEX_SHA256_SIZE], char *err,
     static const char layout[] = "is248 reference 1\n";
     ok = ok && EVP_DigestUpdate(ctx, layout, sizeof layout - 1) == 1;
     for (size_t i = 0; ok && i < N_REFERENCE_TABLES; i++) {
-        const struct refdata_file *f = refdata_find(reference_tables[i].file);
+        const char *name = refdata_layouts[reference_copies[i].table].file;
+        const struct refdata_file *f = refdata_find(name);
         if (!f) {
             EVP_MD_CTX_free(ctx);
             set_err(err, errlen,
                     "reference data '%s' is not compiled into the program",
-                    reference_tables[i].file);
+                    name);
             return -1;
         }
-        char head[64];
+        char head[24]; /* the length, in decimal, and a line feed */
         int n = snprintf(head, sizeof head, "%zu\n", f->len);
         ok = EVP_DigestUpdate(ctx, f->name, strlen(f->name) + 1) == 1 &&
              EVP_DigestUpdate(ctx, head, (size_t)n) == 1 &&
@@ -429,83 +432,44 @@ static int reference_fingerprint(char hex[HEX_SHA256_SIZE], char *err,
 }
 
 /*
- * Turn the CSV into COPY rows in cb.  Returns 0, or -1 with why set
- * ("line N: ...").
+ * The rows of the CSV as COPY rows in cb, sent as they fill.  Returns 0, or
+ * -1 with why set ("line N: ...").
  */
-static int csv_to_rows(const struct reference_table *t,
+static int csv_to_rows(const struct refdata_layout *t,
                        const struct refdata_file *f, struct copybuf *cb,
                        PGconn *conn, char *why, size_t whylen)
 {
-    const char *p = (const char *)f->data, *end = p + f->len;
-    long line = 0;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *eol = nl ? nl : end;
-        const char *next = nl ? nl + 1 : end;
-        line++;
-        if (eol > p && eol[-1] == '\r')
-            eol--;
-        if (line == 1) {
-            size_t hl = strlen(t->header);
-            /* a byte order mark is tolerated */
-            if (eol - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-                p += 3;
-            if ((size_t)(eol - p) != hl || memcmp(p, t->header, hl) != 0) {
-                snprintf(why, whylen, "line 1: expected the header '%s'",
-                         t->header);
+    struct refdata_csv c;
+    if (refdata_csv_begin(&c, t, (const char *)f->data, f->len, why,
+                          whylen) != 0)
+        return -1;
+    struct refdata_field field[REFDATA_FIELDS_MAX];
+    long rows = 0;
+    int r;
+    while ((r = refdata_csv_next(&c, field, why, whylen)) > 0) {
+        for (int i = 0; i < t->fields; i++) {
+            int rc = field[i].n == 0
+                         ? copybuf_null(cb)
+                         : copybuf_textn(cb, field[i].p, field[i].n);
+            if (rc != COPYBUF_OK) {
+                snprintf(why, whylen, "line %ld: %s", c.line,
+                         copybuf_strerror(rc));
                 return -1;
             }
-            p = next;
-            continue;
-        }
-        if (eol == p) {         /* blank line: only at the end */
-            if (next < end) {
-                snprintf(why, whylen, "line %ld: empty line", line);
-                return -1;
-            }
-            break;
-        }
-        if (memchr(p, '"', (size_t)(eol - p))) {
-            snprintf(why, whylen, "line %ld: quoted fields are not supported",
-                     line);
-            return -1;
-        }
-        int n = 0;
-        const char *field = p;
-        for (const char *q = p;; q++) {
-            if (q == eol || *q == ',') {
-                if (++n > t->fields)
-                    break;
-                int rc = q == field ? copybuf_null(cb)
-                                    : copybuf_textn(cb, field,
-                                                    (size_t)(q - field));
-                if (rc != COPYBUF_OK) {
-                    snprintf(why, whylen, "line %ld: %s", line,
-                             copybuf_strerror(rc));
-                    return -1;
-                }
-                field = q + 1;
-                if (q == eol)
-                    break;
-            }
-        }
-        if (n != t->fields) {
-            copybuf_cancel_row(cb);
-            snprintf(why, whylen, "line %ld: expected %d fields, found %s",
-                     line, t->fields, n > t->fields ? "more" : "fewer");
-            return -1;
         }
         if (copybuf_end_row(cb) != COPYBUF_OK) {
-            snprintf(why, whylen, "line %ld: out of memory", line);
+            snprintf(why, whylen, "line %ld: out of memory", c.line);
             return -1;
         }
         if (copybuf_flush(cb, conn, 0) != COPYBUF_OK) {
             snprintf(why, whylen, "cannot send COPY data");
             return -1;
         }
-        p = next;
+        rows++;
     }
-    if (line < 2) {
+    if (r < 0)
+        return -1;
+    if (rows == 0) {
         snprintf(why, whylen, "no rows");
         return -1;
     }
@@ -513,12 +477,14 @@ static int csv_to_rows(const struct reference_table *t,
 }
 
 /* COPY one reference table.  Returns 0 or -1 with err set. */
-static int load_reference_table(PGconn *conn, const struct reference_table *t,
+static int load_reference_table(PGconn *conn, const struct reference_copy *t,
                                 char *err, size_t errlen)
 {
-    const struct refdata_file *f = refdata_find(t->file);
-    char what[256];
-    snprintf(what, sizeof what, "cannot load reference data '%s'", t->file);
+    const struct refdata_layout *layout = &refdata_layouts[t->table];
+    const struct refdata_file *f = refdata_find(layout->file);
+    char what[REFERENCE_WHAT_MAX];
+    snprintf(what, sizeof what, "cannot load reference data '%s'",
+             layout->file);
     if (!f) {
         set_err(err, errlen, "%s: not compiled into the program", what);
         return -1;
@@ -529,8 +495,8 @@ static int load_reference_table(PGconn *conn, const struct reference_table *t,
     PQclear(res);
 
     struct copybuf cb = COPYBUF_INIT;
-    char why[256] = "";
-    int ok = csv_to_rows(t, f, &cb, conn, why, sizeof why) == 0 &&
+    char why[REFDATA_WHY_MAX] = "";
+    int ok = csv_to_rows(layout, f, &cb, conn, why, sizeof why) == 0 &&
              copybuf_flush(&cb, conn, 1) == COPYBUF_OK;
     copybuf_free(&cb);
     if (!ok && !why[0])
@@ -582,7 +548,7 @@ static int sync_reference(PGconn *conn, int *loaded, char *err, size_t errlen)
                  "cannot empty the reference tables", err, errlen) != 0)
         return -1;
     for (size_t i = 0; i < N_REFERENCE_TABLES; i++)
-        if (load_reference_table(conn, &reference_tables[i], err, errlen) != 0)
+        if (load_reference_table(conn, &reference_copies[i], err, errlen) != 0)
             return -1;
     if (exec_cmd(conn, "DELETE FROM is248.reference_meta",
                  "cannot record the reference data's fingerprint", err,
