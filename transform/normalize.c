@@ -38,6 +38,7 @@
 #define QUOTE_CHARS 60  /* characters of a value shown in a reason */
 #define QUOTE_BUF 400   /* a quoted value; escapes of up to 10 bytes a
                          * character may cut it short of QUOTE_CHARS */
+#define SPAN_TEXT 64    /* "it is valid 2015–2026" and the like */
 
 /* --- problems -------------------------------------------------------------- */
 
@@ -245,10 +246,49 @@ static void check_name(const struct raw_report *raw, const char *code,
     }
 }
 
+/* The unit code out->unit_code against the reference table for out->year:
+ * valid (then its name is compared), valid in other years, or unknown. */
+static void check_in_table(const struct raw_report *raw,
+                           const struct units *units, struct norm_report *out)
+{
+    char q[QUOTE_BUF];
+    const char *name = NULL;
+    int first = 0, last = 0;
+    switch (units_check(units, out->unit_code, out->year, &name, &first,
+                        &last)) {
+    case UNIT_VALID:
+        check_name(raw, out->unit_code, name, out);
+        break;
+    case UNIT_OTHER_YEARS: {
+        char when[SPAN_TEXT];
+        if (first > out->year && last == units_last_year(units))
+            snprintf(when, sizeof when, "it is valid from %d", first);
+        else if (last < out->year && first == units_first_year(units))
+            snprintf(when, sizeof when, "it was valid until %d", last);
+        else if (first == last)
+            snprintf(when, sizeof when, "it is valid only in %d", first);
+        else
+            snprintf(when, sizeof when, "it is valid %d\xe2\x80\x93%d", first,
+                     last);
+        add_problem(out, PROBLEM_REPORT, "", "unit code %s (%s) is not valid "
+                    "in %d; %s", out->unit_code, quote(q, name), out->year,
+                    when);
+        break;
+    }
+    case UNIT_UNKNOWN:
+        add_problem(out, PROBLEM_REPORT, "", "unknown unit code '%s'",
+                    out->unit_code);
+        break;
+    case UNIT_OSLO_WHOLE:   /* handled above */
+    case UNIT_YEAR_UNKNOWN: /* reported by check_year */
+        break;
+    }
+}
+
 static void check_unit(const struct raw_report *raw, const struct units *units,
                        int year_ok, struct norm_report *out)
 {
-    char q[QUOTE_BUF], q2[QUOTE_BUF];
+    char q[QUOTE_BUF];
     struct view t = trim(raw->unit_type), c = trim(raw->unit_code);
     enum unit_type given = UNIT_NONE;
 
@@ -291,40 +331,8 @@ static void check_unit(const struct raw_report *raw, const struct units *units,
                                             : "city district");
         return;
     }
-    if (!units || !year_ok)
-        return;
-
-    const char *name = NULL;
-    int first = 0, last = 0;
-    switch (units_check(units, out->unit_code, out->year, &name, &first,
-                        &last)) {
-    case UNIT_VALID:
-        check_name(raw, out->unit_code, name, out);
-        break;
-    case UNIT_OTHER_YEARS: {
-        char when[64];
-        if (first > out->year && last == units_last_year(units))
-            snprintf(when, sizeof when, "it is valid from %d", first);
-        else if (last < out->year && first == units_first_year(units))
-            snprintf(when, sizeof when, "it was valid until %d", last);
-        else if (first == last)
-            snprintf(when, sizeof when, "it is valid only in %d", first);
-        else
-            snprintf(when, sizeof when, "it is valid %d\xe2\x80\x93%d", first,
-                     last);
-        add_problem(out, PROBLEM_REPORT, "", "unit code %s (%s) is not valid "
-                    "in %d; %s", out->unit_code, quote(q2, name), out->year,
-                    when);
-        break;
-    }
-    case UNIT_UNKNOWN:
-        add_problem(out, PROBLEM_REPORT, "", "unknown unit code '%s'",
-                    out->unit_code);
-        break;
-    case UNIT_OSLO_WHOLE:   /* handled above */
-    case UNIT_YEAR_UNKNOWN: /* reported by check_year */
-        break;
-    }
+    if (units && year_ok)
+        check_in_table(raw, units, out);
 }
 
 /* --- population and size class --------------------------------------------- */
