@@ -19,6 +19,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "view.h"
+
 #define US_PER_SEC INT64_C(1000000)
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
@@ -73,12 +75,6 @@ static int digits(const char **p, int n, int *v)
     return 0;
 }
 
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-           c == '\v';
-}
-
 /*
  * Parse "YYYY-MM-DDThh:mm:ss[.f+]" at *p as if it were UTC: *us receives
  * the local wall time in microseconds since the epoch.  *p is left after
@@ -124,7 +120,7 @@ static int parse_local(const char **p, int64_t *us)
 
 static const char *skip_space(const char *s)
 {
-    while (is_space(*s))
+    while (view_is_space(*s))
         s++;
     return s;
 }

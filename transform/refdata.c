@@ -46,8 +46,9 @@ static int next_line(struct refdata_csv *c, const char **from,
     return 1;
 }
 
-int refdata_csv_begin(struct refdata_csv *c, const struct refdata_layout *layout,
-                      const char *text, size_t len, char *why, size_t whylen)
+int refdata_csv_begin(struct refdata_csv *c,
+                      const struct refdata_layout *layout, const char *text,
+                      size_t len, char *why, size_t whylen)
 {
     *c = (struct refdata_csv){ text, text + len, 0, layout };
     const char *p = text, *eol = text;

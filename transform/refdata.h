@@ -81,8 +81,9 @@ struct refdata_csv {
  * checked.  Returns 0, or -1 with why set ("line 1: expected the header
  * '...'").
  */
-int refdata_csv_begin(struct refdata_csv *c, const struct refdata_layout *layout,
-                      const char *text, size_t len, char *why, size_t whylen);
+int refdata_csv_begin(struct refdata_csv *c,
+                      const struct refdata_layout *layout, const char *text,
+                      size_t len, char *why, size_t whylen);
 
 /*
  * The next row: 1 with f[0, layout->fields) set, 0 at the end, or -1 with

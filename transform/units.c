@@ -219,7 +219,8 @@ static int make_units(struct units *u, const struct rows *rows)
     if (!tmp)
         return -1;
     for (size_t i = 0; i < rows->n; i++)
-        memcpy(tmp[i], rows->v[i].code, strlen(rows->v[i].code) + 1); /* 4 or 6 */
+        memcpy(tmp[i], rows->v[i].code,
+               strlen(rows->v[i].code) + 1); /* 4 or 6 digits */
     qsort(tmp, rows->n, sizeof *tmp, cmp_code);
     size_t ncodes = 0;
     for (size_t i = 0; i < rows->n; i++)
