@@ -1,14 +1,7 @@
 /*
- * db.c - connecting, migrating the schema, loading the reference data, the
- * import lock, and the import_run bookkeeping (see db.h).
- *
- * Migrations are applied in one transaction under an advisory lock, so two
- * migrates run one after the other and the second finds nothing to do.  The
- * schema's text is load/schema.h's, compiled in.  The reference CSVs
- * (transform/refdata.h, compiled in) are read with refdata.h's reader, the
- * one units.c builds its table with, and sent with COPY; they are reloaded
- * only when the SHA-256 of the compiled-in bytes differs from
- * is248.reference_meta.
+ * db.c - connecting, PostgreSQL's errors on one line, running a statement
+ * and requiring its status, the import lock, the import_run bookkeeping,
+ * and deliveries (see db.h).  Migrations are migrate.c's.
  */
 #include "db.h"
 
@@ -20,18 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
-#include "../ingest/hex.h"
-#include "../transform/refdata.h"
-#include "copybuf.h"
 #include "pgbin.h"
-#include "schema.h"
 
-/* Advisory lock keys: (DB_LOCK_SPACE, what), "IS24" as an int4. */
-#define DB_LOCK_SPACE "1230188084"
-#define DB_LOCK_MIGRATE DB_LOCK_SPACE ", 1"
-#define DB_LOCK_IMPORT DB_LOCK_SPACE ", 2"
+#define DB_LOCK_IMPORT DB_LOCK_SPACE ", " DB_LOCK_IMPORT_KEY
 
 /* ------------------------------------------------------------------------ */
 /* Messages                                                                  */
@@ -135,25 +119,9 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
     va_end(ap);
 }
 
-/*
- * Run sql (no parameters) and require status want.  Returns the result
- * (caller clears it) or NULL with err set ("what: message").
- */
-static PGresult *exec_params(PGconn *conn, const char *sql, int n,
-                             const char *const *params, ExecStatusType want,
-                             const char *what, char *err, size_t errlen);
-
-static PGresult *exec_want(PGconn *conn, const char *sql, ExecStatusType want,
-                           const char *what, char *err, size_t errlen)
-{
-    return exec_params(conn, sql, 0, NULL, want, what, err, errlen);
-}
-
-/* exec_want() with n text parameters $1..$n (n == 0: sql may hold several
- * statements). */
-static PGresult *exec_params(PGconn *conn, const char *sql, int n,
-                             const char *const *params, ExecStatusType want,
-                             const char *what, char *err, size_t errlen)
+PGresult *db_exec(PGconn *conn, const char *sql, int n,
+                  const char *const *params, ExecStatusType want,
+                  const char *what, char *err, size_t errlen)
 {
     PGresult *res = n ? PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0)
                       : PQexec(conn, sql);
@@ -165,10 +133,11 @@ static PGresult *exec_params(PGconn *conn, const char *sql, int n,
     return res;
 }
 
-static int exec_cmd(PGconn *conn, const char *sql, const char *what,
-                    char *err, size_t errlen)
+int db_command(PGconn *conn, const char *sql, const char *what, char *err,
+               size_t errlen)
 {
-    PGresult *res = exec_want(conn, sql, PGRES_COMMAND_OK, what, err, errlen);
+    PGresult *res = db_exec(conn, sql, 0, NULL, PGRES_COMMAND_OK, what, err,
+                            errlen);
     PQclear(res);
     return res ? 0 : -1;
 }
@@ -231,441 +200,13 @@ int db_set_timeouts(PGconn *conn, long lock_timeout_ms,
     snprintf(lock, sizeof lock, "%ldms", lock_timeout_ms);
     snprintf(stmt, sizeof stmt, "%ldms", statement_timeout_ms);
     const char *params[2] = { lock, stmt };
-    PGresult *res = exec_params(conn,
-                                "SELECT pg_catalog.set_config('lock_timeout', $1, false),"
-                                " pg_catalog.set_config('statement_timeout', $2, false)",
-                                2, params, PGRES_TUPLES_OK,
-                                "cannot set the time-outs", err, errlen);
+    PGresult *res = db_exec(conn,
+                            "SELECT pg_catalog.set_config('lock_timeout', $1, false),"
+                            " pg_catalog.set_config('statement_timeout', $2, false)",
+                            2, params, PGRES_TUPLES_OK,
+                            "cannot set the time-outs", err, errlen);
     PQclear(res);
     return res ? 0 : -1;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Migrations                                                                */
-
-/* The version an upgrade file "NNNN_name.sql" takes the schema to, or -1. */
-static int upgrade_version(const char *name)
-{
-    int v = 0;
-    for (int i = 0; i < 4; i++) {
-        if (!isdigit((unsigned char)name[i]))
-            return -1;
-        v = v * 10 + (name[i] - '0');
-    }
-    return name[4] == '_' && v >= 2 ? v : -1;
-}
-
-int db_schema_target(void)
-{
-    int target = 1;
-    for (size_t i = 0; i < schema_upgrade_count(); i++) {
-        int v = upgrade_version(schema_upgrade_file(i)->name);
-        if (v > target)
-            target = v;
-    }
-    return target;
-}
-
-/* 1 when is248.schema_version exists, 0 when not, -1 on error. */
-static int have_version_table(PGconn *conn, char *err, size_t errlen)
-{
-    PGresult *res = exec_want(
-        conn,
-        "SELECT pg_catalog.to_regclass('is248.schema_version') IS NOT NULL",
-        PGRES_TUPLES_OK, "cannot read the schema version", err, errlen);
-    if (!res)
-        return -1;
-    int have = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-    PQclear(res);
-    return have;
-}
-
-/*
- * The version recorded, 0 when none; DB_SCHEMA_DEVELOPMENT when the schema
- * was made by a development version of is248 (before the schema of
- * sql/schema/, its migrations were recorded by their file names,
- * "0001_schema.sql" ...), which cannot be upgraded; -1 on error.
- */
-static int read_version(PGconn *conn, char *err, size_t errlen)
-{
-    PGresult *res = exec_want(
-        conn,
-        "SELECT coalesce(max(version), 0),"
-        " bool_or(name ~ '^[0-9]{4}_.*[.]sql$'), max(version) FILTER"
-        " (WHERE name ~ '^[0-9]{4}_.*[.]sql$')"
-        " FROM is248.schema_version",
-        PGRES_TUPLES_OK, "cannot read the schema version", err, errlen);
-    if (!res)
-        return -1;
-    int v = atoi(PQgetvalue(res, 0, 0));
-    if (strcmp(PQgetvalue(res, 0, 1), "t") == 0) {
-        set_err(err, errlen,
-                "the is248 schema of this database was made by a development "
-                "version of is248 (its migration %s) and cannot be upgraded: "
-                "drop it (DROP SCHEMA is248 CASCADE, as its owner), then run "
-                "'is248 migrate' and load the deliveries again",
-                PQgetvalue(res, 0, 2));
-        v = DB_SCHEMA_DEVELOPMENT;
-    }
-    PQclear(res);
-    return v;
-}
-
-int db_schema_version(PGconn *conn, char *err, size_t errlen)
-{
-    int have = have_version_table(conn, err, errlen);
-    if (have <= 0)
-        return have;
-    return read_version(conn, err, errlen);
-}
-
-/* Line number of 1-based character position pos (as the server counts
- * characters, not bytes) in the UTF-8 text sql. */
-static long line_of(const char *sql, long pos)
-{
-    long line = 1, chars = 0;
-    for (const unsigned char *p = (const unsigned char *)sql; *p; p++) {
-        if ((*p & 0xC0) != 0x80 && ++chars >= pos)
-            break;
-        if (*p == '\n')
-            line++;
-    }
-    return line;
-}
-
-/* Run one embedded SQL file (dir/name in messages). */
-static int run_sql_file(PGconn *conn, const char *dir,
-                        const struct schema_file *f, char *err,
-                        size_t errlen)
-{
-    PGresult *res = PQexec(conn, (const char *)f->data);
-    ExecStatusType st = PQresultStatus(res);
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        char what[256];
-        const char *pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
-        if (pos)
-            snprintf(what, sizeof what, "sql/%s/%s failed at line %ld", dir,
-                     f->name, line_of((const char *)f->data, atol(pos)));
-        else
-            snprintf(what, sizeof what, "sql/%s/%s failed", dir, f->name);
-        db_error(err, errlen, conn, res, what);
-        PQclear(res);
-        return -1;
-    }
-    PQclear(res);
-    return 0;
-}
-
-static int record_version(PGconn *conn, int version, const char *name,
-                          char *err, size_t errlen)
-{
-    char vtext[16];
-    snprintf(vtext, sizeof vtext, "%d", version);
-    const char *params[2] = { vtext, name };
-    PGresult *res = exec_params(conn,
-                                "INSERT INTO is248.schema_version (version, name) "
-                                "VALUES ($1::int, $2)",
-                                2, params, PGRES_COMMAND_OK,
-                                "cannot record the schema version", err, errlen);
-    PQclear(res);
-    return res ? 0 : -1;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Reference data                                                            */
-
-/* The reference tables, in the order they are loaded and fingerprinted,
- * and the COPY that takes each (refdata.h gives the file's layout). */
-static const struct reference_copy {
-    enum refdata_table table;
-    const char *copy;
-} reference_copies[] = {
-    { REFDATA_MUNICIPALITIES,
-      "COPY is248.municipality (year, code, name, county_code) FROM STDIN" },
-    { REFDATA_CHANGES,
-      "COPY is248.municipality_change (valid_from, old_code, old_name, "
-      "new_code, new_name, change) FROM STDIN" },
-    { REFDATA_DISTRICTS,
-      "COPY is248.oslo_district (code, name, municipality_code) FROM STDIN" },
-};
-#define N_REFERENCE_TABLES \
-    (sizeof reference_copies / sizeof reference_copies[0])
-
-/* Room for "what" of a message about one reference file. */
-#define REFERENCE_WHAT_MAX 256
-
-/* SHA-256 of every reference file (name, length, bytes) as hex. */
-static int reference_fingerprint(char hex[HEX_SHA256_SIZE], char *err,
-                                 size_t errlen)
-{
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
-    /* the layout of the tables is part of what is loaded */
-    static const char layout[] = "is248 reference 1\n";
-    ok = ok && EVP_DigestUpdate(ctx, layout, sizeof layout - 1) == 1;
-    for (size_t i = 0; ok && i < N_REFERENCE_TABLES; i++) {
-        const char *name = refdata_layouts[reference_copies[i].table].file;
-        const struct refdata_file *f = refdata_find(name);
-        if (!f) {
-            EVP_MD_CTX_free(ctx);
-            set_err(err, errlen,
-                    "reference data '%s' is not compiled into the program",
-                    name);
-            return -1;
-        }
-        char head[24]; /* the length, in decimal, and a line feed */
-        int n = snprintf(head, sizeof head, "%zu\n", f->len);
-        ok = EVP_DigestUpdate(ctx, f->name, strlen(f->name) + 1) == 1 &&
-             EVP_DigestUpdate(ctx, head, (size_t)n) == 1 &&
-             EVP_DigestUpdate(ctx, f->data, f->len) == 1;
-    }
-    ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen == 32;
-    EVP_MD_CTX_free(ctx);
-    if (!ok) {
-        set_err(err, errlen, "cannot compute the reference data's SHA-256");
-        return -1;
-    }
-    hex_encode(hex, md, mdlen);
-    return 0;
-}
-
-/*
- * The rows of the CSV as COPY rows in cb, sent as they fill.  Returns 0, or
- * -1 with why set ("line N: ...").
- */
-static int csv_to_rows(const struct refdata_layout *t,
-                       const struct refdata_file *f, struct copybuf *cb,
-                       PGconn *conn, char *why, size_t whylen)
-{
-    struct refdata_csv c;
-    if (refdata_csv_begin(&c, t, (const char *)f->data, f->len, why,
-                          whylen) != 0)
-        return -1;
-    struct refdata_field field[REFDATA_FIELDS_MAX];
-    long rows = 0;
-    int r;
-    while ((r = refdata_csv_next(&c, field, why, whylen)) > 0) {
-        for (int i = 0; i < t->fields; i++) {
-            int rc = field[i].n == 0
-                         ? copybuf_null(cb)
-                         : copybuf_textn(cb, field[i].p, field[i].n);
-            if (rc != COPYBUF_OK) {
-                snprintf(why, whylen, "line %ld: %s", c.line,
-                         copybuf_strerror(rc));
-                return -1;
-            }
-        }
-        if (copybuf_end_row(cb) != COPYBUF_OK) {
-            snprintf(why, whylen, "line %ld: out of memory", c.line);
-            return -1;
-        }
-        if (copybuf_flush(cb, conn, 0) != COPYBUF_OK) {
-            snprintf(why, whylen, "cannot send COPY data");
-            return -1;
-        }
-        rows++;
-    }
-    if (r < 0)
-        return -1;
-    if (rows == 0) {
-        snprintf(why, whylen, "no rows");
-        return -1;
-    }
-    return 0;
-}
-
-/* COPY one reference table.  Returns 0 or -1 with err set. */
-static int load_reference_table(PGconn *conn, const struct reference_copy *t,
-                                char *err, size_t errlen)
-{
-    const struct refdata_layout *layout = &refdata_layouts[t->table];
-    const struct refdata_file *f = refdata_find(layout->file);
-    char what[REFERENCE_WHAT_MAX];
-    snprintf(what, sizeof what, "cannot load reference data '%s'",
-             layout->file);
-    if (!f) {
-        set_err(err, errlen, "%s: not compiled into the program", what);
-        return -1;
-    }
-    PGresult *res = exec_want(conn, t->copy, PGRES_COPY_IN, what, err, errlen);
-    if (!res)
-        return -1;
-    PQclear(res);
-
-    struct copybuf cb = COPYBUF_INIT;
-    char why[REFDATA_WHY_MAX] = "";
-    int ok = csv_to_rows(layout, f, &cb, conn, why, sizeof why) == 0 &&
-             copybuf_flush(&cb, conn, 1) == COPYBUF_OK;
-    copybuf_free(&cb);
-    if (!ok && !why[0])
-        snprintf(why, sizeof why, "cannot send COPY data");
-
-    int rc = 0;
-    if (PQputCopyEnd(conn, ok ? NULL : why) <= 0) {
-        db_error(err, errlen, conn, NULL, what);
-        rc = -1;
-    }
-    /* Read every result; the first bad one is the error. */
-    while ((res = PQgetResult(conn)) != NULL) {
-        if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK) {
-            if (!ok)
-                set_err(err, errlen, "%s: %s", what, why);
-            else
-                db_error(err, errlen, conn, res, what);
-            rc = -1;
-        }
-        PQclear(res);
-    }
-    if (rc == 0 && !ok) {       /* the server took a COPY we abandoned? */
-        set_err(err, errlen, "%s: %s", what, why);
-        rc = -1;
-    }
-    return rc;
-}
-
-/* Reload the reference data when its fingerprint differs.  Sets *loaded. */
-static int sync_reference(PGconn *conn, int *loaded, char *err, size_t errlen)
-{
-    char hex[HEX_SHA256_SIZE];
-    if (reference_fingerprint(hex, err, errlen) != 0)
-        return -1;
-    PGresult *res = exec_want(conn, "SELECT sha256 FROM is248.reference_meta",
-                              PGRES_TUPLES_OK,
-                              "cannot read the reference data's fingerprint",
-                              err, errlen);
-    if (!res)
-        return -1;
-    int same = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), hex) == 0;
-    PQclear(res);
-    if (same)
-        return 0;
-
-    if (exec_cmd(conn,
-                 "TRUNCATE is248.municipality, is248.municipality_change, "
-                 "is248.oslo_district",
-                 "cannot empty the reference tables", err, errlen) != 0)
-        return -1;
-    for (size_t i = 0; i < N_REFERENCE_TABLES; i++)
-        if (load_reference_table(conn, &reference_copies[i], err, errlen) != 0)
-            return -1;
-    if (exec_cmd(conn, "DELETE FROM is248.reference_meta",
-                 "cannot record the reference data's fingerprint", err,
-                 errlen) != 0)
-        return -1;
-    const char *params[1] = { hex };
-    res = exec_params(conn,
-                      "INSERT INTO is248.reference_meta (sha256) VALUES ($1)",
-                      1, params, PGRES_COMMAND_OK,
-                      "cannot record the reference data's fingerprint", err,
-                      errlen);
-    if (!res)
-        return -1;
-    PQclear(res);
-    *loaded = 1;
-    return 0;
-}
-
-/* The body of db_migrate(), inside its transaction. */
-static int migrate_in_transaction(PGconn *conn, int *from, int *to,
-                                  int *reference_loaded, char *err,
-                                  size_t errlen)
-{
-    /* Fixed settings for this transaction only: no NOTICEs about objects
-     * that already exist; nothing resolved through a user's search_path. */
-    if (exec_cmd(conn,
-                 "SET LOCAL client_min_messages = warning; "
-                 "SET LOCAL search_path = pg_catalog, pg_temp",
-                 "cannot prepare the migration", err, errlen) != 0)
-        return -1;
-    PGresult *res = exec_want(conn,
-                              "SELECT pg_catalog.pg_advisory_xact_lock("
-                              DB_LOCK_MIGRATE ")",
-                              PGRES_TUPLES_OK, "cannot take the migration lock",
-                              err, errlen);
-    if (!res)
-        return -1;
-    PQclear(res);
-
-    int have = have_version_table(conn, err, errlen);
-    if (have < 0)
-        return -1;
-    if (!have &&
-        exec_cmd(conn,
-                 "CREATE SCHEMA IF NOT EXISTS is248; "
-                 "CREATE TABLE IF NOT EXISTS is248.schema_version ("
-                 " version int PRIMARY KEY,"
-                 " applied_at timestamptz NOT NULL DEFAULT now(),"
-                 " name text)",
-                 "cannot create schema is248", err, errlen) != 0)
-        return -1;
-    int current = read_version(conn, err, errlen);
-    if (current < 0)
-        return -1;
-    *from = current;
-    int target = db_schema_target();
-    if (current > target) {
-        set_err(err, errlen,
-                "the database's schema version %d is newer than this "
-                "program's (%d): use a newer is248", current, target);
-        return -1;
-    }
-    if (current == 0) {
-        for (size_t i = 0; i < schema_count(); i++)
-            if (run_sql_file(conn, "schema", schema_file(i), err,
-                             errlen) != 0)
-                return -1;
-        if (record_version(conn, 1, "schema", err, errlen) != 0)
-            return -1;
-        current = 1;
-    }
-    int last = 1;
-    for (size_t i = 0; i < schema_upgrade_count(); i++) {
-        const struct schema_file *f = schema_upgrade_file(i);
-        int v = upgrade_version(f->name);
-        if (v != last + 1) {
-            set_err(err, errlen, "upgrade '%s' is out of order or has no "
-                    "NNNN_ version after %d", f->name, last);
-            return -1;
-        }
-        last = v;
-        if (v > current) {
-            char name[300];
-            snprintf(name, sizeof name, "upgrade/%s", f->name);
-            if (run_sql_file(conn, "upgrade", f, err, errlen) != 0 ||
-                record_version(conn, v, name, err, errlen) != 0)
-                return -1;
-        }
-    }
-    *to = target;
-    return sync_reference(conn, reference_loaded, err, errlen);
-}
-
-int db_migrate(PGconn *conn, int *from, int *to, int *reference_loaded,
-               char *err, size_t errlen)
-{
-    int f = 0, t = 0, loaded = 0;
-    if (PQtransactionStatus(conn) != PQTRANS_IDLE) {
-        set_err(err, errlen, "cannot migrate: the connection is busy or in a "
-                "transaction");
-        return -1;
-    }
-    if (exec_cmd(conn, "BEGIN", "cannot start the migration", err, errlen) != 0)
-        return -1;
-    if (migrate_in_transaction(conn, &f, &t, &loaded, err, errlen) != 0 ||
-        exec_cmd(conn, "COMMIT", "cannot commit the migration", err,
-                 errlen) != 0) {
-        db_rollback(conn);
-        return -1;
-    }
-    if (from)
-        *from = f;
-    if (to)
-        *to = t;
-    if (reference_loaded)
-        *reference_loaded = loaded;
-    return 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -676,10 +217,10 @@ int db_lock_import(PGconn *conn, long wait_ms, char *err, size_t errlen)
     static const char what[] = "cannot take the import lock";
     PGresult *res;
     if (wait_ms == 0) {
-        res = exec_want(conn,
-                        "SELECT pg_catalog.pg_try_advisory_lock("
-                        DB_LOCK_IMPORT ")",
-                        PGRES_TUPLES_OK, what, err, errlen);
+        res = db_exec(conn,
+                      "SELECT pg_catalog.pg_try_advisory_lock("
+                      DB_LOCK_IMPORT ")", 0, NULL,
+                      PGRES_TUPLES_OK, what, err, errlen);
         if (!res)
             return -1;
         int taken = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
@@ -694,15 +235,15 @@ int db_lock_import(PGconn *conn, long wait_ms, char *err, size_t errlen)
         set_err(err, errlen, "%s: the connection is in a transaction", what);
         return -1;
     }
-    if (exec_cmd(conn, "BEGIN", what, err, errlen) != 0)
+    if (db_command(conn, "BEGIN", what, err, errlen) != 0)
         return -1;
     char ms[32];
     snprintf(ms, sizeof ms, "%ldms", wait_ms < 0 ? 0 : wait_ms);
     const char *params[1] = { ms };
-    res = exec_params(conn,
-                      "SELECT pg_catalog.set_config('lock_timeout', $1, true),"
-                      " pg_catalog.set_config('statement_timeout', '0', true)",
-                      1, params, PGRES_TUPLES_OK, what, err, errlen);
+    res = db_exec(conn,
+                  "SELECT pg_catalog.set_config('lock_timeout', $1, true),"
+                  " pg_catalog.set_config('statement_timeout', '0', true)",
+                  1, params, PGRES_TUPLES_OK, what, err, errlen);
     if (!res) {
         db_rollback(conn);
         return -1;
@@ -720,18 +261,18 @@ int db_lock_import(PGconn *conn, long wait_ms, char *err, size_t errlen)
         return timeout ? 0 : -1;
     }
     PQclear(res);
-    return exec_cmd(conn, "COMMIT", what, err, errlen) == 0 ? 1 : -1;
+    return db_command(conn, "COMMIT", what, err, errlen) == 0 ? 1 : -1;
 }
 
 int64_t db_run_begin(PGconn *conn, const char *command, int64_t *abandoned,
                      char *err, size_t errlen)
 {
     const char *params[1] = { command };
-    PGresult *res = exec_params(conn,
-                                "SELECT run_id, abandoned"
-                                " FROM is248.run_begin($1::text)",
-                                1, params, PGRES_TUPLES_OK,
-                                "cannot record the import run", err, errlen);
+    PGresult *res = db_exec(conn,
+                            "SELECT run_id, abandoned"
+                            " FROM is248.run_begin($1::text)",
+                            1, params, PGRES_TUPLES_OK,
+                            "cannot record the import run", err, errlen);
     if (!res)
         return -1;
     int64_t id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
@@ -747,11 +288,11 @@ int db_run_end(PGconn *conn, int64_t run_id, const char *status, char *err,
     char run[24];
     snprintf(run, sizeof run, "%" PRId64, run_id);
     const char *params[2] = { run, status };
-    PGresult *res = exec_params(conn,
-                                "SELECT is248.run_end($1::bigint, $2::text)",
-                                2, params, PGRES_TUPLES_OK,
-                                "cannot record the end of the import run",
-                                err, errlen);
+    PGresult *res = db_exec(conn,
+                            "SELECT is248.run_end($1::bigint, $2::text)",
+                            2, params, PGRES_TUPLES_OK,
+                            "cannot record the end of the import run",
+                            err, errlen);
     PQclear(res);
     return res ? 0 : -1;
 }
@@ -801,11 +342,11 @@ int64_t db_delivery_begin(PGconn *conn, int64_t run_id, const char *source,
     snprintf(run, sizeof run, "%" PRId64, run_id);
     snprintf(size, sizeof size, "%" PRIu64, bytes);
     const char *params[3] = { run, source, size };
-    PGresult *res = exec_params(conn,
-                                "SELECT is248.delivery_begin($1::bigint,"
-                                " $2::text, $3::bigint)",
-                                3, params, PGRES_TUPLES_OK,
-                                "cannot begin the delivery", err, errlen);
+    PGresult *res = db_exec(conn,
+                            "SELECT is248.delivery_begin($1::bigint,"
+                            " $2::text, $3::bigint)",
+                            3, params, PGRES_TUPLES_OK,
+                            "cannot begin the delivery", err, errlen);
     if (!res)
         return -1;
     int64_t id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
