@@ -1,6 +1,7 @@
 /*
  * xmlrun.h - what the XML reader's unit tests share: a source in memory
- * (read in chunks of any size, failing at any offset), a sink that writes
+ * (tests/common/memsrc.h: read in chunks of any size, failing at any
+ * offset), a sink that writes
  * every report and warning as text (golden text, as libxml2's runtest
  * does), and stderr caught in a file, since libxml2 must print nothing.
  * Static functions, one copy per test program.
@@ -17,38 +18,7 @@
 #include <unistd.h>
 
 #include "ingest/xmlreport.h"
-
-/* ---- a source in memory ------------------------------------------------ */
-
-struct mem {
-    const char *data;
-    size_t len, pos;
-    size_t chunk;      /* bytes per read at most (0: all) */
-    size_t fail_at;    /* fail once pos reaches it (0: never) */
-};
-
-static inline ssize_t mem_read(void *src, void *buf, size_t len)
-{
-    struct mem *m = src;
-    if (m->fail_at && m->pos >= m->fail_at)
-        return -1;
-    size_t n = m->len - m->pos;
-    if (n > len)
-        n = len;
-    if (m->chunk && n > m->chunk)
-        n = m->chunk;
-    if (m->fail_at && m->pos + n > m->fail_at)
-        n = m->fail_at - m->pos;
-    memcpy(buf, m->data + m->pos, n);
-    m->pos += n;
-    return (ssize_t)n;
-}
-
-static inline const char *mem_error(void *src)
-{
-    (void)src;
-    return "truncated archive: test source cut off";
-}
+#include "tests/common/memsrc.h"
 
 /* ---- what the sink saw, as text ---------------------------------------- */
 
@@ -127,7 +97,9 @@ static inline void run(struct result *res, const char *data, size_t len,
     memset(res, 0, sizeof *res);
     res->out.stop_after = stop_after;
     out_add(&res->out, "%s", "");
-    struct mem m = { data, len, 0, chunk, fail_at };
+    struct mem_src m = { .data = data, .len = len, .chunk = chunk,
+                         .fail_at = fail_at,
+                         .why = "truncated archive: test source cut off" };
     struct xmlrep_sink sink = { on_report, on_warning, &res->out };
     res->st = xmlrep_read(mem_read, &m, mem_error, lim ? lim : &defaults,
                           &sink, res->err, sizeof res->err);
