@@ -34,7 +34,7 @@ extern const char SNIFF_EMPTY[];    /* an archive of no entries */
 extern const char SNIFF_ZIP_CUT[];  /* a zip without its end record */
 extern const char SNIFF_TAR_CUT[];  /* a tar without its end blocks */
 
-/* --- names ---------------------------------------------------------------- */
+/* --- names -------------------------------------------------------------- */
 
 /* The last component of path ends in ".xml" (any case). */
 int sniff_is_xml_name(const char *path);
@@ -57,7 +57,7 @@ int sniff_is_os_litter(const char *path);
  */
 const char *sniff_special_skip_why(const char *name, mode_t mode);
 
-/* --- first bytes ------------------------------------------------------------ */
+/* --- first bytes -------------------------------------------------------- */
 
 /*
  * A format is248 does not read, told by its signature in the first n bytes
@@ -77,7 +77,7 @@ const char *sniff_cut_short(const unsigned char *p, size_t n);
  * NULL. */
 const char *sniff_compression(const unsigned char *p, size_t n);
 
-/* --- end records -------------------------------------------------------------- */
+/* --- end records -------------------------------------------------------- */
 
 /*
  * A zip ends in its end-of-central-directory record.  Without it
