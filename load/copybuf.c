@@ -210,9 +210,12 @@ int copybuf_nulls(struct copybuf *cb, int count)
     return COPYBUF_OK;
 }
 
+/* Room for a long long in decimal with its sign. */
+#define INT_DIGITS 24
+
 int copybuf_int(struct copybuf *cb, long long v)
 {
-    char tmp[24];
+    char tmp[INT_DIGITS];
     char *p = tmp + sizeof tmp;
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
                                  : (unsigned long long)v;

@@ -17,6 +17,9 @@
 
 #define DB_LOCK_IMPORT DB_LOCK_SPACE ", " DB_LOCK_IMPORT_KEY
 
+/* Room for a time-out as PostgreSQL takes it: "%ldms". */
+#define MS_TEXT (DB_INT_TEXT + 2)
+
 /* ------------------------------------------------------------------------ */
 /* Messages                                                                  */
 
@@ -133,13 +136,20 @@ PGresult *db_exec(PGconn *conn, const char *sql, int n,
     return res;
 }
 
+int db_exec_ok(PGconn *conn, const char *sql, int n,
+               const char *const *params, ExecStatusType want,
+               const char *what, char *err, size_t errlen)
+{
+    PGresult *res = db_exec(conn, sql, n, params, want, what, err, errlen);
+    PQclear(res);
+    return res ? 0 : -1;
+}
+
 int db_command(PGconn *conn, const char *sql, const char *what, char *err,
                size_t errlen)
 {
-    PGresult *res = db_exec(conn, sql, 0, NULL, PGRES_COMMAND_OK, what, err,
-                            errlen);
-    PQclear(res);
-    return res ? 0 : -1;
+    return db_exec_ok(conn, sql, 0, NULL, PGRES_COMMAND_OK, what, err,
+                      errlen);
 }
 
 void db_rollback(PGconn *conn)
@@ -196,17 +206,15 @@ PGconn *db_connect(const char *conninfo, char *err, size_t errlen)
 int db_set_timeouts(PGconn *conn, long lock_timeout_ms,
                     long statement_timeout_ms, char *err, size_t errlen)
 {
-    char lock[32], stmt[32];
+    char lock[MS_TEXT], stmt[MS_TEXT];
     snprintf(lock, sizeof lock, "%ldms", lock_timeout_ms);
     snprintf(stmt, sizeof stmt, "%ldms", statement_timeout_ms);
     const char *params[2] = { lock, stmt };
-    PGresult *res = db_exec(conn,
-                            "SELECT pg_catalog.set_config('lock_timeout', $1, false),"
-                            " pg_catalog.set_config('statement_timeout', $2, false)",
-                            2, params, PGRES_TUPLES_OK,
-                            "cannot set the time-outs", err, errlen);
-    PQclear(res);
-    return res ? 0 : -1;
+    return db_exec_ok(conn,
+                      "SELECT pg_catalog.set_config('lock_timeout', $1, false),"
+                      " pg_catalog.set_config('statement_timeout', $2, false)",
+                      2, params, PGRES_TUPLES_OK, "cannot set the time-outs",
+                      err, errlen);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -237,7 +245,7 @@ int db_lock_import(PGconn *conn, long wait_ms, char *err, size_t errlen)
     }
     if (db_command(conn, "BEGIN", what, err, errlen) != 0)
         return -1;
-    char ms[32];
+    char ms[MS_TEXT];
     snprintf(ms, sizeof ms, "%ldms", wait_ms < 0 ? 0 : wait_ms);
     const char *params[1] = { ms };
     res = db_exec(conn,
@@ -285,16 +293,12 @@ int64_t db_run_begin(PGconn *conn, const char *command, int64_t *abandoned,
 int db_run_end(PGconn *conn, int64_t run_id, const char *status, char *err,
                size_t errlen)
 {
-    char run[24];
+    char run[DB_INT_TEXT];
     snprintf(run, sizeof run, "%" PRId64, run_id);
     const char *params[2] = { run, status };
-    PGresult *res = db_exec(conn,
-                            "SELECT is248.run_end($1::bigint, $2::text)",
-                            2, params, PGRES_TUPLES_OK,
-                            "cannot record the end of the import run",
-                            err, errlen);
-    PQclear(res);
-    return res ? 0 : -1;
+    return db_exec_ok(conn, "SELECT is248.run_end($1::bigint, $2::text)",
+                      2, params, PGRES_TUPLES_OK,
+                      "cannot record the end of the import run", err, errlen);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -304,7 +308,7 @@ int db_delivery_read(PGconn *conn, int64_t run_id, const char *source,
                      const unsigned char digest[32], struct db_delivery *d,
                      char *err, size_t errlen)
 {
-    char run[24];
+    char run[DB_INT_TEXT];
     snprintf(run, sizeof run, "%" PRId64, run_id);
     const char *values[3] = { run, source, (const char *)digest };
     const int lengths[3] = { 0, 0, 32 }, formats[3] = { 0, 0, 1 };
@@ -338,7 +342,7 @@ int db_delivery_read(PGconn *conn, int64_t run_id, const char *source,
 int64_t db_delivery_begin(PGconn *conn, int64_t run_id, const char *source,
                           uint64_t bytes, char *err, size_t errlen)
 {
-    char run[24], size[24];
+    char run[DB_INT_TEXT], size[DB_INT_TEXT];
     snprintf(run, sizeof run, "%" PRId64, run_id);
     snprintf(size, sizeof size, "%" PRIu64, bytes);
     const char *params[3] = { run, source, size };
@@ -372,7 +376,7 @@ int db_delivery_pieces(PGconn *conn, int64_t id, int first,
         set_err(err, errlen, "cannot send the delivery: out of memory");
         return -1;
     }
-    char idt[24], firstt[16];
+    char idt[DB_INT_TEXT], firstt[DB_INT_TEXT];
     snprintf(idt, sizeof idt, "%" PRId64, id);
     snprintf(firstt, sizeof firstt, "%d", first);
     const char *values[3] = { idt, firstt, (const char *)arr.data };
@@ -394,7 +398,7 @@ int db_delivery_pieces(PGconn *conn, int64_t id, int first,
 int db_delivery_end(PGconn *conn, int64_t id, const unsigned char digest[32],
                     char *err, size_t errlen)
 {
-    char idt[24];
+    char idt[DB_INT_TEXT];
     snprintf(idt, sizeof idt, "%" PRId64, id);
     const char *values[2] = { idt, (const char *)digest };
     const int lengths[2] = { 0, 32 }, formats[2] = { 0, 1 };

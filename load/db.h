@@ -31,6 +31,10 @@
 #define DB_LOCK_MIGRATE_KEY "1"     /* migrate, for its transaction */
 #define DB_LOCK_IMPORT_KEY "2"      /* an import, for its session */
 
+/* Room for an integer parameter as text: a 64-bit integer in decimal, its
+ * sign and the NUL (20 + 1 + 1), with some to spare. */
+#define DB_INT_TEXT 24
+
 /*
  * Connect.  Returns the connection, or NULL with the reason in err.
  * Sets application_name "is248" unless the conninfo sets one, and, unless
@@ -135,8 +139,14 @@ PGresult *db_exec(PGconn *conn, const char *sql, int n,
                   const char *const *params, ExecStatusType want,
                   const char *what, char *err, size_t errlen);
 
-/* db_exec() of sql without parameters that must end in PGRES_COMMAND_OK:
- * 0, or -1 with err set. */
+/* db_exec() where the result itself is not wanted: 0, or -1 with err
+ * set. */
+int db_exec_ok(PGconn *conn, const char *sql, int n,
+               const char *const *params, ExecStatusType want,
+               const char *what, char *err, size_t errlen);
+
+/* db_exec_ok() of sql without parameters that must end in
+ * PGRES_COMMAND_OK. */
 int db_command(PGconn *conn, const char *sql, const char *what, char *err,
                size_t errlen);
 

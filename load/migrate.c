@@ -150,16 +150,14 @@ static int run_sql_file(PGconn *conn, const char *dir,
 static int record_version(PGconn *conn, int version, const char *name,
                           char *err, size_t errlen)
 {
-    char vtext[16];
+    char vtext[DB_INT_TEXT];
     snprintf(vtext, sizeof vtext, "%d", version);
     const char *params[2] = { vtext, name };
-    PGresult *res = db_exec(conn,
-                            "INSERT INTO is248.schema_version (version, name) "
-                            "VALUES ($1::int, $2)",
-                            2, params, PGRES_COMMAND_OK,
-                            "cannot record the schema version", err, errlen);
-    PQclear(res);
-    return res ? 0 : -1;
+    return db_exec_ok(conn,
+                      "INSERT INTO is248.schema_version (version, name) "
+                      "VALUES ($1::int, $2)",
+                      2, params, PGRES_COMMAND_OK,
+                      "cannot record the schema version", err, errlen);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -203,7 +201,7 @@ static int reference_fingerprint(char hex[HEX_SHA256_SIZE], char *err,
                     name);
             return -1;
         }
-        char head[24]; /* the length, in decimal, and a line feed */
+        char head[DB_INT_TEXT]; /* the length in decimal, a line feed */
         int n = snprintf(head, sizeof head, "%zu\n", f->len);
         ok = EVP_DigestUpdate(ctx, f->name, strlen(f->name) + 1) == 1 &&
              EVP_DigestUpdate(ctx, head, (size_t)n) == 1 &&
