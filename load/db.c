@@ -17,6 +17,9 @@
 
 #define DB_LOCK_IMPORT DB_LOCK_SPACE ", " DB_LOCK_IMPORT_KEY
 
+#define CONNECT_KEYS 8 /* db_connect()'s keywords, with the NULL after them */
+#define SHA256_LEN 32  /* bytes of a digest, sent as bytea */
+
 /* Room for a time-out as PostgreSQL takes it: "%ldms". */
 #define MS_TEXT (DB_INT_TEXT + 2)
 
@@ -170,7 +173,7 @@ PGconn *db_connect(const char *conninfo, char *err, size_t errlen)
      * a minute or two); keywords after it override what an expanded
      * conninfo says: the loader sends UTF-8, whatever PGCLIENTENCODING
      * says.  PGCONNECT_TIMEOUT, when set, wins over our default. */
-    const char *keys[8], *vals[8];
+    const char *keys[CONNECT_KEYS], *vals[CONNECT_KEYS];
     int n = 0;
     if (!getenv("PGCONNECT_TIMEOUT")) {
         keys[n] = "connect_timeout";
@@ -311,7 +314,7 @@ int db_delivery_read(PGconn *conn, int64_t run_id, const char *source,
     char run[DB_INT_TEXT];
     snprintf(run, sizeof run, "%" PRId64, run_id);
     const char *values[3] = { run, source, (const char *)digest };
-    const int lengths[3] = { 0, 0, 32 }, formats[3] = { 0, 0, 1 };
+    const int lengths[3] = { 0, 0, SHA256_LEN }, formats[3] = { 0, 0, 1 };
     PGresult *res = PQexecParams(conn,
                                  "SELECT run_id, files, files_loaded,"
                                  " files_already, files_rejected,"
@@ -401,7 +404,7 @@ int db_delivery_end(PGconn *conn, int64_t id, const unsigned char digest[32],
     char idt[DB_INT_TEXT];
     snprintf(idt, sizeof idt, "%" PRId64, id);
     const char *values[2] = { idt, (const char *)digest };
-    const int lengths[2] = { 0, 32 }, formats[2] = { 0, 1 };
+    const int lengths[2] = { 0, SHA256_LEN }, formats[2] = { 0, 1 };
     PGresult *res = PQexecParams(conn,
                                  "SELECT is248.delivery_end($1::bigint,"
                                  " $2::bytea)",

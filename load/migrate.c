@@ -419,7 +419,7 @@ static int migrate_in_transaction(PGconn *conn, int *from, int *to,
         }
         last = v;
         if (v > current) {
-            char name[300];
+            char name[WHAT_MAX];
             snprintf(name, sizeof name, "upgrade/%s", f->name);
             if (run_sql_file(conn, "upgrade", f, err, errlen) != 0 ||
                 record_version(conn, v, name, err, errlen) != 0)

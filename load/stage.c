@@ -293,7 +293,7 @@ void stage_problems(struct pgbin *b, int file_no,
                     p->question[0] ? p->question : NULL, p->reason);
     }
     if (n->n_dropped > 0) {
-        char text[96];
+        char text[PROBLEM_TEXT];
         snprintf(text, sizeof text, "%zu further problems not listed",
                  n->n_dropped);
         problem_row(b, n->ok ? 'w' : 'p', file_no, raw->index, year, unit,

@@ -282,7 +282,7 @@ static const char *size_class(enum unit_type type, long pop)
 static void check_plausible(struct view v, int64_t us, int64_t now_us,
                             struct norm_report *out)
 {
-    char q[PROBLEM_QUOTE_BUF], bound[40];
+    char q[PROBLEM_QUOTE_BUF], bound[INSTANT_TEXT];
     if (out->year >= 1 && us < instant_year_start_oslo(out->year)) {
         problem_add(out, PROBLEM_REPORT, "", "submission time '%s' is before "
                     "the reporting year %d began (%04d-01-01 00:00 "
