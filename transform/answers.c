@@ -7,6 +7,7 @@
  */
 #include "answers.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "codes.h"
@@ -16,12 +17,13 @@
 /* Room for a code or a question id as given, copied to be looked up; a
  * longer one is none of ours. */
 #define CODE_TEXT 16
+#define WORD_TEXT 32  /* " (neither good nor bad)" */
 #define QUESTION_TEXT 64
 
 /* Words for messages. */
-static const char *yesno_word(enum yesno v)
+static const char *yesno_word(int v)
 {
-    switch (v) {
+    switch ((enum yesno)v) {
     case YN_YES: return "yes";
     case YN_NO: return "no";
     case YN_DONT_KNOW: return "don't know";
@@ -30,9 +32,9 @@ static const char *yesno_word(enum yesno v)
     return "?";
 }
 
-static const char *rating_word(enum rating v)
+static const char *rating_word(int v)
 {
-    switch (v) {
+    switch ((enum rating)v) {
     case RATING_VERY_GOOD: return "very good";
     case RATING_GOOD: return "good";
     case RATING_NEITHER: return "neither good nor bad";
@@ -161,81 +163,60 @@ static void answer_v1(const struct raw_answer *a, const struct question *q,
         store_yesno(out, q->key, y);
 }
 
-/*
- * Version 2, a yes/no or rating Svar: kode and/or label, which must agree.
- * Returns the value, or 0 after adding a problem.
- */
-static int resolve_svar(const struct raw_answer *a, const struct question *q,
-                        struct norm_report *out)
-{
-    char q1[PROBLEM_QUOTE_BUF], q2[PROBLEM_QUOTE_BUF], code[CODE_TEXT];
-    int rating = q->v2_kind == KIND_RATING;
-    struct view c = view_trim(a->code), l = view_trim(a->text);
-    int cv = 0, lv = 0;
-    if (c.n > 0) {
-        if (c.n < sizeof code) {
-            view_copy(c, code, sizeof code);
-            cv = rating ? (int)codes_rating_v2(code)
-                        : (int)codes_yesno_v2(code);
-        }
-        if (!cv) {
-            problem_add(out, PROBLEM_ANSWER, q->v2_id, "unknown code '%s' for "
-                        "%s (version 2 codes: %s)",
-                        problem_quote(q1, c.p, c.n), q->name,
-                        rating ? "0\xe2\x80\x93" "5" : "1, 2, 3");
-            return 0;
-        }
-    }
-    if (l.n > 0) {
-        lv = rating ? (int)codes_rating_label(a->text)
-                    : (int)codes_yesno_label(a->text);
-        if (!lv) {
-            problem_add(out, PROBLEM_ANSWER, q->v2_id, "unknown label '%s'",
-                        problem_quote(q1, l.p, l.n));
-            return 0;
-        }
-    }
-    if (cv && lv && cv != lv) {
-        problem_add(out, PROBLEM_ANSWER, q->v2_id, "code '%s' (%s) disagrees "
-                    "with label '%s' (%s)", problem_quote(q1, c.p, c.n),
-                    rating ? rating_word((enum rating)cv)
-                           : yesno_word((enum yesno)cv),
-                    problem_quote(q2, l.p, l.n),
-                    rating ? rating_word((enum rating)lv)
-                           : yesno_word((enum yesno)lv));
-        return 0;
-    }
-    return cv ? cv : lv;
-}
+/* How version 2 reads the code and the label of one kind of answer. */
+struct v2_reading {
+    int (*code)(const char *code);       /* 0: unknown */
+    int (*label)(const char *label);     /* 0: unknown */
+    const char *(*word)(int v);          /* a value in messages */
+    int code_word;                       /* a disagreement names the code's
+                                          * value too */
+    const char *codes;                   /* the codes, for messages */
+};
 
-/* Version 2, a Valg: kode and/or label.  Returns the choice or 0. */
-static int resolve_valg(const struct raw_answer *a, const struct question *q,
-                        struct norm_report *out)
+static int yesno_code(const char *s) { return (int)codes_yesno_v2(s); }
+static int yesno_label(const char *s) { return (int)codes_yesno_label(s); }
+static int rating_code(const char *s) { return (int)codes_rating_v2(s); }
+static int rating_label(const char *s) { return (int)codes_rating_label(s); }
+
+static const struct v2_reading V2_YESNO = {
+    yesno_code, yesno_label, yesno_word, 1, "version 2 codes: 1, 2, 3"
+};
+static const struct v2_reading V2_RATING = {
+    rating_code, rating_label, rating_word, 1,
+    "version 2 codes: 0\xe2\x80\x93" "5"
+};
+static const struct v2_reading V2_CHOICE = {
+    codes_choice_code, codes_choice_label, choice_code, 0,
+    "codes: IPS, SE, INGEN, VETIKKE"
+};
+
+/*
+ * Version 2, a Svar (yes/no, rating) or a Valg: kode and/or label, which
+ * must agree.  Returns the value, or 0 after adding a problem.
+ */
+static int resolve_v2(const struct raw_answer *a, const struct question *q,
+                      const struct v2_reading *how, struct norm_report *out)
 {
     char q1[PROBLEM_QUOTE_BUF], q2[PROBLEM_QUOTE_BUF];
     struct view c = view_trim(a->code), l = view_trim(a->text);
     int cv = 0, lv = 0;
-    if (c.n > 0) {
-        cv = codes_choice_code(a->code);
-        if (!cv) {
-            problem_add(out, PROBLEM_ANSWER, q->v2_id, "unknown code '%s' for "
-                        "%s (codes: IPS, SE, INGEN, VETIKKE)",
-                        problem_quote(q1, c.p, c.n), q->name);
-            return 0;
-        }
+    if (c.n > 0 && !(cv = how->code(a->code))) {
+        problem_add(out, PROBLEM_ANSWER, q->v2_id, "unknown code '%s' for %s "
+                    "(%s)", problem_quote(q1, c.p, c.n), q->name, how->codes);
+        return 0;
     }
-    if (l.n > 0) {
-        lv = codes_choice_label(a->text);
-        if (!lv) {
-            problem_add(out, PROBLEM_ANSWER, q->v2_id, "unknown label '%s'",
-                        problem_quote(q1, l.p, l.n));
-            return 0;
-        }
+    if (l.n > 0 && !(lv = how->label(a->text))) {
+        problem_add(out, PROBLEM_ANSWER, q->v2_id, "unknown label '%s'",
+                    problem_quote(q1, l.p, l.n));
+        return 0;
     }
     if (cv && lv && cv != lv) {
-        problem_add(out, PROBLEM_ANSWER, q->v2_id, "code '%s' disagrees with "
-                    "label '%s' (%s)", problem_quote(q1, c.p, c.n),
-                    problem_quote(q2, l.p, l.n), choice_code(lv));
+        char said[WORD_TEXT] = "";
+        if (how->code_word)
+            snprintf(said, sizeof said, " (%s)", how->word(cv));
+        problem_add(out, PROBLEM_ANSWER, q->v2_id, "code '%s'%s disagrees "
+                    "with label '%s' (%s)", problem_quote(q1, c.p, c.n), said,
+                    problem_quote(q2, l.p, l.n), how->word(lv));
         return 0;
     }
     return cv ? cv : lv;
@@ -252,7 +233,9 @@ static void answer_v2(const struct raw_report *raw, size_t i,
                         "unexpected Valg elements");
             return;
         }
-        int v = resolve_svar(a, q, out);
+        int v = resolve_v2(a, q, q->v2_kind == KIND_RATING ? &V2_RATING
+                                                            : &V2_YESNO,
+                           out);
         if (v == 0)
             return;
         if (q->v2_kind == KIND_RATING)
@@ -282,7 +265,7 @@ static void answer_v2(const struct raw_report *raw, size_t i,
         const struct raw_answer *v = &raw->answers[j];
         if (!carries(v))
             continue;
-        int c = resolve_valg(v, q, out);
+        int c = resolve_v2(v, q, &V2_CHOICE, out);
         if (c == 0)
             return;
         set |= c;
