@@ -144,69 +144,72 @@ static int add_row(struct rows *r, struct row row)
     return 0;
 }
 
+/* Take one row of a table (its fields cut, cut()) into rows: NULL, or what
+ * is wrong with it. */
+typedef const char *(*row_fn)(struct units *u, const char *const *f,
+                              struct rows *rows);
+
 /* municipalities_by_year.csv: year,code,name,county_code.  Sets u->first
- * and u->last.  0, or -1 with err set. */
-static int read_by_year(struct units *u, char *text, struct rows *rows,
-                        char *err, size_t errlen)
+ * and u->last. */
+static const char *by_year_row(struct units *u, const char *const *f,
+                               struct rows *rows)
 {
-    struct refdata_csv c;
-    struct refdata_field f[REFDATA_FIELDS_MAX];
-    char why[REFDATA_WHY_MAX];
-    if (refdata_csv_begin(&c, &refdata_layouts[REFDATA_MUNICIPALITIES], text,
-                          strlen(text), why, sizeof why) != 0)
-        return fail_read(err, errlen, &c, why);
-    int r;
-    while ((r = refdata_csv_next(&c, f, why, sizeof why)) > 0) {
-        const char *year_s = cut(f[0]), *code = cut(f[1]),
-                   *name = cut(f[2]), *county = cut(f[3]);
-        if (!all_digits(year_s, 4) || !all_digits(code, 4) ||
-            name[0] == '\0' || !all_digits(county, 2))
-            return fail(err, errlen, &c, "expected a year, a 4-digit code, "
-                                         "a name and a 2-digit county code");
-        int year = 0; /* 4 digits, checked above */
-        for (int i = 0; i < 4; i++)
-            year = year * 10 + (year_s[i] - '0');
-        if (year < 1900)
-            return fail(err, errlen, &c, "year before 1900");
-        if (u->first == 0 || year < u->first)
-            u->first = year;
-        if (year > u->last)
-            u->last = year;
-        if (u->last - u->first + 1 > YEARS_MAX)
-            return fail(err, errlen, &c, "more than 64 years");
-        if (add_row(rows, (struct row){ code, name, year }) != 0)
-            return fail(err, errlen, &c, "out of memory");
-    }
-    if (r < 0)
-        return fail_read(err, errlen, &c, why);
-    if (rows->n == 0)
-        return fail(err, errlen, &c, "no municipalities");
-    return 0;
+    const char *year_s = f[0], *code = f[1], *name = f[2], *county = f[3];
+    if (!all_digits(year_s, 4) || !all_digits(code, 4) || name[0] == '\0' ||
+        !all_digits(county, 2))
+        return "expected a year, a 4-digit code, a name and a 2-digit "
+               "county code";
+    int year = 0; /* 4 digits, checked above */
+    for (int i = 0; i < 4; i++)
+        year = year * 10 + (year_s[i] - '0');
+    if (year < 1900)
+        return "year before 1900";
+    if (u->first == 0 || year < u->first)
+        u->first = year;
+    if (year > u->last)
+        u->last = year;
+    if (u->last - u->first + 1 > YEARS_MAX)
+        return "more than 64 years";
+    return add_row(rows, (struct row){ code, name, year }) ? "out of memory"
+                                                           : NULL;
 }
 
-/* oslo_districts.csv: bydelsnummer,bydelsnavn,kommunenummer.  0, or -1
- * with err set. */
-static int read_districts(struct units *u, char *text, struct rows *rows,
-                          char *err, size_t errlen)
+/* oslo_districts.csv: bydelsnummer,bydelsnavn,kommunenummer. */
+static const char *district_row(struct units *u, const char *const *f,
+                                struct rows *rows)
+{
+    const char *code = f[0], *name = f[1], *municipality = f[2];
+    if (!all_digits(code, 6) || name[0] == '\0' ||
+        strcmp(municipality, "0301") != 0 || strncmp(code, "0301", 4) != 0)
+        return "expected a district code 0301xx, a name and the "
+               "municipality 0301";
+    if (add_row(rows, (struct row){ code, name, 0 }) != 0)
+        return "out of memory";
+    u->districts++;
+    return NULL;
+}
+
+/* The rows of table t, in text (u's own copy), through each.  0, or -1
+ * with err set; *line is the number of the last line read. */
+static int read_table(struct units *u, enum refdata_table t, char *text,
+                      struct rows *rows, row_fn each, long *line, char *err,
+                      size_t errlen)
 {
     struct refdata_csv c;
     struct refdata_field f[REFDATA_FIELDS_MAX];
     char why[REFDATA_WHY_MAX];
-    if (refdata_csv_begin(&c, &refdata_layouts[REFDATA_DISTRICTS], text,
-                          strlen(text), why, sizeof why) != 0)
-        return fail_read(err, errlen, &c, why);
-    int r;
-    while ((r = refdata_csv_next(&c, f, why, sizeof why)) > 0) {
-        const char *code = cut(f[0]), *name = cut(f[1]),
-                   *municipality = cut(f[2]);
-        if (!all_digits(code, 6) || name[0] == '\0' ||
-            strcmp(municipality, "0301") != 0 || strncmp(code, "0301", 4) != 0)
-            return fail(err, errlen, &c, "expected a district code 0301xx, "
-                                         "a name and the municipality 0301");
-        if (add_row(rows, (struct row){ code, name, 0 }) != 0)
-            return fail(err, errlen, &c, "out of memory");
-        u->districts++;
+    int r = refdata_csv_begin(&c, &refdata_layouts[t], text, strlen(text),
+                              why, sizeof why);
+    while (r == 0 && (r = refdata_csv_next(&c, f, why, sizeof why)) > 0) {
+        const char *cuts[REFDATA_FIELDS_MAX];
+        for (int i = 0; i < c.layout->fields; i++)
+            cuts[i] = cut(f[i]);
+        const char *what = each(u, cuts, rows);
+        if (what)
+            return fail(err, errlen, &c, what);
+        r = 0;
     }
+    *line = c.line;
     return r < 0 ? fail_read(err, errlen, &c, why) : 0;
 }
 
@@ -311,9 +314,19 @@ struct units *units_parse(const char *by_year_csv, const char *districts_csv,
     } else {
         memcpy(u->text, by_year_csv, len1 + 1);
         memcpy(u->text + len1 + 1, districts_csv, len2 + 1);
-        rc = read_by_year(u, u->text, &rows, err, errlen);
+        long line = 0;
+        rc = read_table(u, REFDATA_MUNICIPALITIES, u->text, &rows,
+                        by_year_row, &line, err, errlen);
+        if (rc == 0 && rows.n == 0) {
+            if (err && errlen)
+                snprintf(err, errlen, "%s line %ld: no municipalities",
+                         refdata_layouts[REFDATA_MUNICIPALITIES].file,
+                         line > 0 ? line : 1);
+            rc = -1;
+        }
         if (rc == 0)
-            rc = read_districts(u, u->text + len1 + 1, &rows, err, errlen);
+            rc = read_table(u, REFDATA_DISTRICTS, u->text + len1 + 1, &rows,
+                            district_row, &line, err, errlen);
         if (rc == 0 && make_units(u, &rows) != 0) {
             if (err && errlen)
                 snprintf(err, errlen, "out of memory");

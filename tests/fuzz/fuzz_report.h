@@ -13,6 +13,10 @@
 
 #include "ingest/xmlreport.h"
 
+/* libFuzzer's entry points, defined by each target. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 /* Abort with a message naming the broken promise (and, for
  * FUZZ_CHECK_S, the string concerned, escaped). */
 #define FUZZ_CHECK(cond, what) FUZZ_CHECK_S(cond, what, NULL)
