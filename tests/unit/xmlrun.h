@@ -1,16 +1,17 @@
 /*
  * xmlrun.h - what the XML reader's unit tests share: a source in memory
  * (tests/common/memsrc.h: read in chunks of any size, failing at any
- * offset), a sink that writes
- * every report and warning as text (golden text, as libxml2's runtest
- * does), and stderr caught in a file, since libxml2 must print nothing.
- * Static functions, one copy per test program.
+ * offset), a sink that writes every report and warning as text (golden
+ * text, as libxml2's runtest does), text in other encodings (utf16(),
+ * convert() with iconv), and stderr caught in a file, since libxml2 must
+ * print nothing.  Static functions, one copy per test program.
  */
 #ifndef IS248_TEST_XMLRUN_H
 #define IS248_TEST_XMLRUN_H
 
 #include "check.h"
 
+#include <iconv.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,6 +133,19 @@ static inline char *utf16(const char *s, int big, int bom, size_t *n)
         *o++ = (char)(big ? c >> 8 : c & 0xFF);
         *o++ = (char)(big ? c & 0xFF : c >> 8);
     }
+    *n = (size_t)(o - out);
+    return out;
+}
+
+/* in converted to code with iconv into a new buffer (the caller frees
+ * it); *n its length */
+static inline char *convert(const char *code, const char *in, size_t *n)
+{
+    iconv_t cd = iconv_open(code, "UTF-8");
+    size_t left = strlen(in), room = 8 * left + 8;
+    char *out = malloc(room), *o = out, *i = (char *)in;
+    CHECK(cd != (iconv_t)-1 && iconv(cd, &i, &left, &o, &room) != (size_t)-1);
+    iconv_close(cd);
     *n = (size_t)(o - out);
     return out;
 }
