@@ -50,7 +50,7 @@ int db_schema_target(void)
 {
     int target = SCHEMA_FIRST_VERSION;
     for (size_t i = 0; i < schema_upgrade_count(); i++) {
-        int v = upgrade_version(schema_upgrade_file(i)->name);
+        int v = upgrade_version(schema_upgrade_name(i));
         if (v > target)
             target = v;
     }
@@ -63,7 +63,8 @@ static int have_version_table(PGconn *conn, char *err, size_t errlen)
     PGresult *res = db_exec(
         conn,
         "SELECT pg_catalog.to_regclass('is248.schema_version') IS NOT NULL",
-        0, NULL, PGRES_TUPLES_OK, "cannot read the schema version", err, errlen);
+        0, NULL, PGRES_TUPLES_OK, "cannot read the schema version", err,
+        errlen);
     if (!res)
         return -1;
     int have = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
@@ -91,11 +92,11 @@ static int read_version(PGconn *conn, char *err, size_t errlen)
     int v = atoi(PQgetvalue(res, 0, 0));
     if (strcmp(PQgetvalue(res, 0, 1), "t") == 0) {
         snprintf(err, errlen,
-                "the is248 schema of this database was made by a development "
-                "version of is248 (its migration %s) and cannot be upgraded: "
-                "drop it (DROP SCHEMA is248 CASCADE, as its owner), then run "
-                "'is248 migrate' and load the deliveries again",
-                PQgetvalue(res, 0, 2));
+                 "the is248 schema of this database was made by a development "
+                 "version of is248 (its migration %s) and cannot be upgraded: "
+                 "drop it (DROP SCHEMA is248 CASCADE, as its owner), then run "
+                 "'is248 migrate' and load the deliveries again",
+                 PQgetvalue(res, 0, 2));
         v = DB_SCHEMA_DEVELOPMENT;
     }
     PQclear(res);
@@ -124,21 +125,20 @@ static long line_of(const char *sql, long pos)
     return line;
 }
 
-/* Run one embedded SQL file (dir/name in messages). */
-static int run_sql_file(PGconn *conn, const char *dir,
-                        const struct schema_file *f, char *err,
-                        size_t errlen)
+/* Run one embedded SQL file, sql (sql/dir/name in messages). */
+static int run_sql_file(PGconn *conn, const char *dir, const char *name,
+                        const char *sql, char *err, size_t errlen)
 {
-    PGresult *res = PQexec(conn, (const char *)f->data);
+    PGresult *res = PQexec(conn, sql);
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         char what[WHAT_MAX];
         const char *pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
         if (pos)
             snprintf(what, sizeof what, "sql/%s/%s failed at line %ld", dir,
-                     f->name, line_of((const char *)f->data, atol(pos)));
+                     name, line_of(sql, atol(pos)));
         else
-            snprintf(what, sizeof what, "sql/%s/%s failed", dir, f->name);
+            snprintf(what, sizeof what, "sql/%s/%s failed", dir, name);
         db_error(err, errlen, conn, res, what);
         PQclear(res);
         return -1;
@@ -193,19 +193,20 @@ static int reference_fingerprint(char hex[HEX_SHA256_SIZE], char *err,
     ok = ok && EVP_DigestUpdate(ctx, layout, sizeof layout - 1) == 1;
     for (size_t i = 0; ok && i < N_REFERENCE_TABLES; i++) {
         const char *name = refdata_layouts[reference_copies[i].table].file;
-        const struct refdata_file *f = refdata_find(name);
-        if (!f) {
+        size_t len = 0;
+        const char *text = refdata_find(name, &len);
+        if (!text) {
             EVP_MD_CTX_free(ctx);
             snprintf(err, errlen,
-                    "reference data '%s' is not compiled into the program",
-                    name);
+                     "reference data '%s' is not compiled into the program",
+                     name);
             return -1;
         }
         char head[DB_INT_TEXT]; /* the length in decimal, a line feed */
-        int n = snprintf(head, sizeof head, "%zu\n", f->len);
-        ok = EVP_DigestUpdate(ctx, f->name, strlen(f->name) + 1) == 1 &&
+        int n = snprintf(head, sizeof head, "%zu\n", len);
+        ok = EVP_DigestUpdate(ctx, name, strlen(name) + 1) == 1 &&
              EVP_DigestUpdate(ctx, head, (size_t)n) == 1 &&
-             EVP_DigestUpdate(ctx, f->data, f->len) == 1;
+             EVP_DigestUpdate(ctx, text, len) == 1;
     }
     ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen == 32;
     EVP_MD_CTX_free(ctx);
@@ -221,13 +222,12 @@ static int reference_fingerprint(char hex[HEX_SHA256_SIZE], char *err,
  * The rows of the CSV as COPY rows in cb, sent as they fill.  Returns 0, or
  * -1 with why set ("line N: ...").
  */
-static int csv_to_rows(const struct refdata_layout *t,
-                       const struct refdata_file *f, struct copybuf *cb,
-                       PGconn *conn, char *why, size_t whylen)
+static int csv_to_rows(const struct refdata_layout *t, const char *text,
+                       size_t len, struct copybuf *cb, PGconn *conn,
+                       char *why, size_t whylen)
 {
     struct refdata_csv c;
-    if (refdata_csv_begin(&c, t, (const char *)f->data, f->len, why,
-                          whylen) != 0)
+    if (refdata_csv_begin(&c, t, text, len, why, whylen) != 0)
         return -1;
     struct refdata_field field[REFDATA_FIELDS_MAX];
     long rows = 0;
@@ -267,11 +267,12 @@ static int load_reference_table(PGconn *conn, const struct reference_copy *t,
                                 char *err, size_t errlen)
 {
     const struct refdata_layout *layout = &refdata_layouts[t->table];
-    const struct refdata_file *f = refdata_find(layout->file);
+    size_t len = 0;
+    const char *text = refdata_find(layout->file, &len);
     char what[WHAT_MAX];
     snprintf(what, sizeof what, "cannot load reference data '%s'",
              layout->file);
-    if (!f) {
+    if (!text) {
         snprintf(err, errlen, "%s: not compiled into the program", what);
         return -1;
     }
@@ -283,7 +284,7 @@ static int load_reference_table(PGconn *conn, const struct reference_copy *t,
 
     struct copybuf cb = COPYBUF_INIT;
     char why[REFDATA_WHY_MAX] = "";
-    int ok = csv_to_rows(layout, f, &cb, conn, why, sizeof why) == 0 &&
+    int ok = csv_to_rows(layout, text, len, &cb, conn, why, sizeof why) == 0 &&
              copybuf_flush(&cb, conn, 1) == COPYBUF_OK;
     copybuf_free(&cb);
     if (!ok && !why[0])
@@ -394,14 +395,14 @@ static int migrate_in_transaction(PGconn *conn, int *from, int *to,
     int target = db_schema_target();
     if (current > target) {
         snprintf(err, errlen,
-                "the database's schema version %d is newer than this "
-                "program's (%d): use a newer is248", current, target);
+                 "the database's schema version %d is newer than this "
+                 "program's (%d): use a newer is248", current, target);
         return -1;
     }
     if (current == 0) {
         for (size_t i = 0; i < schema_count(); i++)
-            if (run_sql_file(conn, "schema", schema_file(i), err,
-                             errlen) != 0)
+            if (run_sql_file(conn, "schema", schema_name(i),
+                             schema_text(i, NULL), err, errlen) != 0)
                 return -1;
         if (record_version(conn, SCHEMA_FIRST_VERSION, "schema", err,
                            errlen) != 0)
@@ -410,18 +411,19 @@ static int migrate_in_transaction(PGconn *conn, int *from, int *to,
     }
     int last = SCHEMA_FIRST_VERSION;
     for (size_t i = 0; i < schema_upgrade_count(); i++) {
-        const struct schema_file *f = schema_upgrade_file(i);
-        int v = upgrade_version(f->name);
+        const char *file = schema_upgrade_name(i);
+        int v = upgrade_version(file);
         if (v != last + 1) {
             snprintf(err, errlen, "upgrade '%s' is out of order or has no "
-                    "NNNN_ version after %d", f->name, last);
+                     "NNNN_ version after %d", file, last);
             return -1;
         }
         last = v;
         if (v > current) {
             char name[WHAT_MAX];
-            snprintf(name, sizeof name, "upgrade/%s", f->name);
-            if (run_sql_file(conn, "upgrade", f, err, errlen) != 0 ||
+            snprintf(name, sizeof name, "upgrade/%s", file);
+            if (run_sql_file(conn, "upgrade", file,
+                             schema_upgrade_text(i, NULL), err, errlen) != 0 ||
                 record_version(conn, v, name, err, errlen) != 0)
                 return -1;
         }
@@ -436,7 +438,7 @@ int db_migrate(PGconn *conn, int *from, int *to, int *reference_loaded,
     int f = 0, t = 0, loaded = 0;
     if (PQtransactionStatus(conn) != PQTRANS_IDLE) {
         snprintf(err, errlen, "cannot migrate: the connection is busy or in a "
-                "transaction");
+                 "transaction");
         return -1;
     }
     if (db_command(conn, "BEGIN", "cannot start the migration", err,

@@ -20,12 +20,12 @@ const struct refdata_layout refdata_layouts[REFDATA_TABLES] = {
                             "bydelsnummer,bydelsnavn,kommunenummer", 3 },
 };
 
-const struct refdata_file *refdata_find(const char *name)
+const char *refdata_find(const char *name, size_t *len)
 {
-    const struct refdata_file *f;
-    for (size_t i = 0; (f = refdata_file(i)) != NULL; i++)
-        if (f->name && strcmp(f->name, name) == 0)
-            return f;
+    const char *n;
+    for (size_t i = 0; (n = refdata_name(i)) != NULL; i++)
+        if (strcmp(n, name) == 0)
+            return refdata_text(i, len);
     return NULL;
 }
 

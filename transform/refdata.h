@@ -13,29 +13,26 @@
  * no quoting (no name contains a comma), LF or CRLF line ends, a blank line
  * only at the very end.  Anything else is refused with the line number.
  *
- * refdata_count() and refdata_file() are generated at build time by
- * tools/embed.c (reference_data.c; see CMakeLists.txt).  The data is static
- * and read-only; the reader allocates nothing, and a field points into the
- * text it reads.
+ * refdata_count(), refdata_name() and refdata_text() are generated at build
+ * time by tools/embed.c (reference_data.c; see CMakeLists.txt).  The data
+ * is static and read-only; the reader allocates nothing, and a field points
+ * into the text it reads.
  */
 #ifndef IS248_TRANSFORM_REFDATA_H
 #define IS248_TRANSFORM_REFDATA_H
 
 #include <stddef.h>
 
-struct refdata_file {
-    const char *name;            /* base name: "oslo_districts.csv" */
-    const unsigned char *data;   /* its text, NUL-terminated */
-    size_t len;                  /* bytes, the NUL not counted */
-};
-
-/* The files compiled in, in the order of CMakeLists.txt; NULL past the
- * last. */
+/* The files compiled in, in the order of CMakeLists.txt: how many, the
+ * i-th's base name ("oslo_districts.csv"), and its text (NUL-terminated;
+ * *len, when not NULL, its length).  NULL past the last. */
 size_t refdata_count(void);
-const struct refdata_file *refdata_file(size_t i);
+const char *refdata_name(size_t i);
+const char *refdata_text(size_t i, size_t *len);
 
-/* The file called name, or NULL when none is compiled in. */
-const struct refdata_file *refdata_find(const char *name);
+/* The text of the file called name (and *len, when not NULL), or NULL when
+ * none is compiled in. */
+const char *refdata_find(const char *name, size_t *len);
 
 /* --- the tables ----------------------------------------------------------- */
 

@@ -357,8 +357,7 @@ static void free_builtin(void)
 
 static const char *embedded(enum refdata_table t)
 {
-    const struct refdata_file *f = refdata_find(refdata_layouts[t].file);
-    return f ? (const char *)f->data : NULL;
+    return refdata_find(refdata_layouts[t].file, NULL);
 }
 
 const struct units *units_builtin(void)
