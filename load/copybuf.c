@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../ingest/hex.h"
+#include "../ingest/utf8.h"
 
 void copybuf_init(struct copybuf *cb)
 {
@@ -52,41 +53,9 @@ static int reserve(struct copybuf *cb, size_t extra)
 size_t copybuf_utf8_valid(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        if (c >= 0x01 && c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t need;
-        unsigned lo = 0x80, hi = 0xBF; /* range of the second byte */
-        if (c >= 0xC2 && c <= 0xDF)
-            need = 1;
-        else if (c >= 0xE0 && c <= 0xEF) {
-            need = 2;
-            if (c == 0xE0)
-                lo = 0xA0;          /* no overlong forms */
-            else if (c == 0xED)
-                hi = 0x9F;          /* no surrogates */
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            need = 3;
-            if (c == 0xF0)
-                lo = 0x90;
-            else if (c == 0xF4)
-                hi = 0x8F;          /* nothing above U+10FFFF */
-        } else
-            return i;               /* NUL, continuation, C0/C1, F5-FF */
-        if (n - i <= need)
-            return i;
-        if (s[i + 1] < lo || s[i + 1] > hi)
-            return i;
-        for (size_t k = 2; k <= need; k++)
-            if (s[i + k] < 0x80 || s[i + k] > 0xBF)
-                return i;
-        i += need + 1;
-    }
-    return i;
+    const unsigned char *nul = memchr(s, 0, n);
+    int cut;
+    return utf8_valid_prefix(s, nul ? (size_t)(nul - s) : n, &cut);
 }
 
 /* Separator before a field. */
