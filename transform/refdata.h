@@ -4,7 +4,7 @@
  * municipalities valid in each year, every change of a municipality code,
  * and Oslo's city districts (from SSB's classification, as collected by
  * bord4-data).  units.c builds its table of reporting units from them, so
- * that "validate" needs no database; load/db.c copies them into the
+ * that "validate" needs no database; load/migrate.c copies them into the
  * database's reference tables with "is248 migrate".  Both read them here,
  * so both take the same rows.
  *
