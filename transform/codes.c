@@ -47,7 +47,8 @@ const struct question *codes_question_v1(const char *id)
     if (!id)
         return NULL;
     for (size_t i = 0; i < Q_COUNT; i++)
-        if (strcmp(codes_questions[i].v1_id, id) == 0)
+        if (codes_questions[i].v1_id &&
+            strcmp(codes_questions[i].v1_id, id) == 0)
             return &codes_questions[i];
     return NULL;
 }
