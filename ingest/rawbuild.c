@@ -31,6 +31,13 @@
 #define RB_FRAMES 8            /* known elements nest at most 5 deep */
 #define RB_ARENA_BLOCK 16384
 #define RB_KEEP (1U << 20)     /* memory kept for the next report */
+#define RB_ANSWERS_KEEP 4096   /* answers' room kept for the next report */
+#define RB_SBUF_FIRST 256      /* a text buffer's first room */
+#define RB_REASON 512          /* why a file is set aside */
+#define RB_FAULT 200           /* a report's fault */
+#define RB_WHY 160             /* why a report is dropped, a short warning */
+#define RB_WARNING 256         /* a warning that quotes a name */
+#define RB_QUOTE 256           /* a name from the file, escaped */
 
 /* ------------------------------------------------------------------------ */
 /* Arena: the strings of one report; a growable byte buffer.                 */
@@ -109,7 +116,7 @@ struct sbuf {
 static int sbuf_append(struct sbuf *b, const char *s, size_t n)
 {
     if (b->cap - b->len < n + 1) {
-        size_t cap = b->cap ? b->cap : 256;
+        size_t cap = b->cap ? b->cap : RB_SBUF_FIRST;
         while (cap - b->len < n + 1) {
             if (cap > SIZE_MAX / 2)
                 return -1;
@@ -239,7 +246,7 @@ static void fail(struct rawbuild *b, const char *fmt, ...)
     if (b->failed)
         return;
     b->failed = 1;
-    char msg[512];
+    char msg[RB_REASON];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -260,7 +267,7 @@ static void set_fault(struct rawbuild *b, const char *fmt, ...)
 {
     if (b->rep.fault)
         return;
-    char buf[200];
+    char buf[RB_FAULT];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(buf, sizeof buf, fmt, ap);
@@ -302,7 +309,7 @@ static const char *keep(struct rawbuild *b, const char *s, size_t n,
         return NULL;
     }
     if (b->kept + n > RAWBUILD_MAX_BYTES) {
-        char why[96];
+        char why[RB_WHY];
         snprintf(why, sizeof why, "more than %u bytes of values in one "
                  "report (line %ld)", RAWBUILD_MAX_BYTES, line);
         drop(b, why);
@@ -360,7 +367,7 @@ static int add_answer(struct rawbuild *b, const char *question,
     if (b->dropped || b->failed)
         return -1;
     if (b->n_answers == RAWBUILD_MAX_ANSWERS) {
-        char why[96];
+        char why[RB_WHY];
         snprintf(why, sizeof why, "more than %d answers in one report "
                  "(line %ld)", RAWBUILD_MAX_ANSWERS, line);
         drop(b, why);
@@ -418,7 +425,7 @@ static void end_report(struct rawbuild *b)
         b->sink->report(b->sink->ctx, &b->rep) != 0)
         b->stopped = 1;
     arena_reset(&b->arena);
-    if (b->cap_answers > 4096) { /* a large one: given back */
+    if (b->cap_answers > RB_ANSWERS_KEEP) { /* a large one: given back */
         free(b->answers);
         b->answers = NULL;
         b->cap_answers = 0;
@@ -511,7 +518,7 @@ static void foreign(struct rawbuild *b, const xmlChar *local,
          k++) {
         if (local != b->names[k])
             continue;
-        char msg[256], q[256];
+        char msg[RB_WARNING], q[RB_QUOTE];
         if (uri)
             snprintf(msg, sizeof msg, "'%s' in namespace '%s' ignored with "
                      "everything inside it", kind_name[k],
@@ -579,7 +586,7 @@ static int start_root(struct rawbuild *b, const xmlChar *local,
     } else if (!uri && local == b->names[K_KOMMUNERAPPORT]) {
         b->version = REPORT_V1;
     } else {
-        char l[256], u[256];
+        char l[RB_QUOTE], u[RB_QUOTE];
         printable_copy(l, sizeof l, (const char *)local,
                        strlen((const char *)local), 60);
         if (uri)
@@ -660,7 +667,7 @@ static int outside_report(struct rawbuild *b, enum kind k, int nattrs,
                           const xmlChar **attrs, long line)
 {
     if (k != K_RAPPORT) {
-        char why[160];
+        char why[RB_WHY];
         snprintf(why, sizeof why, "'%s' outside a 'Rapport' ignored",
                  kind_name[k]);
         warn(b, line, why);
@@ -687,7 +694,7 @@ int rawbuild_start(struct rawbuild *b, const xmlChar *local,
     if (k == K_OTHER) {
         /* ignored with everything inside it, unless it would hide part of
          * a value (<Svar><span>Ja</span></Svar>) */
-        char q[256];
+        char q[RB_QUOTE];
         if (b->in_report && collects_text(parent))
             set_fault(b, "unexpected element '%s' inside '%s' (line %ld)",
                       printable_copy(q, sizeof q, (const char *)local,
@@ -700,7 +707,7 @@ int rawbuild_start(struct rawbuild *b, const xmlChar *local,
     if (!b->in_report)
         return outside_report(b, k, nattrs, attrs, line);
 
-    char why[160];
+    char why[RB_WHY];
     const char *bad = misplaced(k, parent, why, sizeof why);
     if (bad) {
         set_fault(b, "%s", bad);

@@ -17,7 +17,8 @@
  * attributes), set the report aside through raw_report.fault with a reason
  * naming the limit; its answers are then dropped (n_answers is 0) and
  * nothing more of it is kept while the rest of the file is read.  A single
- * value longer than the value cap sets the whole file aside, as before.
+ * value longer than the value cap (xmlrep_limits.value_bytes) sets the
+ * whole file aside.
  *
  * Memory: the strings of one report live in an arena that is reset after
  * the report is delivered, the answers in a vector that is reused; both are

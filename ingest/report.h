@@ -1,8 +1,9 @@
 /*
  * report.h - a report as read from the XML, before any meaning is given to it.
  *
- * The XML reader (xmlreport.c) fills one struct raw_report per <kommunerapport>
- * (version 1) or <Rapport> (version 2) and hands it to its caller.  Every value
+ * The XML reader (xmlreport.h; rawbuild.c, its report state machine, builds
+ * the reports) fills one struct raw_report per <kommunerapport> (version 1)
+ * or <Rapport> (version 2) and hands it to its caller.  Every value
  * is the text as it stood in the file, converted to UTF-8 and nothing more: no
  * trimming, no code lookup, no range checks.  Giving the values meaning is the
  * job of transform/.

@@ -14,6 +14,8 @@
 #include <string.h>
 
 #define ENC_PIECE (32 * 1024) /* bytes transcoded per hand-over (64 KiB out) */
+#define HEAD_LOOK 512         /* bytes of the head searched for the
+                               * declaration (as single bytes) */
 
 enum mode {
     M_PASS = 0, /* hand every byte on as it is */
@@ -123,7 +125,7 @@ static enum name_kind name_kind(const char *name)
         "iso88591", "latin1", "l1", "isolatin1", "iso885911987",
         "isoir100", "cp819", "ibm819", "csisolatin1",
     };
-    char s[48];
+    char s[XMLENC_NAME_MAX];
     size_t o = 0;
     for (const char *c = name; *c && o + 1 < sizeof s; c++) {
         if (*c == '-' || *c == '_' || *c == ':' || *c == '.' || *c == ' ')
@@ -201,7 +203,7 @@ int xmlenc_sniff(const unsigned char *p, size_t n, struct xmlenc_plan *plan,
                  "UTF-16 are read", refused);
         return -1;
     }
-    char head[512];
+    char head[HEAD_LOOK];
     size_t len;
     if (plan->family == XMLENC_BYTES) {
         len = n - plan->bom < sizeof head ? n - plan->bom : sizeof head;

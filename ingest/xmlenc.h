@@ -48,6 +48,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Room for an encoding name (struct xmlenc_plan's declared). */
+#define XMLENC_NAME_MAX 48
+
+/* Room for xmlenc_sniff()'s reason. */
+#define XMLENC_WHY_MAX 256
+
 enum xmlenc_family {
     XMLENC_BYTES = 0, /* UTF-8, or a single-byte ASCII-compatible encoding */
     XMLENC_UTF16LE,
@@ -61,8 +67,9 @@ struct xmlenc_plan {
     int force;             /* libxml2 decodes with the encoding named in
                             * declared (US-ASCII, ISO-8859-2, windows-1252 ...);
                             * 0: UTF-8, or the UTF-16 of family */
-    char declared[48];     /* the declaration's encoding name ("" when none);
-                            * only [A-Za-z0-9._-], so safe to quote */
+    char declared[XMLENC_NAME_MAX]; /* the declaration's encoding name
+                                     * ("" when none); only [A-Za-z0-9._-],
+                                     * so safe to quote */
 };
 
 /*

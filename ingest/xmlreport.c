@@ -21,6 +21,7 @@
 #include <libxml/encoding.h>
 
 #define XR_BLOCK (64 * 1024)
+#define SIZE_TEXT 48 /* "%zu MiB", "%zu bytes" */
 
 struct reader {
     xmlrep_read_fn read;
@@ -132,7 +133,7 @@ static int enc_outcome(struct reader *r, enum xmlenc_status st, long line)
         return st == XMLENC_GO ? 0 : -1;
     case XMLENC_MIXED: {
         size_t cap = r->lim->sniff_bytes;
-        char size[48];
+        char size[SIZE_TEXT];
         if (cap >= (1U << 20) && cap % (1U << 20) == 0)
             snprintf(size, sizeof size, "%zu MiB", cap >> 20);
         else
@@ -157,7 +158,7 @@ static int begin(struct reader *r)
         reject(r, "empty file");
         return -1;
     }
-    char why[256];
+    char why[XMLENC_WHY_MAX];
     if (xmlenc_sniff(r->buf, r->len, &r->plan, why, sizeof why) != 0) {
         reject(r, "%s", why);
         return -1;

@@ -61,6 +61,10 @@ struct xmlrep_limits {
                           * first non-ASCII character. */
 };
 
+/* Room for the reason a file is set aside (the err of xmlrep_read());
+ * a longer one is cut. */
+#define XMLREP_REASON_MAX 1024
+
 #define XMLREP_DEFAULT_VALUE_BYTES (1U << 20) /* 1 MiB */
 #define XMLREP_DEFAULT_SNIFF_BYTES (64U << 20) /* 64 MiB */
 

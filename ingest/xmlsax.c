@@ -27,6 +27,8 @@
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
 
+#define XERR_MAX 512 /* room for libxml2's first message, escaped */
+
 /* libxml2 2.12 made the error passed to handlers const. */
 #if LIBXML_VERSION >= 21200
 typedef const xmlError *xs_error_ptr;
@@ -45,13 +47,13 @@ struct xmlsax {
     uint64_t after_root;   /* bytes given to libxml2 after the root's end */
     int done;              /* set aside or stopped: the handlers do nothing */
     int rejected;
-    char reason[1024];
+    char reason[XMLREP_REASON_MAX];
 
     /* the first error libxml2 raised */
     int xerr_set;
     int xerr_limit;        /* a limit of libxml2's: xerr says which */
     long xerr_line;
-    char xerr[512];
+    char xerr[XERR_MAX];
 };
 
 static void reject(struct xmlsax *s, const char *fmt, ...)

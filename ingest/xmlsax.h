@@ -16,7 +16,7 @@
  * XMLSAX_MAX_DEPTH deep, a text node (text, or a CDATA section, between two
  * other pieces of markup) of more than XMLSAX_MAX_TEXT bytes, and more than
  * XMLSAX_MAX_EPILOGUE bytes after the root element (the limits libxml2's
- * tree builder kept before, with the reader).
+ * own tree builder and reader keep).
  *
  * libxml2 prints nothing: errors go to a structured handler, and around
  * every call into libxml2 the thread's global error handlers are replaced

@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../ingest/hex.h"
+#include "../ingest/utf8.h"
+
 void copybuf_init(struct copybuf *cb)
 {
     static const struct copybuf empty = COPYBUF_INIT;
@@ -50,41 +53,9 @@ static int reserve(struct copybuf *cb, size_t extra)
 size_t copybuf_utf8_valid(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        if (c >= 0x01 && c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t need;
-        unsigned lo = 0x80, hi = 0xBF; /* range of the second byte */
-        if (c >= 0xC2 && c <= 0xDF)
-            need = 1;
-        else if (c >= 0xE0 && c <= 0xEF) {
-            need = 2;
-            if (c == 0xE0)
-                lo = 0xA0;          /* no overlong forms */
-            else if (c == 0xED)
-                hi = 0x9F;          /* no surrogates */
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            need = 3;
-            if (c == 0xF0)
-                lo = 0x90;
-            else if (c == 0xF4)
-                hi = 0x8F;          /* nothing above U+10FFFF */
-        } else
-            return i;               /* NUL, continuation, C0/C1, F5-FF */
-        if (n - i <= need)
-            return i;
-        if (s[i + 1] < lo || s[i + 1] > hi)
-            return i;
-        for (size_t k = 2; k <= need; k++)
-            if (s[i + k] < 0x80 || s[i + k] > 0xBF)
-                return i;
-        i += need + 1;
-    }
-    return i;
+    const unsigned char *nul = memchr(s, 0, n);
+    int cut;
+    return utf8_valid_prefix(s, nul ? (size_t)(nul - s) : n, &cut);
 }
 
 /* Separator before a field. */
@@ -208,9 +179,12 @@ int copybuf_nulls(struct copybuf *cb, int count)
     return COPYBUF_OK;
 }
 
+/* Room for a long long in decimal with its sign. */
+#define INT_DIGITS 24
+
 int copybuf_int(struct copybuf *cb, long long v)
 {
-    char tmp[24];
+    char tmp[INT_DIGITS];
     char *p = tmp + sizeof tmp;
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
                                  : (unsigned long long)v;
@@ -230,24 +204,22 @@ int copybuf_bool(struct copybuf *cb, int v)
 
 int copybuf_bytea(struct copybuf *cb, const unsigned char *p, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
     if (!p)
         return copybuf_null(cb);
     if (n > SIZE_MAX / 4)
         return COPYBUF_NOMEM;
-    int rc = reserve(cb, 2 * n + 4);
+    /* a tab, "\\x" (bytea's hex prefix, its backslash escaped), the
+     * digits and hex_encode()'s NUL */
+    int rc = reserve(cb, 1 + 3 + 2 * n + 1);
     if (rc != COPYBUF_OK)
         return rc;
     put_sep(cb);
     char *out = cb->data + cb->len;
-    *out++ = '\\';      /* "\\x": bytea's hex prefix, its backslash escaped */
+    *out++ = '\\';
     *out++ = '\\';
     *out++ = 'x';
-    for (size_t i = 0; i < n; i++) {
-        *out++ = hex[p[i] >> 4];
-        *out++ = hex[p[i] & 15];
-    }
-    cb->len = (size_t)(out - cb->data);
+    hex_encode(out, p, n);
+    cb->len = (size_t)(out + 2 * n - cb->data);
     cb->fields++;
     return COPYBUF_OK;
 }

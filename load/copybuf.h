@@ -102,7 +102,7 @@ int copybuf_flush_to(struct copybuf *cb, copybuf_sender send, void *ctx,
 int copybuf_flush(struct copybuf *cb, PGconn *conn, int all);
 
 /* Length of the valid UTF-8 prefix of s[0, n): n when all of it is valid.
- * NUL bytes count as invalid. */
+ * NUL bytes count as invalid.  (ingest/utf8.h's decoder.) */
 size_t copybuf_utf8_valid(const char *s, size_t n);
 
 /* A short English description of a copybuf_status. */

@@ -12,6 +12,9 @@
  * reference data (the CSV files in sql/reference/, also compiled in) is
  * loaded by migrate and reloaded when it has changed.  Everything migrate
  * does happens in one transaction.
+ *
+ * db.c holds the connection, the errors, the lock, the runs and the
+ * deliveries; migrate.c the migrations and the reference data.
  */
 #ifndef IS248_LOAD_DB_H
 #define IS248_LOAD_DB_H
@@ -31,6 +34,17 @@ enum db_connect_failure {
                                  * does not exist: fix them */
     DB_CONNECT_NOMEM            /* libpq ran out of memory */
 };
+
+/* The advisory lock keys of is248: (DB_LOCK_SPACE, key), the space "IS24"
+ * as an int4.  sql/schema/03_merge.sql checks the import lock by the same
+ * numbers. */
+#define DB_LOCK_SPACE "1230188084"
+#define DB_LOCK_MIGRATE_KEY "1"     /* migrate, for its transaction */
+#define DB_LOCK_IMPORT_KEY "2"      /* an import, for its session */
+
+/* Room for an integer parameter as text: a 64-bit integer in decimal, its
+ * sign and the NUL (20 + 1 + 1), with some to spare. */
+#define DB_INT_TEXT 24
 
 /*
  * Connect.  Returns the connection, or NULL with the reason in err and, when
@@ -137,6 +151,32 @@ int db_delivery_pieces(PGconn *conn, int64_t id, int first,
  * (the database checks it against the pieces).  0 or -1. */
 int db_delivery_end(PGconn *conn, int64_t id, const unsigned char digest[32],
                     char *err, size_t errlen);
+
+/*
+ * Run sql and require status want: with n text parameters $1..$n, or, when
+ * n is 0, as a simple query (sql may then hold several statements).
+ * Returns the result (the caller clears it), or NULL with err set
+ * ("what: message", as db_error() writes it).
+ */
+PGresult *db_exec(PGconn *conn, const char *sql, int n,
+                  const char *const *params, ExecStatusType want,
+                  const char *what, char *err, size_t errlen);
+
+/* db_exec() where the result itself is not wanted: 0, or -1 with err
+ * set. */
+int db_exec_ok(PGconn *conn, const char *sql, int n,
+               const char *const *params, ExecStatusType want,
+               const char *what, char *err, size_t errlen);
+
+/* db_exec_ok() of sql without parameters that must end in
+ * PGRES_COMMAND_OK. */
+int db_command(PGconn *conn, const char *sql, const char *what, char *err,
+               size_t errlen);
+
+/* Roll back whatever transaction is open on conn (in a transaction, or in
+ * a failed one); errors are ignored: the caller has one to report already,
+ * or the connection is gone.  Can't fail. */
+void db_rollback(PGconn *conn);
 
 /*
  * Write the error of res (or, when res is NULL or carries none, of conn) into

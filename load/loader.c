@@ -90,15 +90,6 @@ void loader_free(struct loader *ld)
     free(ld);
 }
 
-/* Roll back whatever transaction is open (errors ignored: the caller has
- * one to report already, or the connection is gone). */
-static void rollback(PGconn *conn)
-{
-    PGTransactionStatusType ts = PQtransactionStatus(conn);
-    if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
-        PQclear(PQexec(conn, "ROLLBACK"));
-}
-
 int loader_begin(struct loader *ld)
 {
     ld->err[0] = '\0';
@@ -129,7 +120,7 @@ int loader_begin(struct loader *ld)
         db_error(ld->err, sizeof ld->err, ld->conn, res,
                  "cannot begin a batch");
         PQclear(res);
-        rollback(ld->conn);
+        db_rollback(ld->conn);
         return -1;
     }
     PQclear(res);
@@ -209,7 +200,7 @@ int loader_rollback(struct loader *ld)
         return 0;
     if (ld->open)
         end_copy(ld, "batch abandoned");
-    rollback(ld->conn);
+    db_rollback(ld->conn);
     return PQstatus(ld->conn) == CONNECTION_OK ? 0 : -1;
 }
 
@@ -387,7 +378,7 @@ int loader_commit(struct loader *ld, const struct loader_file *files,
     }
     if (end_copy(ld, NULL) != 0 || merge_and_commit(ld, files, n, res) != 0) {
         loader_results_clear(res, n);
-        rollback(ld->conn);
+        db_rollback(ld->conn);
         return -1;
     }
     return 0;

@@ -9,11 +9,15 @@
  *   end of COPY; SELECT * FROM is248.merge_batch(run, files);
  *   COMMIT                                                   loader_commit()
  *
- * (sql/schema/03_merge.sql).  The files' names, SHA-256, sizes and bytes go
- * as merge_batch()'s arguments; the database computes the SHA-256 of the
- * bytes itself, decides every report and writes everything in one
- * statement.  So a batch is loaded whole or not at all, and a file is
- * never half-loaded.  loader_rollback() abandons a batch.
+ * (sql/schema/03_merge.sql).  The stage rows are a row per report (its raw
+ * answers packed into one value), its problems and warnings, the entries
+ * skipped, and the pieces of a file too large to go as an argument.  The
+ * files' names, SHA-256 and sizes go as merge_batch()'s arguments, with
+ * the bytes of each file read whole; the database computes every file's
+ * SHA-256 from its bytes (the argument, or its pieces) itself, decides
+ * every report and writes everything in one statement.  So a batch is
+ * loaded whole or not at all, and a file is never half-loaded.
+ * loader_rollback() abandons a batch.
  *
  * The loader owns no connection: the caller opens it with db_connect(),
  * holds the import lock, and begins the run (db_run_begin()).  While a

@@ -12,6 +12,7 @@
  * PostgreSQL and of Unix) */
 #define PG_EPOCH_UNIX_US INT64_C(946684800000000)
 #define PGBIN_FIELD_MAX (1U << 30)
+#define PGBIN_FIRST 4096 /* a buffer's first room */
 
 void pgbin_free(struct pgbin *b)
 {
@@ -40,7 +41,7 @@ static int reserve(struct pgbin *b, size_t n)
         return -1;
     if (b->cap - b->len >= n)
         return 0;
-    size_t cap = b->cap ? b->cap : 4096;
+    size_t cap = b->cap ? b->cap : PGBIN_FIRST;
     while (cap - b->len < n) {
         if (cap > SIZE_MAX / 2) {
             b->failed = 1;

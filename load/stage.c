@@ -26,6 +26,7 @@ const char STAGE_COPY[] =
     " piece_no, content) FROM STDIN (FORMAT binary)";
 
 enum {
+    PARENT_TEXT = 16,    /* an int in decimal: a Valg's parent_seq */
     STAGE_COLUMNS = 31,
     /* fields of a report row: kind .. answers */
     REPORT_FIELDS = 24,
@@ -127,7 +128,7 @@ static int pack_answers(struct pgbin *b, const struct raw_report *raw)
         if (i > 0)
             pgbin_put(b, &sep_answer, 1);
         if (a->parent >= 0) {
-            char num[16];
+            char num[PARENT_TEXT];
             int len = snprintf(num, sizeof num, "%d", a->parent);
             pgbin_put(b, num, (size_t)len);
         }
@@ -292,7 +293,7 @@ void stage_problems(struct pgbin *b, int file_no,
                     p->question[0] ? p->question : NULL, p->reason);
     }
     if (n->n_dropped > 0) {
-        char text[96];
+        char text[PROBLEM_TEXT];
         snprintf(text, sizeof text, "%zu further problems not listed",
                  n->n_dropped);
         problem_row(b, n->ok ? 'w' : 'p', file_no, raw->index, year, unit,

@@ -17,6 +17,8 @@
 
 #include <utf8proc.h>
 
+#include "view.h"
+
 const struct question codes_questions[Q_COUNT] = {
     { Q_NAV_COLLAB, "nav_collab", "7.1", "ARB_NAV_SAMARBEID", 2015,
       KIND_YESNO, KIND_YESNO,
@@ -45,7 +47,8 @@ const struct question *codes_question_v1(const char *id)
     if (!id)
         return NULL;
     for (size_t i = 0; i < Q_COUNT; i++)
-        if (strcmp(codes_questions[i].v1_id, id) == 0)
+        if (codes_questions[i].v1_id &&
+            strcmp(codes_questions[i].v1_id, id) == 0)
             return &codes_questions[i];
     return NULL;
 }
@@ -92,26 +95,15 @@ struct code_entry {
     int value;
 };
 
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-           c == '\v';
-}
-
 /* Look code up in table (n entries) after trimming; 0 when unknown. */
 static int lookup_code(const struct code_entry *table, size_t n,
                        const char *code)
 {
     if (!code)
         return 0;
-    while (is_space(*code))
-        code++;
-    size_t len = strlen(code);
-    while (len > 0 && is_space(code[len - 1]))
-        len--;
+    struct view v = view_trim(code);
     for (size_t i = 0; i < n; i++)
-        if (strlen(table[i].code) == len &&
-            memcmp(table[i].code, code, len) == 0)
+        if (view_is(v, table[i].code))
             return table[i].value;
     return 0;
 }

@@ -33,7 +33,7 @@ enum answer_kind { KIND_YESNO, KIND_RATING, KIND_CHOICES };
 struct question {
     enum question_key key;
     const char *name;       /* "nav_collab", ... as in the views */
-    const char *v1_id;      /* "7.1", ... */
+    const char *v1_id;      /* "7.1", ...; NULL: not on version 1's form */
     const char *v2_id;      /* "ARB_NAV_SAMARBEID", ... */
     int first_year;         /* first reporting year the form asks it */
     enum answer_kind v1_kind, v2_kind;

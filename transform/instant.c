@@ -19,7 +19,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "view.h"
+
 #define US_PER_SEC INT64_C(1000000)
+#define SECS_PER_DAY 86400
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
 static int64_t days_from_civil(int64_t y, int m, int d)
@@ -73,12 +76,6 @@ static int digits(const char **p, int n, int *v)
     return 0;
 }
 
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-           c == '\v';
-}
-
 /*
  * Parse "YYYY-MM-DDThh:mm:ss[.f+]" at *p as if it were UTC: *us receives
  * the local wall time in microseconds since the epoch.  *p is left after
@@ -115,8 +112,8 @@ static int parse_local(const char **p, int64_t *us)
         for (; n < 6; n++)
             frac *= 10;
     }
-    int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 +
-                   sec;
+    int64_t secs = days_from_civil(y, mo, d) * SECS_PER_DAY + h * 3600 +
+                   mi * 60 + sec;
     *us = secs * US_PER_SEC + frac;
     *p = s;
     return 0;
@@ -124,7 +121,7 @@ static int parse_local(const char **p, int64_t *us)
 
 static const char *skip_space(const char *s)
 {
-    while (is_space(*s))
+    while (view_is_space(*s))
         s++;
     return s;
 }
@@ -184,7 +181,7 @@ static int64_t last_sunday_0100_utc(int64_t y, int m)
     int64_t last = days_from_civil(y, m, 31); /* March and October: 31 days */
     /* 1970-01-01 was a Thursday: weekday 0 = Sunday is (days + 4) % 7. */
     int64_t wd = ((last + 4) % 7 + 7) % 7;
-    return (last - wd) * 86400 + 3600;
+    return (last - wd) * SECS_PER_DAY + 3600;
 }
 
 enum instant_status instant_parse_oslo(const char *s, int64_t *us)
@@ -198,8 +195,8 @@ enum instant_status instant_parse_oslo(const char *s, int64_t *us)
 
     int64_t y;
     int m, d;
-    int64_t day = local / US_PER_SEC / 86400; /* local >= 0001-01-01 */
-    if (local < 0 && local % (86400 * US_PER_SEC) != 0)
+    int64_t day = local / US_PER_SEC / SECS_PER_DAY; /* local >= 0001-01-01 */
+    if (local < 0 && local % (SECS_PER_DAY * US_PER_SEC) != 0)
         day--;
     civil_from_days(day, &y, &m, &d);
     int64_t start = last_sunday_0100_utc(y, 3) * US_PER_SEC;
@@ -226,30 +223,48 @@ enum instant_status instant_parse_oslo(const char *s, int64_t *us)
     return INSTANT_GAP;
 }
 
+/* The UTC calendar time of us: the date, the time of day and the
+ * microseconds after the second (0 - 999999). */
+struct civil {
+    int64_t year;
+    int month, day, hour, minute, second;
+    int64_t frac;
+};
+
+static struct civil civil_of(int64_t us)
+{
+    struct civil c;
+    int64_t secs = us / US_PER_SEC;
+    c.frac = us % US_PER_SEC;
+    if (c.frac < 0) {
+        c.frac += US_PER_SEC;
+        secs--;
+    }
+    int64_t day = secs / SECS_PER_DAY, sod = secs % SECS_PER_DAY;
+    if (sod < 0) {
+        sod += SECS_PER_DAY;
+        day--;
+    }
+    civil_from_days(day, &c.year, &c.month, &c.day);
+    c.hour = (int)(sod / 3600);
+    c.minute = (int)(sod / 60 % 60);
+    c.second = (int)(sod % 60);
+    return c;
+}
+
 char *instant_format(int64_t us, char *buf, size_t len)
 {
     if (!buf || len == 0)
         return buf;
-    int64_t secs = us / US_PER_SEC, frac = us % US_PER_SEC;
-    if (frac < 0) {
-        frac += US_PER_SEC;
-        secs--;
-    }
-    int64_t day = secs / 86400, sod = secs % 86400;
-    if (sod < 0) {
-        sod += 86400;
-        day--;
-    }
-    int64_t y;
-    int m, d;
-    civil_from_days(day, &y, &m, &d);
-    int h = (int)(sod / 3600), mi = (int)(sod / 60 % 60), sec = (int)(sod % 60);
-    if (frac)
+    struct civil c = civil_of(us);
+    if (c.frac)
         snprintf(buf, len, "%04lld-%02d-%02d %02d:%02d:%02d.%06lld+00",
-                 (long long)y, m, d, h, mi, sec, (long long)frac);
+                 (long long)c.year, c.month, c.day, c.hour, c.minute,
+                 c.second, (long long)c.frac);
     else
         snprintf(buf, len, "%04lld-%02d-%02d %02d:%02d:%02d+00",
-                 (long long)y, m, d, h, mi, sec);
+                 (long long)c.year, c.month, c.day, c.hour, c.minute,
+                 c.second);
     return buf;
 }
 
@@ -257,25 +272,15 @@ char *instant_format_iso(int64_t us, char *buf, size_t len)
 {
     if (!buf || len == 0)
         return buf;
-    int64_t secs = us / US_PER_SEC;
-    if (us % US_PER_SEC < 0)
-        secs--;
-    int64_t day = secs / 86400, sod = secs % 86400;
-    if (sod < 0) {
-        sod += 86400;
-        day--;
-    }
-    int64_t y;
-    int m, d;
-    civil_from_days(day, &y, &m, &d);
-    snprintf(buf, len, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d,
-             (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60));
+    struct civil c = civil_of(us);
+    snprintf(buf, len, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)c.year,
+             c.month, c.day, c.hour, c.minute, c.second);
     return buf;
 }
 
 int64_t instant_year_start_oslo(int year)
 {
-    return (days_from_civil(year, 1, 1) * 86400 - 3600) * US_PER_SEC;
+    return (days_from_civil(year, 1, 1) * SECS_PER_DAY - 3600) * US_PER_SEC;
 }
 
 int64_t instant_now(void)

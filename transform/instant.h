@@ -38,6 +38,9 @@ enum instant_status instant_parse_offset(const char *s, int64_t *us);
 /* "YYYY-MM-DDThh:mm:ss[.f+]" in Europe/Oslo local time. */
 enum instant_status instant_parse_oslo(const char *s, int64_t *us);
 
+/* Room for what the two functions below write, with the NUL. */
+#define INSTANT_TEXT 40
+
 /* Write the instant as "YYYY-MM-DD hh:mm:ss[.ffffff]+00" (PostgreSQL's
  * timestamptz input) into buf; returns buf. */
 char *instant_format(int64_t us, char *buf, size_t len);

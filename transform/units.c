@@ -1,16 +1,13 @@
 /*
- * units.c - the table of reporting units valid in each year, parsed from
- * the reference CSV files (sql/reference/, compiled into the program as
- * reference_files[]).
+ * units.c - the table of reporting units valid in each year, built from
+ * the reference CSV files (sql/reference/, compiled into the program; read
+ * with refdata.h's reader, which refuses what is not plain CSV with the
+ * line number).
  *
  * The table is an array of codes sorted by code: each entry has a bit set
  * of the years it is valid in (bit 0 = the first year of the table) and its
  * name in each of those years.  Names point into one private copy of the
  * CSV text, cut into fields in place.  A lookup is one binary search.
- *
- * The CSV files are plain: a header line, comma-separated fields, no
- * quoting (no name contains a comma), LF or CRLF line ends, UTF-8 names.
- * Anything else is refused with the line number.
  */
 #include "units.h"
 
@@ -19,10 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "embed.h"
-
-extern const struct embedded_file reference_files[];
-extern const size_t reference_count;
+#include "refdata.h"
 
 #define YEARS_MAX 64 /* width of the bit set */
 
@@ -47,53 +41,34 @@ static int nyears(const struct units *u)
     return u->last - u->first + 1;
 }
 
-/* --- CSV ------------------------------------------------------------------- */
+/* --- reading ------------------------------------------------------------- */
 
-/* One line of a CSV held in a writable buffer. */
-struct csv {
-    char *p;          /* next line */
-    long line;        /* number of the line last read */
-    const char *file; /* for messages */
-};
-
-/*
- * Cut the next non-empty line at c->p into exactly nf fields.  Returns 1
- * with fields[] set, 0 at the end, -1 when the field count is wrong.
- */
-static int csv_next(struct csv *c, char **fields, int nf, int *got)
+/* Write why, "FILE line N: what", into err; -1. */
+static int fail(char *err, size_t errlen, const struct refdata_csv *c,
+                const char *what)
 {
-    for (;;) {
-        if (*c->p == '\0')
-            return 0;
-        char *line = c->p;
-        char *eol = strchr(line, '\n');
-        if (eol) {
-            *eol = '\0';
-            c->p = eol + 1;
-        } else {
-            c->p = line + strlen(line);
-        }
-        c->line++;
-        size_t len = strlen(line);
-        if (len > 0 && line[len - 1] == '\r')
-            line[--len] = '\0';
-        if (len == 0)
-            continue;
-        int n = 0;
-        char *f = line;
-        for (;;) {
-            char *comma = strchr(f, ',');
-            if (n < nf)
-                fields[n] = f;
-            n++;
-            if (!comma)
-                break;
-            *comma = '\0';
-            f = comma + 1;
-        }
-        *got = n;
-        return n == nf ? 1 : -1;
-    }
+    if (err && errlen)
+        snprintf(err, errlen, "%s line %ld: %s", c->layout->file,
+                 c->line > 0 ? c->line : 1, what);
+    return -1;
+}
+
+/* The same for the reader's own reason ("line N: ..."). */
+static int fail_read(char *err, size_t errlen, const struct refdata_csv *c,
+                     const char *why)
+{
+    if (err && errlen)
+        snprintf(err, errlen, "%s %s", c->layout->file, why);
+    return -1;
+}
+
+/* Field f as a string: cut in place.  f lies in u->text, the table's own
+ * writable copy of the CSV. */
+static const char *cut(struct refdata_field f)
+{
+    char *s = (char *)f.p;
+    s[f.n] = '\0';
+    return s;
 }
 
 /* s is exactly n ASCII digits. */
@@ -105,15 +80,6 @@ static int all_digits(const char *s, size_t n)
         if (s[i] < '0' || s[i] > '9')
             return 0;
     return 1;
-}
-
-static int fail(char *err, size_t errlen, const struct csv *c,
-                const char *what)
-{
-    if (err && errlen)
-        snprintf(err, errlen, "%s line %ld: %s", c->file,
-                 c->line > 0 ? c->line : 1, what);
-    return -1;
 }
 
 static int cmp_code(const void *a, const void *b)
@@ -150,133 +116,117 @@ void units_free(struct units *u)
     free(u);
 }
 
+#define ROWS_FIRST 1024 /* rows room is made for first */
+
 /* Parsed rows before they are gathered per code. */
 struct row {
     const char *code, *name;
     int year; /* 0 for a district: every year */
 };
 
-struct units *units_parse(const char *by_year_csv, const char *districts_csv,
-                          char *err, size_t errlen)
+struct rows {
+    struct row *v;
+    size_t n, cap;
+};
+
+/* Append a row: 0, or -1 when out of memory. */
+static int add_row(struct rows *r, struct row row)
 {
-    struct units *u = NULL;
-    struct row *rows = NULL;
-    size_t nrows = 0, cap = 0;
-    char *fields[4];
-    int got;
+    if (r->n == r->cap) {
+        size_t ncap = r->cap ? r->cap * 2 : ROWS_FIRST;
+        struct row *nv = realloc(r->v, ncap * sizeof *nv);
+        if (!nv)
+            return -1;
+        r->v = nv;
+        r->cap = ncap;
+    }
+    r->v[r->n++] = row;
+    return 0;
+}
 
-    if (err && errlen)
-        err[0] = '\0';
-    if (!by_year_csv || !districts_csv) {
-        if (err && errlen)
-            snprintf(err, errlen, "no reference data");
-        return NULL;
-    }
-    u = calloc(1, sizeof *u);
-    if (!u)
-        goto oom;
-    size_t len1 = strlen(by_year_csv), len2 = strlen(districts_csv);
-    u->text = malloc(len1 + len2 + 2);
-    if (!u->text)
-        goto oom;
-    memcpy(u->text, by_year_csv, len1 + 1);
-    memcpy(u->text + len1 + 1, districts_csv, len2 + 1);
+/* Take one row of a table (its fields cut, cut()) into rows: NULL, or what
+ * is wrong with it. */
+typedef const char *(*row_fn)(struct units *u, const char *const *f,
+                              struct rows *rows);
 
-    /* municipalities_by_year.csv: year,code,name,county_code */
-    struct csv c = { u->text, 0, "municipalities_by_year.csv" };
-    int r = csv_next(&c, fields, 4, &got);
-    if (r <= 0 || strcmp(fields[0], "year") != 0 ||
-        strcmp(fields[1], "code") != 0 || strcmp(fields[2], "name") != 0 ||
-        strcmp(fields[3], "county_code") != 0) {
-        fail(err, errlen, &c, "expected the header 'year,code,name,county_code'");
-        goto bad;
-    }
-    u->first = 0;
-    while ((r = csv_next(&c, fields, 4, &got)) != 0) {
-        if (r < 0) {
-            fail(err, errlen, &c, "expected 4 fields");
-            goto bad;
-        }
-        if (!all_digits(fields[0], 4) || !all_digits(fields[1], 4) ||
-            fields[2][0] == '\0' || !all_digits(fields[3], 2)) {
-            fail(err, errlen, &c, "expected a year, a 4-digit code, a name "
-                                  "and a 2-digit county code");
-            goto bad;
-        }
-        int year = 0; /* 4 digits, checked above */
-        for (int i = 0; i < 4; i++)
-            year = year * 10 + (fields[0][i] - '0');
-        if (year < 1900) {
-            fail(err, errlen, &c, "year before 1900");
-            goto bad;
-        }
-        if (u->first == 0 || year < u->first)
-            u->first = year;
-        if (year > u->last)
-            u->last = year;
-        if (u->last - u->first + 1 > YEARS_MAX) {
-            fail(err, errlen, &c, "more than 64 years");
-            goto bad;
-        }
-        if (nrows == cap) {
-            size_t ncap = cap ? cap * 2 : 1024;
-            struct row *nr = realloc(rows, ncap * sizeof *nr);
-            if (!nr)
-                goto oom;
-            rows = nr;
-            cap = ncap;
-        }
-        rows[nrows++] = (struct row){ fields[1], fields[2], year };
-    }
-    if (nrows == 0) {
-        fail(err, errlen, &c, "no municipalities");
-        goto bad;
-    }
+/* municipalities_by_year.csv: year,code,name,county_code.  Sets u->first
+ * and u->last. */
+static const char *by_year_row(struct units *u, const char *const *f,
+                               struct rows *rows)
+{
+    const char *year_s = f[0], *code = f[1], *name = f[2], *county = f[3];
+    if (!all_digits(year_s, 4) || !all_digits(code, 4) || name[0] == '\0' ||
+        !all_digits(county, 2))
+        return "expected a year, a 4-digit code, a name and a 2-digit "
+               "county code";
+    int year = 0; /* 4 digits, checked above */
+    for (int i = 0; i < 4; i++)
+        year = year * 10 + (year_s[i] - '0');
+    if (year < 1900)
+        return "year before 1900";
+    if (u->first == 0 || year < u->first)
+        u->first = year;
+    if (year > u->last)
+        u->last = year;
+    if (u->last - u->first + 1 > YEARS_MAX)
+        return "more than 64 years";
+    return add_row(rows, (struct row){ code, name, year }) ? "out of memory"
+                                                           : NULL;
+}
 
-    /* oslo_districts.csv: bydelsnummer,bydelsnavn,kommunenummer */
-    c = (struct csv){ u->text + len1 + 1, 0, "oslo_districts.csv" };
-    r = csv_next(&c, fields, 3, &got);
-    if (r <= 0 || strcmp(fields[0], "bydelsnummer") != 0 ||
-        strcmp(fields[1], "bydelsnavn") != 0 ||
-        strcmp(fields[2], "kommunenummer") != 0) {
-        fail(err, errlen, &c,
-             "expected the header 'bydelsnummer,bydelsnavn,kommunenummer'");
-        goto bad;
-    }
-    while ((r = csv_next(&c, fields, 3, &got)) != 0) {
-        if (r < 0) {
-            fail(err, errlen, &c, "expected 3 fields");
-            goto bad;
-        }
-        if (!all_digits(fields[0], 6) || fields[1][0] == '\0' ||
-            strcmp(fields[2], "0301") != 0 ||
-            strncmp(fields[0], "0301", 4) != 0) {
-            fail(err, errlen, &c, "expected a district code 0301xx, a name "
-                                  "and the municipality 0301");
-            goto bad;
-        }
-        if (nrows == cap) {
-            size_t ncap = cap * 2;
-            struct row *nr = realloc(rows, ncap * sizeof *nr);
-            if (!nr)
-                goto oom;
-            rows = nr;
-            cap = ncap;
-        }
-        rows[nrows++] = (struct row){ fields[0], fields[1], 0 };
-        u->districts++;
-    }
+/* oslo_districts.csv: bydelsnummer,bydelsnavn,kommunenummer. */
+static const char *district_row(struct units *u, const char *const *f,
+                                struct rows *rows)
+{
+    const char *code = f[0], *name = f[1], *municipality = f[2];
+    if (!all_digits(code, 6) || name[0] == '\0' ||
+        strcmp(municipality, "0301") != 0 || strncmp(code, "0301", 4) != 0)
+        return "expected a district code 0301xx, a name and the "
+               "municipality 0301";
+    if (add_row(rows, (struct row){ code, name, 0 }) != 0)
+        return "out of memory";
+    u->districts++;
+    return NULL;
+}
 
-    /* Gather rows per code: count distinct codes. */
+/* The rows of table t, in text (u's own copy), through each.  0, or -1
+ * with err set; *line is the number of the last line read. */
+static int read_table(struct units *u, enum refdata_table t, char *text,
+                      struct rows *rows, row_fn each, long *line, char *err,
+                      size_t errlen)
+{
+    struct refdata_csv c;
+    struct refdata_field f[REFDATA_FIELDS_MAX];
+    char why[REFDATA_WHY_MAX];
+    int r = refdata_csv_begin(&c, &refdata_layouts[t], text, strlen(text),
+                              why, sizeof why);
+    while (r == 0 && (r = refdata_csv_next(&c, f, why, sizeof why)) > 0) {
+        const char *cuts[REFDATA_FIELDS_MAX];
+        for (int i = 0; i < c.layout->fields; i++)
+            cuts[i] = cut(f[i]);
+        const char *what = each(u, cuts, rows);
+        if (what)
+            return fail(err, errlen, &c, what);
+        r = 0;
+    }
+    *line = c.line;
+    return r < 0 ? fail_read(err, errlen, &c, why) : 0;
+}
+
+/* The distinct codes of rows, sorted, into u->units (with room for their
+ * names).  0, or -1 when out of memory. */
+static int make_units(struct units *u, const struct rows *rows)
+{
     int ny = nyears(u);
-    char (*tmp)[8] = calloc(nrows, sizeof *tmp);
+    char (*tmp)[8] = calloc(rows->n, sizeof *tmp);
     if (!tmp)
-        goto oom;
-    for (size_t i = 0; i < nrows; i++)
-        memcpy(tmp[i], rows[i].code, strlen(rows[i].code) + 1); /* 4 or 6 */
-    qsort(tmp, nrows, sizeof *tmp, cmp_code);
+        return -1;
+    for (size_t i = 0; i < rows->n; i++)
+        memcpy(tmp[i], rows->v[i].code,
+               strlen(rows->v[i].code) + 1); /* 4 or 6 digits */
+    qsort(tmp, rows->n, sizeof *tmp, cmp_code);
     size_t ncodes = 0;
-    for (size_t i = 0; i < nrows; i++)
+    for (size_t i = 0; i < rows->n; i++)
         if (i == 0 || strcmp(tmp[i], tmp[i - 1]) != 0)
             ncodes++;
 
@@ -285,9 +235,9 @@ struct units *units_parse(const char *by_year_csv, const char *districts_csv,
     u->municipalities = calloc((size_t)ny, sizeof *u->municipalities);
     if (!u->units || !u->names || !u->municipalities) {
         free(tmp);
-        goto oom;
+        return -1;
     }
-    for (size_t i = 0, k = 0; i < nrows; i++) {
+    for (size_t i = 0, k = 0; i < rows->n; i++) {
         if (i > 0 && strcmp(tmp[i], tmp[i - 1]) == 0)
             continue;
         memcpy(u->units[k].code, tmp[i], sizeof u->units[k].code);
@@ -296,31 +246,40 @@ struct units *units_parse(const char *by_year_csv, const char *districts_csv,
     }
     u->n = ncodes;
     free(tmp);
+    return 0;
+}
 
-    for (size_t i = 0; i < nrows; i++) {
-        struct unit *e = (struct unit *)find(u, rows[i].code);
-        if (rows[i].year == 0) { /* a district: every year */
+/* Each row's year (every year, for a district) and name into its unit.
+ * 0, or -1 with err set. */
+static int fill_units(struct units *u, const struct rows *rows, char *err,
+                      size_t errlen)
+{
+    int ny = nyears(u);
+    for (size_t i = 0; i < rows->n; i++) {
+        const struct row *row = &rows->v[i];
+        struct unit *e = (struct unit *)find(u, row->code);
+        if (row->year == 0) { /* a district: every year */
             if (e->years != 0) {
                 if (err && errlen)
                     snprintf(err, errlen, "oslo_districts.csv: district %s "
-                             "listed twice", rows[i].code);
-                goto bad;
+                             "listed twice", row->code);
+                return -1;
             }
             for (int y = 0; y < ny; y++) {
                 e->years |= UINT64_C(1) << y;
-                e->names[y] = rows[i].name;
+                e->names[y] = row->name;
             }
             continue;
         }
-        int y = rows[i].year - u->first;
+        int y = row->year - u->first;
         if (e->years & (UINT64_C(1) << y)) {
             if (err && errlen)
                 snprintf(err, errlen, "municipalities_by_year.csv: code %s "
-                         "listed twice for %d", rows[i].code, rows[i].year);
-            goto bad;
+                         "listed twice for %d", row->code, row->year);
+            return -1;
         }
         e->years |= UINT64_C(1) << y;
-        e->names[y] = rows[i].name;
+        e->names[y] = row->name;
         u->municipalities[y]++;
     }
     for (int y = 0; y < ny; y++)
@@ -328,18 +287,60 @@ struct units *units_parse(const char *by_year_csv, const char *districts_csv,
             if (err && errlen)
                 snprintf(err, errlen, "municipalities_by_year.csv: no "
                          "municipalities for %d", u->first + y);
-            goto bad;
+            return -1;
         }
-    free(rows);
-    return u;
+    return 0;
+}
 
-oom:
+struct units *units_parse(const char *by_year_csv, const char *districts_csv,
+                          char *err, size_t errlen)
+{
     if (err && errlen)
-        snprintf(err, errlen, "out of memory");
-bad:
-    free(rows);
-    units_free(u);
-    return NULL;
+        err[0] = '\0';
+    if (!by_year_csv || !districts_csv) {
+        if (err && errlen)
+            snprintf(err, errlen, "no reference data");
+        return NULL;
+    }
+    struct rows rows = { NULL, 0, 0 };
+    struct units *u = calloc(1, sizeof *u);
+    size_t len1 = strlen(by_year_csv), len2 = strlen(districts_csv);
+    if (u)
+        u->text = malloc(len1 + len2 + 2);
+    int rc = -1;
+    if (!u || !u->text) {
+        if (err && errlen)
+            snprintf(err, errlen, "out of memory");
+    } else {
+        memcpy(u->text, by_year_csv, len1 + 1);
+        memcpy(u->text + len1 + 1, districts_csv, len2 + 1);
+        long line = 0;
+        rc = read_table(u, REFDATA_MUNICIPALITIES, u->text, &rows,
+                        by_year_row, &line, err, errlen);
+        if (rc == 0 && rows.n == 0) {
+            if (err && errlen)
+                snprintf(err, errlen, "%s line %ld: no municipalities",
+                         refdata_layouts[REFDATA_MUNICIPALITIES].file,
+                         line > 0 ? line : 1);
+            rc = -1;
+        }
+        if (rc == 0)
+            rc = read_table(u, REFDATA_DISTRICTS, u->text + len1 + 1, &rows,
+                            district_row, &line, err, errlen);
+        if (rc == 0 && make_units(u, &rows) != 0) {
+            if (err && errlen)
+                snprintf(err, errlen, "out of memory");
+            rc = -1;
+        }
+        if (rc == 0)
+            rc = fill_units(u, &rows, err, errlen);
+    }
+    free(rows.v);
+    if (rc != 0) {
+        units_free(u);
+        return NULL;
+    }
+    return u;
 }
 
 /* --- the built-in table ---------------------------------------------------- */
@@ -354,21 +355,18 @@ static void free_builtin(void)
     builtin = NULL;
 }
 
-static const char *embedded(const char *name)
+static const char *embedded(enum refdata_table t)
 {
-    for (size_t i = 0; i < reference_count; i++)
-        if (reference_files[i].name && strcmp(reference_files[i].name, name) == 0)
-            return (const char *)reference_files[i].data;
-    return NULL;
+    return refdata_find(refdata_layouts[t].file, NULL);
 }
 
 const struct units *units_builtin(void)
 {
     if (builtin)
         return builtin;
-    char err[256];
-    builtin = units_parse(embedded("municipalities_by_year.csv"),
-                          embedded("oslo_districts.csv"), err, sizeof err);
+    char err[REFDATA_WHY_MAX];
+    builtin = units_parse(embedded(REFDATA_MUNICIPALITIES),
+                          embedded(REFDATA_DISTRICTS), err, sizeof err);
     if (builtin)
         atexit(free_builtin);
     return builtin;

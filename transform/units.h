@@ -3,9 +3,9 @@
  * every municipality valid on 1 January of each year 2015-2026 and Oslo's
  * city districts, from SSB's classification as shipped in sql/reference/.
  *
- * The same CSV files are compiled into the program (reference_data.c,
- * generated at build time) and loaded into the database by "is248 migrate",
- * so "validate" without a database and "import" judge codes alike.
+ * The same CSV files are compiled into the program (refdata.h) and loaded
+ * into the database by "is248 migrate", both read by refdata.h's reader, so
+ * "validate" without a database and "import" judge codes alike.
  */
 #ifndef IS248_TRANSFORM_UNITS_H
 #define IS248_TRANSFORM_UNITS_H

@@ -1,6 +1,6 @@
 /*
  * fuzz_report.c - one report file through the reader and normalization, as
- * cli/pipeline.c does it, with the stages' promises checked on the way.
+ * import/import.c does it, with the stages' promises checked on the way.
  *
  * The checks are the headers' own words, nothing more: xmlreport.h (a
  * reason for every rejection, reports numbered in order, the sink's stop
@@ -272,7 +272,7 @@ static void check_norm(const struct raw_report *r, const struct norm_report *n)
 struct sink_ctx {
     const struct fuzz_read_opts *o;
     int reports;
-    struct norm_report norm; /* reused, as pipeline.c does */
+    struct norm_report norm; /* reused, as import.c does */
 };
 
 static int on_report(void *ctx, const struct raw_report *r)

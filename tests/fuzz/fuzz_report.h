@@ -1,7 +1,7 @@
 /*
  * fuzz_report.h - what both fuzz targets do with the bytes of one report
  * file: read it with xmlrep_read() and normalize every report, as
- * cli/pipeline.c does, without a database; and the checks (oracles) that
+ * import/import.c does, without a database; and the checks (oracles) that
  * abort() when a stage breaks its own header's promises, so that libFuzzer
  * reports them like a sanitizer's finding.
  */
@@ -12,6 +12,10 @@
 #include <stdint.h>
 
 #include "ingest/xmlreport.h"
+
+/* libFuzzer's entry points, defined by each target. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Abort with a message naming the broken promise (and, for
  * FUZZ_CHECK_S, the string concerned, escaped). */

@@ -247,9 +247,6 @@ static void run_pipeline(uint64_t h)
                    "import.h: ok means nothing set aside");
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;

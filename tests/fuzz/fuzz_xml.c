@@ -4,7 +4,7 @@
  * delivered is normalized against the built-in units table (built once).
  *
  * Each input is read twice:
- *   1. as cli/pipeline.c reads a file: default limits, reads as large as
+ *   1. as an import reads a file (import/): default limits, reads as large as
  *      the reader asks for;
  *   2. at the edges, with choices drawn from a hash of the input (the same
  *      input always takes the same path): short reads of 1-64 bytes, a cap
@@ -25,43 +25,7 @@
 #include <sys/types.h>
 
 #include "fuzz_report.h"
-
-struct mem {
-    const uint8_t *data;
-    size_t len, pos;
-    size_t chunk;   /* bytes per read at most; 0: as many as asked */
-    size_t fail_at; /* reads fail from this offset on; 0: never */
-    int failed;     /* a read failed */
-};
-
-static ssize_t mem_read(void *src, void *buf, size_t len)
-{
-    struct mem *m = src;
-    if (m->fail_at && m->pos >= m->fail_at) {
-        m->failed = 1;
-        return -1;
-    }
-    size_t n = m->len - m->pos;
-    if (n > len)
-        n = len;
-    if (m->chunk && n > m->chunk)
-        n = m->chunk;
-    if (m->fail_at && m->pos + n > m->fail_at)
-        n = m->fail_at - m->pos;
-    if (n)
-        memcpy(buf, m->data + m->pos, n);
-    m->pos += n;
-    return (ssize_t)n;
-}
-
-static const char *mem_error(void *src)
-{
-    (void)src;
-    return "fuzz source: read error";
-}
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "tests/common/memsrc.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -73,8 +37,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    /* 1. as the pipeline reads a file */
-    struct mem m = { .data = data, .len = size };
+    /* 1. as an import reads a file */
+    struct mem_src m = { .data = data, .len = size,
+                         .why = "fuzz source: read error" };
     struct fuzz_read_opts o = { .lim = NULL };
     fuzz_read_file(mem_read, &m, mem_error, &o);
 
@@ -88,8 +53,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 2: lim.sniff_bytes = size; break;      /* the whole file */
     default: lim.sniff_bytes = XMLREP_DEFAULT_SNIFF_BYTES; break;
     }
-    m = (struct mem){ .data = data, .len = size,
-                      .chunk = 1 + (size_t)((h >> 16) % 64) };
+    m = (struct mem_src){ .data = data, .len = size,
+                          .chunk = 1 + (size_t)((h >> 16) % 64),
+                          .why = "fuzz source: read error" };
     if ((h >> 24) % 4 == 0 && size > 0)
         m.fail_at = 1 + (size_t)((h >> 32) % size);
     o = (struct fuzz_read_opts){ .lim = &lim,

@@ -8,7 +8,6 @@
 . "$(dirname "$0")/lib.sh"
 
 run migrate
-gen() { "$IS248_GEN" -q --reference "$SRC/sql/reference" "$@"; }
 
 # per_report FILE...: "unit|submitted|answers" for each report in the files
 per_report() {

@@ -19,7 +19,6 @@ snapshot() {
               ips_se_substance, ips_substance, se_substance, submitted_at
        FROM is248.report_current ORDER BY year, unit_code"
 }
-fresh() { q "DROP SCHEMA IF EXISTS is248 CASCADE" >/dev/null 2>&1; "$IS248" migrate -q; }
 
 fresh
 run import "$stage/delivery"

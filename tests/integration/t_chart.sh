@@ -164,7 +164,7 @@ if fail:
 PY
 
 # expected VIEW PCT [WHERE]: {size class: {year: percent}} of the view
-expected() {
+expected_json() {
     q "SELECT coalesce(json_object_agg(size_class, v), '{}') FROM (
          SELECT size_class, json_object_agg(year, $2 ORDER BY year) AS v
          FROM is248.$1 WHERE $2 IS NOT NULL AND (${3:-true}) GROUP BY size_class) x"
@@ -186,7 +186,7 @@ chart() {
     [ "$st" = 0 ] || tail -n +2 "$WORK/check.out" | head -n 20 >&2
 }
 
-chart default "visible centre" "$(expected trend_nav_collab pct_yes)"
+chart default "visible centre" "$(expected_json trend_nav_collab pct_yes)"
 svg=$(cat "$WORK/default.svg")
 contains "the title names the question in English" "$svg" ">Collaboration with Nav on work-oriented rehabilitation established</text>"
 contains "... and in Norwegian, as on the form" "$svg" "Har kommunen etablert et samarbeid mellom helse- og omsorgstjenesten og NAV"
@@ -197,12 +197,12 @@ contains "a size class's '<' is escaped for XML" "$svg" 'data-label="&lt;2000"'
 ok "the chart is self-contained (nothing linked or fetched)" test -z "$(grep -Eo '(href|url\(|@import|<script)' "$WORK/default.svg")"
 ok "xmllint reads it as well-formed XML" xmllint --noout "$WORK/default.svg"
 
-chart rating "visible centre" "$(expected trend_nav_rating pct_good)" --indicator nav_rating
+chart rating "visible centre" "$(expected_json trend_nav_rating pct_good)" --indicator nav_rating
 contains "nav_rating: % very good or good" "$(cat "$WORK/rating.svg")" ">% rating it very good or good</text>"
-chart ips_mh visible "$(expected trend_ips_se pct_yes "field = 'mental_health'")" --indicator ips_se_mental_health
+chart ips_mh visible "$(expected_json trend_ips_se pct_yes "field = 'mental_health'")" --indicator ips_se_mental_health
 contains "ips_se_mental_health: the axis starts in 2016, the first year asked" \
    "$(grep -o 'data-year="[0-9]*"' "$WORK/ips_mh.svg" | head -n 1)" 'data-year="2016"'
-chart ips_sub visible "$(expected trend_ips_se pct_yes "field = 'substance'")" --indicator ips_se_substance
+chart ips_sub visible "$(expected_json trend_ips_se pct_yes "field = 'substance'")" --indicator ips_se_substance
 
 # a county: the total is that county's, not the nation's
 chart county visible \
@@ -217,7 +217,7 @@ contains "county: the note names the selection" "$(grep -o "font-size=\"10\"[^>]
 # each size class alone: its line inside the total's, which equals it
 for sc in '<2000' '2000-4999' '5000-9999' '10000-19999' '20000-49999' '50000+' 'Oslo bydel'; do
     chart "class-${sc//[^0-9a-z]/_}" inside \
-       "$(expected trend_nav_collab pct_yes "size_class = '$sc'" | python3 -c 'import json,sys; d=json.load(sys.stdin); d["Alle"]=list(d.values())[0]; print(json.dumps(d))')" \
+       "$(expected_json trend_nav_collab pct_yes "size_class = '$sc'" | python3 -c 'import json,sys; d=json.load(sys.stdin); d["Alle"]=list(d.values())[0]; print(json.dumps(d))')" \
        --size-class "$sc"
 done
 ok "each size class keeps its colour when drawn alone" test \

@@ -7,22 +7,11 @@
 . "$(dirname "$0")/lib.sh"
 
 fx="$SRC/fixtures/defects/corrections"
-fresh() { q "DROP SCHEMA IF EXISTS is248 CASCADE" >/dev/null 2>&1; "$IS248" migrate -q; }
 # history of one unit: submitted_at|nav_collab|nav_rating|is_current|file, oldest first
 history() {
     q "SELECT concat_ws('|', to_char(submitted_at, 'YYYY-MM-DD\"T\"HH24:MI'), coalesce(nav_collab, '-'),
               coalesce(nav_rating, '-'), is_current, regexp_replace(source, '^.*/', ''))
        FROM is248.report_history WHERE year = $1 AND unit_code = '$2' ORDER BY submitted_at"
-}
-current() {
-    q "SELECT concat_ws('|', to_char(submitted_at, 'YYYY-MM-DD\"T\"HH24:MI'), coalesce(nav_collab, '-'),
-              coalesce(nav_rating, '-'), regexp_replace(source, '^.*/', ''))
-       FROM is248.report_current WHERE year = $1 AND unit_code = '$2'"
-}
-rej() {
-    q "SELECT concat_ws('|', level, coalesce(report_index::text, '-'), coalesce(year::text, '-'),
-              coalesce(unit_code, '-'), coalesce(question, '-'), reason)
-       FROM is248.rejection ORDER BY rejection_id"
 }
 last_file() {
     q "SELECT concat_ws('|', outcome, reports_loaded, reports_unchanged, reports_rejected)
@@ -33,11 +22,11 @@ fresh
 # --- a correction: the later submission becomes current ---------------------
 run import "$fx/1106-a.xml"
 eq "the first report: exit 0" "$rc" 0
-eq "the first report is current" "$(current 2019 1106)" "2020-02-10T09:00|yes|good|1106-a.xml"
+eq "the first report is current" "$(current_submission 2019 1106)" "2020-02-10T09:00|yes|good|1106-a.xml"
 
 run import "$fx/1106-b-corrected.xml"
 eq "a corrected report (later submission): exit 0" "$rc" 0
-eq "the corrected report is current" "$(current 2019 1106)" "2020-03-01T08:00|no|less_good|1106-b-corrected.xml"
+eq "the corrected report is current" "$(current_submission 2019 1106)" "2020-03-01T08:00|no|less_good|1106-b-corrected.xml"
 eq "the first report stays as history" "$(history 2019 1106)" \
 "2020-02-10T09:00|yes|good|f|1106-a.xml
 2020-03-01T08:00|no|less_good|t|1106-b-corrected.xml"
@@ -45,7 +34,7 @@ eq "the first report stays as history" "$(history 2019 1106)" \
 # --- an earlier submission loaded later: history, not current -----------------
 run import "$fx/1106-c-earlier.xml"
 eq "an earlier submission loaded after the correction: exit 0" "$rc" 0
-eq "it does not become current" "$(current 2019 1106)" "2020-03-01T08:00|no|less_good|1106-b-corrected.xml"
+eq "it does not become current" "$(current_submission 2019 1106)" "2020-03-01T08:00|no|less_good|1106-b-corrected.xml"
 eq "it is kept as history" "$(history 2019 1106)" \
 "2020-01-31T14:00|dont_know|neither|f|1106-c-earlier.xml
 2020-02-10T09:00|yes|good|f|1106-a.xml
@@ -56,9 +45,9 @@ eq "the trend counts the current report only" \
 # --- the same unit, year and time with other content: the newcomer is set aside
 run import "$fx/1106-d-conflict.xml"
 eq "a conflicting report: exit 1" "$rc" 1
-eq "the conflicting report is set aside, naming what was kept" "$(rej)" \
+eq "the conflicting report is set aside, naming what was kept" "$(rej_reports)" \
    "report|1|2019|1106|-|conflicts with the report for 1106 2019 submitted at 2020-03-01T08:00:00Z already loaded from $fx/1106-b-corrected.xml: same unit, year and submission time but other content; the report loaded first is kept"
-eq "the report loaded first stays current" "$(current 2019 1106)" "2020-03-01T08:00|no|less_good|1106-b-corrected.xml"
+eq "the report loaded first stays current" "$(current_submission 2019 1106)" "2020-03-01T08:00|no|less_good|1106-b-corrected.xml"
 eq "nothing added to the history" "$(q "SELECT count(*) FROM is248.report WHERE unit_code = '1106'")" 3
 eq "the file is recorded with its report set aside" "$(last_file)" "loaded|0|0|1"
 
@@ -80,8 +69,8 @@ eq "the re-sent file: one new report, two unchanged" "$(last_file)" "loaded|1|2|
 eq "the repeated reports are not duplicated" \
    "$(q "SELECT unit_code || ':' || count(*) FROM is248.report WHERE unit_code IN ('1111', '1112') GROUP BY unit_code ORDER BY 1" | tr '\n' ' ')" \
    "1111:1 1112:2 "
-eq "1111 still comes from the first file" "$(current 2019 1111)" "2020-02-03T09:00|yes|good|county-11.xml"
-eq "the correction of 1112 is current" "$(current 2019 1112)" "2020-04-15T06:30|yes|neither|county-11-resent.xml"
+eq "1111 still comes from the first file" "$(current_submission 2019 1111)" "2020-02-03T09:00|yes|good|county-11.xml"
+eq "the correction of 1112 is current" "$(current_submission 2019 1112)" "2020-04-15T06:30|yes|neither|county-11-resent.xml"
 eq "the first 1112 is history" "$(history 2019 1112)" \
 "2020-02-03T09:05|no|-|f|county-11.xml
 2020-04-15T06:30|yes|neither|t|county-11-resent.xml"
@@ -146,8 +135,8 @@ eq "... one batch: one run, one transaction's file ids in order" \
    "a.xml:loaded:1/0/0 b-same-bytes.xml:already_loaded:0/0/0 c-reindented.xml:loaded:1/0/0 d-first.xml:loaded:0/1/0 e-conflict.xml:loaded:0/0/1"
 contains "... the same bytes later in the batch: loaded before, from the first" "$err" \
    "b-same-bytes.xml': already loaded (from '$WORK/batch/a.xml')"
-eq "... the conflict names the file of the batch it conflicts with" "$(rej)" \
+eq "... the conflict names the file of the batch it conflicts with" "$(rej_reports)" \
    "report|1|2019|1106|-|conflicts with the report for 1106 2019 submitted at 2020-03-01T08:00:00Z given as report 1 of $WORK/batch/a.xml: same unit, year and submission time but other content; the report loaded first is kept"
-eq "... the corrected report is current, the first one history" "$(current 2019 1106)" "2020-03-01T08:00|no|less_good|a.xml"
+eq "... the corrected report is current, the first one history" "$(current_submission 2019 1106)" "2020-03-01T08:00|no|less_good|a.xml"
 
 finish

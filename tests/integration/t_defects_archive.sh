@@ -9,14 +9,9 @@
 . "$(dirname "$0")/lib.sh"
 
 fx="$SRC/fixtures/defects/xml"
-fresh() { q "DROP SCHEMA IF EXISTS is248 CASCADE" >/dev/null 2>&1; "$IS248" migrate -q; }
-loaded() { q "SELECT year || ':' || unit_code FROM is248.report ORDER BY year, unit_code" | tr '\n' ' '; }
-# Rejections: entry|level|reason, in the order recorded
-rej() { q "SELECT concat_ws('|', coalesce(nullif(entry, ''), '-'), level, reason) FROM is248.rejection ORDER BY rejection_id"; }
 # n lines of 64 random hex digits (they do not compress much); $1 a small seed
 pad() { awk -v n="$2" -v seed="$1" 'BEGIN { srand(seed); for (i = 0; i < n; i++) {
     for (j = 0; j < 32; j++) printf "%02x", int(rand() * 256); printf "\n" } }'; }
-size() { wc -c <"$1" | tr -d ' '; }
 
 # --- a truncated tar.gz -------------------------------------------------------
 # Six reports of about 15 KB each (a comment pads them); the cut falls in the
@@ -60,7 +55,7 @@ run import "$WORK/cut.tar.gz"
 eq "truncated tar.gz: exit 1" "$rc" 1
 eq "truncated tar.gz: the four files before the cut load" "$(loaded)" \
    "2018:1101 2018:1103 2018:1106 2019:1127 2019:1130 "
-eq "truncated tar.gz: the cut file and the archive are set aside" "$(rej)" \
+eq "truncated tar.gz: the cut file and the archive are set aside" "$(rej_entries)" \
 "county/5-rating-v2-2018.xml|file|truncated archive: truncated gzip input
 -|file|truncated archive: truncated gzip input"
 ok "truncated tar.gz: the file after the cut is not there" test "$(q "SELECT count(*) FROM is248.report WHERE unit_code = '1804'")" = 0
@@ -76,7 +71,7 @@ fresh
 run import "$WORK/cut.tar"
 eq "truncated tar: exit 1" "$rc" 1
 eq "truncated tar: the first file loads" "$(loaded)" "2018:1101 "
-eq "truncated tar: the cut file and the archive are set aside" "$(rej)" \
+eq "truncated tar: the cut file and the archive are set aside" "$(rej_entries)" \
 "county/2-crlf-v2.xml|file|truncated archive: Truncated tar archive
 -|file|truncated archive: Truncated tar archive"
 
@@ -84,8 +79,6 @@ eq "truncated tar: the cut file and the archive are set aside" "$(rej)" \
 # Two layouts: bsdtar's (deflated, a data descriptor after each entry's data)
 # and Info-ZIP's for small stored files (sizes and CRC in the local header, no
 # descriptor), written by mkzip below so that the test needs no zip program.
-le16() { printf "\\x$(printf %02x $(($1 & 255)))\\x$(printf %02x $(($1 >> 8 & 255)))"; }
-le32() { le16 $(($1 & 65535)); le16 $(($1 >> 16 & 65535)); }
 mkzip() {  # mkzip OUT FILE...: stored entries, central directory, end record
     local out=$1 f off=0 n=0 sz crc cdsize; shift
     : >"$out"; : >"$out.cd"
@@ -124,7 +117,7 @@ for layout in bsdtar infozip; do
     run import "$WORK/cut-$layout.zip"
     eq "$layout zip cut inside its second entry: exit 1" "$rc" 1
     eq "$layout zip cut inside its second entry: the entry before the cut loads" "$(loaded)" "2018:1101 "
-    r=$(rej)
+    r=$(rej_entries)
     case $layout in
     bsdtar) eq "$layout zip cut inside its second entry: the entry and the archive are set aside" "$r" \
 "county/1103.xml|file|truncated archive: ZIP decompression failed (-5)
@@ -141,7 +134,7 @@ for layout in bsdtar infozip; do
     run import "$WORK/cut-cd-$layout.zip"
     eq "$layout zip cut inside its central directory: every entry loads" "$(loaded)" "2018:1101 2018:1103 2018:1106 "
     eq "$layout zip cut inside its central directory: exit 1" "$rc" 1
-    r=$(rej)
+    r=$(rej_entries)
     case $r in "-|file|truncated archive"*) passed=$((passed + 1)) ;;
     *) failed=$((failed + 1)); printf 'FAIL: %s zip cut inside its central directory: the archive is recorded as truncated\n--- got:\n%s\n' "$layout" "$r" >&2 ;; esac
 
@@ -181,14 +174,14 @@ fresh
 run import "$WORK/pw.zip"
 eq "password-protected zip: exit 1" "$rc" 1
 eq "password-protected zip: the report without a password loads" "$(loaded)" "2018:1106 "
-eq "password-protected zip: the encrypted entries are set aside" "$(rej)" \
+eq "password-protected zip: the encrypted entries are set aside" "$(rej_entries)" \
 "secret.zip!secret/1101.xml|file|encrypted entry
 secret.zip!secret/1103.xml|file|encrypted entry"
 fresh
 run import "$WORK/pw/secret.zip" "$fx/crlf-v2.xml"
 eq "password-protected zip given alone: exit 1" "$rc" 1
 eq "password-protected zip given alone: the rest of the delivery loads" "$(loaded)" "2018:1103 "
-eq "password-protected zip given alone: the encrypted entries are set aside" "$(rej)" \
+eq "password-protected zip given alone: the encrypted entries are set aside" "$(rej_entries)" \
 "secret/1101.xml|file|encrypted entry
 secret/1103.xml|file|encrypted entry"
 
@@ -205,7 +198,7 @@ fresh
 run import "$WORK/links.tar"
 eq "tar with links: exit 1" "$rc" 1
 eq "tar with links: the report loads once" "$(loaded)" "2018:1101 "
-eq "tar with links: every link is set aside, none followed" "$(rej)" \
+eq "tar with links: every link is set aside, none followed" "$(rej_entries)" \
 "d/hard.xml|file|link, not a regular file
 d/sym.xml|file|link, not a regular file
 d/passwd.xml|file|link, not a regular file"
@@ -235,7 +228,7 @@ fresh
 run import "$WORK/outer.zip"
 eq "zip in a zip in a zip: exit 1" "$rc" 1
 eq "zip in a zip in a zip: the reports one level deep and at the top load" "$(loaded)" "2018:1103 2018:1106 "
-eq "zip in a zip in a zip: the innermost zip is set aside" "$(rej)" \
+eq "zip in a zip in a zip: the innermost zip is set aside" "$(rej_entries)" \
    "middle.zip!inner.zip|file|archive nested more than one level deep"
 
 # --- a file that is not an archive, named .zip --------------------------------------------
@@ -244,7 +237,7 @@ fresh
 run import "$WORK/fake.zip" "$fx/comments-pi-v2.xml"
 eq "not an archive, given as .zip: exit 1" "$rc" 1
 eq "not an archive, given as .zip: the rest of the delivery loads" "$(loaded)" "2018:1106 "
-eq "not an archive, given as .zip: set aside" "$(rej)" \
+eq "not an archive, given as .zip: set aside" "$(rej_entries)" \
    "-|file|not a supported archive (zip, tar, tar.gz, tar.xz, tar.bz2): Unrecognized archive format"
 
 mkdir -p "$WORK/withfake"
@@ -255,7 +248,7 @@ fresh
 run import "$WORK/withfake.zip"
 eq "not an archive, inside a zip: exit 1" "$rc" 1
 eq "not an archive, inside a zip: the rest loads" "$(loaded)" "2018:1106 "
-eq "not an archive, inside a zip: the entry is set aside" "$(rej)" \
+eq "not an archive, inside a zip: the entry is set aside" "$(rej_entries)" \
    "fake.zip|file|not a supported archive (zip, tar, tar.gz, tar.xz, tar.bz2): Unrecognized archive format"
 # a zip cut inside its central directory, inside another zip: said for the
 # inner zip, though its entries are whole and load

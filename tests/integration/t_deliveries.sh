@@ -7,10 +7,9 @@
 . "$(dirname "$0")/lib.sh"
 
 run migrate
-gen() { "$IS248_GEN" -q --reference "$SRC/sql/reference" "$@"; }
 gen --years 2019-2020 --format tar.gz --out "$WORK/d.tar.gz"
 files=$(bsdtar -tf "$WORK/d.tar.gz" | grep -c '\.xml$')
-runs() { q "SELECT string_agg(concat_ws('/', status, files, files_loaded, files_already, files_rejected), ' ' ORDER BY run_id) FROM is248.import_run"; }
+run_list() { q "SELECT string_agg(concat_ws('/', status, files, files_loaded, files_already, files_rejected), ' ' ORDER BY run_id) FROM is248.import_run"; }
 
 run import "$WORK/d.tar.gz"
 eq "the first import (exit 0)" "$rc" 0
@@ -23,7 +22,7 @@ eq "again: exit 0" "$rc" 0
 contains "... says it was read before, and by which run" "$err" "'$WORK/d.tar.gz': read to its end before, by run 1"
 contains "... and that there is nothing to do" "$err" "nothing to do"
 eq "... reads none of its files" "$(q "SELECT count(*) FROM is248.source_file")" "$before"
-eq "... the run counts them as loaded before" "$(runs)" "ok/$files/$files/0/0 ok/$files/0/$files/0"
+eq "... the run counts them as loaded before" "$(run_list)" "ok/$files/$files/0/0 ok/$files/0/$files/0"
 eq "... so does the summary" "$(awk -F'|' 'NR == 3 { gsub(/ /, ""); print $2 "/" $3 "/" $4 }' <<<"$out")" "$files/0/$files"
 
 cp "$WORK/d.tar.gz" "$WORK/renamed.tar.gz"

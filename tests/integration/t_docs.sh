@@ -3,8 +3,17 @@
 # docs/analyst-guide.md as is248_reader against the fixture delivery, every
 # one of docs/operator-guide.md as the owner in a transaction rolled back.
 # The national table of the analyst guide equals the trend views, for every
-# year, and its output shown in the guide is what it prints.
+# year, and its output shown in the guide is what it prints.  Every file
+# docs/architecture.md names exists.
 . "$(dirname "$0")/lib.sh"
+
+# --- docs/architecture.md names files that exist ------------------------------------
+# (every `folder/file` it names in backquotes, but the templates of "where to add")
+missing=
+for f in $(grep -o '`[a-z_]*/[A-Za-z0-9_./]*`' "$SRC/docs/architecture.md" | tr -d '`' | grep -v NAME | sort -u); do
+    [ -e "$SRC/$f" ] || missing="$missing $f"
+done
+eq "docs/architecture.md names only files that exist" "$missing" ""
 
 run migrate
 run import "$SRC/fixtures/delivery"

@@ -86,29 +86,24 @@ slow_data="$WORK/slow-data.xml"
   tail -n +3 "$slow_src"; } >"$slow_data"
 first=$(((4 << 20) + 300000))
 slow="$WORK/slow-county.xml"
-start_slow_import() {
-    rm -f "$slow" "$WORK/go"
-    mkfifo "$slow"
-    { head -c "$first" "$slow_data"
-      while [ ! -e "$WORK/go" ]; do sleep 0.05; done
-      tail -c +$((first + 1)) "$slow_data"; } >"$slow" &
-    writer=$!
+# start_slow_delivery: import the delivery and the slow file; $pid, $writer
+start_slow_delivery() {
+    slow_fifo "$slow" "$slow_data" "$first"
     "$IS248" import "$delivery" "$slow" >"$WORK/out" 2>"$WORK/err" </dev/null &
     pid=$!
 }
 in_copy_on_slow="SELECT (SELECT count(*) FROM is248.source_file) = $files
-                  AND EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = 'is248'
+                  AND EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'is248'
                               AND query LIKE '%COPY%' AND state = 'active')"
 # slow_done: let the slow file finish and wait for its writer
 slow_done() {
-    touch "$WORK/go"
-    wait "$writer" 2>/dev/null
+    slow_go
     rm -f "$slow"
 }
 
 # --- SIGTERM in the middle of a COPY -------------------------------------------
 fresh_db faults_sigterm
-start_slow_import
+start_slow_delivery
 ok "SIGTERM: is248 is in the COPY of the last file" wait_for 60 "$in_copy_on_slow"
 kill -s TERM "$pid"
 slow_done
@@ -121,7 +116,7 @@ eq "SIGTERM: the run is recorded as interrupted" \
 eq "SIGTERM: nothing of the file it was in" \
    "$(q "SELECT count(*) FROM is248.source_file WHERE source = '$slow'")" 0
 ok "SIGTERM: no session of is248 left" wait_for 10 \
-   "SELECT count(*) = 0 FROM pg_stat_activity WHERE application_name = 'is248'"
+   "SELECT count(*) = 0 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'is248'"
 invariants "SIGTERM"
 completes "SIGTERM"
 
@@ -148,7 +143,7 @@ completes "SIGINT"
 
 # --- the server stopped mid-COPY ----------------------------------------------
 fresh_db faults_stop
-start_slow_import
+start_slow_delivery
 ok "stop: is248 is in the COPY of the last file" wait_for 60 "$in_copy_on_slow"
 pg_as_owner "$IS248_PG_BINDIR/pg_ctl" -D "$OWN_PG/data" -m immediate -w stop >/dev/null
 slow_done
@@ -168,10 +163,10 @@ eq "stop: the dead run is marked abandoned, the next one ok" \
 
 # --- the connection cut --------------------------------------------------------
 fresh_db faults_cut
-start_slow_import
+start_slow_delivery
 ok "cut: is248 is in the COPY of the last file" wait_for 60 "$in_copy_on_slow"
 eq "cut: the backend is terminated" \
-   "$(q "SELECT bool_and(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'is248'")" t
+   "$(q "SELECT bool_and(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'is248'")" t
 slow_done
 finish_import
 eq "cut: exit 3" "$rc" 3

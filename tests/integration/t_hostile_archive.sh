@@ -25,12 +25,6 @@ mkdir -p "$T"
 if ldd "$IS248" 2>/dev/null | grep -q libasan; then RSS_MAX=$((400 * 1024)); else RSS_MAX=$((100 * 1024)); fi
 
 "$IS248" migrate -q || { echo "cannot migrate" >&2; exit 1; }
-# a schema without data (every table of what a run did references import_run)
-fresh() { q "SET client_min_messages = warning; TRUNCATE is248.import_run, is248.report RESTART IDENTITY CASCADE" >/dev/null; }
-# reports loaded, as year:unit
-loaded() { q "SELECT year || ':' || unit_code FROM is248.report ORDER BY year, unit_code" | tr '\n' ' '; }
-# rejections (entry|level|reason, '-' for the archive itself) in the order recorded
-rej() { q "SELECT concat_ws('|', coalesce(nullif(entry, ''), '-'), level, reason) FROM is248.rejection ORDER BY rejection_id"; }
 # units FILE...: year:unit of every report in the files, read from their XML,
 # as loaded() lists them; unit_of FILE: the unit code of a one-report file
 units() {
@@ -43,7 +37,6 @@ units() {
 unit_of() { grep -Eo '(nummer="|<nummer>)[0-9]+' "$1" | head -n 1 | tr -dc 0-9; }
 # how many reports a file holds
 nreports() { grep -Eo '<([A-Za-z]+:)?Rapport[ >]|<kommunerapport[ >]' "$1" | wc -l | tr -d ' '; }
-size() { stat -c %s "$1"; }
 sp() { head -c "$1" /dev/zero | tr '\0' ' '; }   # N spaces
 
 # hrun SECONDS ARGS...: run is248 with a time limit, its peak memory measured;
@@ -68,16 +61,8 @@ known_bug() {
     if "$@"; then failed=$((failed + 1)); echo "FAIL: fixed, make it an ok: $what" >&2
     else echo "KNOWN BUG: $what" >&2; fi
 }
-# bounded WHAT: the last hrun ended by itself (no crash: 0-6; timeout 124,
-# signals 128+N) within the memory allowed
-bounded() {
-    ok "$1: ends by itself, no crash or time-out (exit $rc)" test "$rc" -le 6
-    ok "$1: peak memory $rss KiB < $RSS_MAX KiB" test "$rss" -lt "$RSS_MAX"
-}
 
 # --- zips written by hand (no zip program needed) ----------------------------
-le16() { local s; printf -v s '\\x%02x\\x%02x' $(($1 & 255)) $(($1 >> 8 & 255)); printf "$s"; }
-le32() { le16 $(($1 & 65535)); le16 $(($1 >> 16 & 65535)); }
 crc32() { gzip -c <"$1" | tail -c 8 | head -c 4 | od -An -tu4 | tr -d ' '; }
 # zip_begin OUT; zip_add NAME RAWDATA METHOD CRC SIZE [FLAGS [EXTATTR [MADEBY]]]...; zip_end
 # (RAWDATA: the entry's bytes as stored; SIZE: the uncompressed size declared)
@@ -194,30 +179,30 @@ ok "1000-fold: the tar.gz expands 900-fold or more" test $(($(size "$T/k/2-big.x
 ok "1000-fold: the zip expands 800-fold or more (three entries)" test $(($(size "$T/k/2-big.xml") / $(size "$T/kilo.zip"))) -ge 800
 for a in "$T/kilo.tar.gz" "$T/kilo.zip"; do
     k=$(basename "$a")
-    fresh
+    empty_runs
     hrun 60 import "$a" "$extra"
-    bounded "$k, default caps"
+    bounded "$k, default caps" "$RSS_MAX"
     eq "$k, default caps: exit 0" "$rc" 0
     eq "$k, default caps: everything loads (10 MiB is under the 512 MiB cap)" "$(loaded)" \
        "$(units "$T/k/1-small.xml" "$T/k/2-big.xml" "$T/k/3-after.xml" "$extra")"
 
-    fresh
+    empty_runs
     hrun 60 import --max-entry-bytes 1M "$a" "$extra"
-    bounded "$k, --max-entry-bytes 1M"
+    bounded "$k, --max-entry-bytes 1M" "$RSS_MAX"
     eq "$k, --max-entry-bytes 1M: exit 1" "$rc" 1
     eq "$k, --max-entry-bytes 1M: the rest loads" "$(loaded)" "$(units "$T/k/1-small.xml" "$T/k/3-after.xml" "$extra")"
-    eq "$k, --max-entry-bytes 1M: the entry is set aside" "$(rej)" \
+    eq "$k, --max-entry-bytes 1M: the entry is set aside" "$(rej_entries)" \
        "2-big.xml|file|entry larger than the cap of 1 MiB decompressed (--max-entry-bytes)"
     contains "$k, --max-entry-bytes 1M: said on stderr, naming archive and entry" "$err" \
        "is248: '$a' entry '2-big.xml': file set aside: entry larger than the cap of 1 MiB decompressed (--max-entry-bytes)"
 
-    fresh
+    empty_runs
     hrun 60 import --max-total-bytes 4M "$a" "$extra"
-    bounded "$k, --max-total-bytes 4M"
+    bounded "$k, --max-total-bytes 4M" "$RSS_MAX"
     eq "$k, --max-total-bytes 4M: exit 1" "$rc" 1
     eq "$k, --max-total-bytes 4M: what came before the cap loads, and the other file" "$(loaded)" \
        "$(units "$T/k/1-small.xml" "$extra")"
-    eq "$k, --max-total-bytes 4M: the entry and the archive are set aside" "$(rej)" \
+    eq "$k, --max-total-bytes 4M: the entry and the archive are set aside" "$(rej_entries)" \
 "2-big.xml|file|more than the cap of 4 MiB decompressed from one archive (--max-total-bytes)
 -|file|more than the cap of 4 MiB decompressed from one archive (--max-total-bytes)"
     eq "$k, --max-total-bytes 4M: the entry after the cap is never read" \
@@ -238,12 +223,12 @@ zip_file 1-small.xml "$dl/2019/1201.xml"
 zip_add 2-huge.xml "$T/huge.raw" 8 0 1000
 zip_file 3-after.xml "$dl/2019/1804.xml" deflate
 zip_end
-fresh
+empty_runs
 hrun 60 import --max-entry-bytes 64M "$T/giga.zip" "$extra"
-bounded "4 GB zip entry, --max-entry-bytes 64M"
+bounded "4 GB zip entry, --max-entry-bytes 64M" "$RSS_MAX"
 eq "4 GB zip entry, --max-entry-bytes 64M: exit 1" "$rc" 1
 eq "4 GB zip entry, --max-entry-bytes 64M: the rest loads" "$(loaded)" "$(units "$dl/2019/1201.xml" "$dl/2019/1804.xml" "$extra")"
-eq "4 GB zip entry, --max-entry-bytes 64M: set aside after 64 MiB, though its header says 1000 bytes" "$(rej)" \
+eq "4 GB zip entry, --max-entry-bytes 64M: set aside after 64 MiB, though its header says 1000 bytes" "$(rej_entries)" \
    "2-huge.xml|file|entry larger than the cap of 64 MiB decompressed (--max-entry-bytes)"
 huge_read=$(q "SELECT bytes FROM is248.source_file WHERE entry = '2-huge.xml' AND outcome = 'rejected'")
 ok "4 GB zip entry: recorded with the bytes really read, at most 64 MiB ($huge_read)" \
@@ -256,12 +241,12 @@ rss64=$rss
 hrun 60 validate --max-entry-bytes 16M "$T/giga.zip"; rss16=$rss
 ok "48 MiB more read after the root element cost $(((rss64 - rss16) / 1024)) MiB more memory (want < 16)" \
    test $((rss64 - rss16)) -lt $((16 << 10))
-fresh
+empty_runs
 hrun 60 import --max-total-bytes 32M "$T/giga.zip" "$extra"
-bounded "4 GB zip entry, --max-total-bytes 32M"
+bounded "4 GB zip entry, --max-total-bytes 32M" "$RSS_MAX"
 eq "4 GB zip entry, --max-total-bytes 32M: exit 1" "$rc" 1
 eq "4 GB zip entry, --max-total-bytes 32M: what came before loads" "$(loaded)" "$(units "$dl/2019/1201.xml" "$extra")"
-eq "4 GB zip entry, --max-total-bytes 32M: the entry and the archive are set aside" "$(rej)" \
+eq "4 GB zip entry, --max-total-bytes 32M: the entry and the archive are set aside" "$(rej_entries)" \
 "2-huge.xml|file|more than the cap of 32 MiB decompressed from one archive (--max-total-bytes)
 -|file|more than the cap of 32 MiB decompressed from one archive (--max-total-bytes)"
 
@@ -274,12 +259,12 @@ zip_begin "$T/giga-nested.zip"
 zip_add inner.tar "$T/nest.raw" 8 0 1000
 zip_file after.xml "$dl/2019/1804.xml" deflate
 zip_end
-fresh
+empty_runs
 hrun 90 import "$T/giga-nested.zip"
-bounded "4 GB tar in a zip, default caps"
+bounded "4 GB tar in a zip, default caps" "$RSS_MAX"
 eq "4 GB tar in a zip, default caps: exit 1" "$rc" 1
 eq "4 GB tar in a zip, default caps: the report after it loads" "$(loaded)" "$(units "$dl/2019/1804.xml")"
-eq "4 GB tar in a zip, default caps: the nested archive is set aside at 512 MiB" "$(rej)" \
+eq "4 GB tar in a zip, default caps: the nested archive is set aside at 512 MiB" "$(rej_entries)" \
    "inner.tar|file|nested archive larger than the cap of 512 MiB decompressed (--max-entry-bytes)"
 eq "4 GB tar in a zip: its entry was listed as skipped" "$(q "SELECT entry || '|' || reason FROM is248.skipped_entry")" \
    "inner.tar!x.txt|not a report"
@@ -297,12 +282,12 @@ rm -f "$T/m.gz"
 eq "gigabytes in a tar.gz: its first two entries and their sizes (bsdtar's view)" \
    "$(gzip -dc <"$T/giga.tar.gz" 2>/dev/null | head -c 4096 | bsdtar -tvf - 2>/dev/null | awk '{ print $5, $9 }' | tr '\n' ' ')" \
    "$(size "$dl/2019/5025.xml") 1-small.xml $s2 2-huge.xml "
-fresh
+empty_runs
 hrun 60 import --max-entry-bytes 64M --max-total-bytes 256M "$T/giga.tar.gz" "$extra"
-bounded "2 GB tar.gz entry"
+bounded "2 GB tar.gz entry" "$RSS_MAX"
 eq "2 GB tar.gz entry: exit 1" "$rc" 1
 eq "2 GB tar.gz entry: what came before loads" "$(loaded)" "$(units "$dl/2019/5025.xml" "$extra")"
-eq "2 GB tar.gz entry: the entry (64 MiB) and then the archive (256 MiB, skipping the entry's rest) are set aside" "$(rej)" \
+eq "2 GB tar.gz entry: the entry (64 MiB) and then the archive (256 MiB, skipping the entry's rest) are set aside" "$(rej_entries)" \
 "2-huge.xml|file|entry larger than the cap of 64 MiB decompressed (--max-entry-bytes)
 -|file|more than the cap of 256 MiB decompressed from one archive (--max-total-bytes)"
 
@@ -316,12 +301,12 @@ printf x >"$T/x.txt"
 for i in 1 2 3 4 5 6 7 8 9 10; do cat "$T/p.gz" "$T/p.gz" >"$T/p2.gz"; mv "$T/p2.gz" "$T/p.gz"; done
 { tarent first.xml "$dl/2020/1101.xml" | gzip -n; cat "$T/p.gz"; tarend | gzip -n; } >"$T/pax.tar.gz"
 rm -f "$T/p.gz"
-fresh
+empty_runs
 hrun 60 import --max-total-bytes 64M "$T/pax.tar.gz"
-bounded "1 GiB of pax headers, --max-total-bytes 64M"
+bounded "1 GiB of pax headers, --max-total-bytes 64M" "$RSS_MAX"
 eq "1 GiB of pax headers: exit 1" "$rc" 1
 eq "1 GiB of pax headers: the report before them loads" "$(loaded)" "$(units "$dl/2020/1101.xml")"
-eq "1 GiB of pax headers: the archive is set aside when the headers pass the cap" "$(rej)" \
+eq "1 GiB of pax headers: the archive is set aside when the headers pass the cap" "$(rej_entries)" \
    "-|file|more than the cap of 64 MiB decompressed from one archive (--max-total-bytes)"
 # each entry costs its headers (512 + 1000448 + 512) and its byte of data;
 # the first, its header and the report
@@ -344,9 +329,9 @@ printf '1\n%d\n1\n' $(((1 << 40) - 1)) >"$T/sparse.map"
     tarent z.xml "$dl/2020/1135.xml"; tarend; } | gzip -9 -n; } >"$T/sparse.tar.gz"
 eq "sparse entry: bsdtar sees a file of 1 TiB" "$(bsdtar -tvf "$T/sparse.tar.gz" | awk '{ print $5, $9 }' | tr '\n' ' ')" \
    "$((1 << 40)) hole.bin $(size "$dl/2020/1135.xml") z.xml "
-fresh
+empty_runs
 hrun 60 import --max-total-bytes 1M "$T/sparse.tar.gz"
-bounded "1 TiB sparse entry"
+bounded "1 TiB sparse entry" "$RSS_MAX"
 eq "1 TiB sparse entry: exit 0, the report after it loads (holes are not bytes decompressed)" "$rc|$(loaded)" "0|$(units "$dl/2020/1135.xml")"
 eq "1 TiB sparse entry: skipped" "$(q "SELECT entry || '|' || reason FROM is248.skipped_entry")" "hole.bin|not a report"
 
@@ -358,16 +343,16 @@ gzip -9 -n <"$T/e.tar" >"$T/e.gz"; rm -f "$T/e.tar"
 for i in 1 2 3 4 5 6; do cat "$T/e.gz" "$T/e.gz" >"$T/e2.gz"; mv "$T/e2.gz" "$T/e.gz"; done
 { tarent first.xml "$dl/2020/1144.xml" | gzip -n; cat "$T/e.gz"; tarent last.xml "$dl/2020/1151.xml" | gzip -n; tarend | gzip -n; } >"$T/many.tar.gz"
 rm -f "$T/e.gz"
-fresh
+empty_runs
 hrun 60 import --max-entries 1000 "$T/many.tar.gz" "$extra"
-bounded "131074 entries, --max-entries 1000"
+bounded "131074 entries, --max-entries 1000" "$RSS_MAX"
 eq "131074 entries, --max-entries 1000: exit 1" "$rc" 1
 eq "131074 entries, --max-entries 1000: the first entry and the other file load" "$(loaded)" "$(units "$dl/2020/1144.xml" "$extra")"
-eq "131074 entries, --max-entries 1000: the archive is set aside" "$(rej)" \
+eq "131074 entries, --max-entries 1000: the archive is set aside" "$(rej_entries)" \
    "-|file|more than the cap of 1000 entries in one archive (--max-entries)"
 eq "131074 entries, --max-entries 1000: 999 entries were listed as skipped" "$(q "SELECT count(*) FROM is248.skipped_entry")" 999
 hrun 60 validate "$T/many.tar.gz"
-bounded "131074 entries, default cap (validate)"
+bounded "131074 entries, default cap (validate)" "$RSS_MAX"
 eq "131074 entries, default cap: all read, nothing set aside" "$rc" 0
 contains "131074 entries, default cap: the last report is read" "$err" "reports: 2 would load"
 contains "131074 entries, default cap: every other entry skipped" "$err" "131072 entries skipped"
@@ -383,12 +368,12 @@ for k in $(seq 1 20); do
     cp "$dl/2021/$(ls "$dl/2021" | sed -n "$((k % 11 + 1))p")" "$T/deep/r$k.xml"
     (cd "$T/deep" && bsdtar --format zip -cf "l$k.zip" "l$((k - 1)).zip" "r$k.xml")
 done
-fresh
+empty_runs
 hrun 60 import "$T/deep/l20.zip"
-bounded "zips nested 20 deep"
+bounded "zips nested 20 deep" "$RSS_MAX"
 eq "zips nested 20 deep: exit 1" "$rc" 1
 eq "zips nested 20 deep: the reports of the top two levels load" "$(loaded)" "$(units "$T/deep/r20.xml" "$T/deep/r19.xml")"
-eq "zips nested 20 deep: the third level is set aside, nothing deeper is read" "$(rej)" \
+eq "zips nested 20 deep: the third level is set aside, nothing deeper is read" "$(rej_entries)" \
    "l19.zip!l18.zip|file|archive nested more than one level deep"
 
 # A small "42.zip": a zip of 16 zips, each of 16 zips of 1 MiB of spaces.
@@ -401,15 +386,15 @@ for i in a b c d e f g h i j k l m n o p; do cp "$T/42/l3/leaf.zip" "$T/42/l2/$i
 for i in a b c d e f g h i j k l m n o p; do cp "$T/42/l1/x.zip" "$T/42/l1/$i.zip"; done
 rm "$T/42/l1/x.zip"
 (cd "$T/42/l1" && bsdtar --format zip -cf "$T/42.zip" ./*.zip)
-fresh
+empty_runs
 hrun 60 import "$T/42.zip" "$extra"
-bounded "42.zip in small"
+bounded "42.zip in small" "$RSS_MAX"
 eq "42.zip in small: exit 1" "$rc" 1
 eq "42.zip in small: the other file loads" "$(loaded)" "$(units "$extra")"
 eq "42.zip in small: 256 zips two levels down set aside" \
    "$(q "SELECT count(*) || ' ' || count(DISTINCT entry) || ' ' || min(reason) || ' ' || max(reason) FROM is248.rejection")" \
    "256 256 archive nested more than one level deep archive nested more than one level deep"
-eq "42.zip in small: the first of them" "$(rej | head -n 1)" "./a.zip!./a.zip|file|archive nested more than one level deep"
+eq "42.zip in small: the first of them" "$(rej_entries | head -n 1)" "./a.zip!./a.zip|file|archive nested more than one level deep"
 
 # ==============================================================================
 # 2. Entry names: labels only, escaped, never paths
@@ -455,9 +440,9 @@ zip_end
 want_labels=$(printf '%s\n' "${labels[@]}")
 for a in "$T/names.tar" "$T/names.zip"; do
     k=$(basename "$a")
-    fresh
+    empty_runs
     hrun 60 import "$a"
-    bounded "$k"
+    bounded "$k" "$RSS_MAX"
     eq "$k: exit 0, every report loads" "$rc|$(loaded)" "0|$(units "${name_src[@]}")"
     eq "$k: the entries recorded under their labels" "$(q "SELECT entry FROM is248.source_file ORDER BY file_id")" "$want_labels"
     eq "$k: provenance of a report names its label" \
@@ -467,15 +452,15 @@ for a in "$T/names.tar" "$T/names.zip"; do
 done
 # With the zip's UTF-8 flag, libarchive cannot give a name that is not
 # UTF-8 at all: such an entry is set aside under its number in the zip.
-fresh
+empty_runs
 hrun 60 import "$T/names-utf8.zip"
-bounded "names-utf8.zip"
+bounded "names-utf8.zip" "$RSS_MAX"
 eq "names-utf8.zip: exit 1" "$rc" 1
 eq "names-utf8.zip: every report with a readable name loads" "$(loaded)" \
    "$(units "${name_src[@]:0:6}" "${name_src[@]:8}")"
 eq "names-utf8.zip: the entries recorded" "$(q "SELECT entry FROM is248.source_file ORDER BY file_id")" \
    "$(printf '%s\n' "${labels[@]:0:6}" '#7' '#8' "${labels[@]:8}")"
-eq "names-utf8.zip: the two names that are not UTF-8 are set aside" "$(rej)" \
+eq "names-utf8.zip: the two names that are not UTF-8 are set aside" "$(rej_entries)" \
 "#7|file|its name is not valid UTF-8, though the archive says it is
 #8|file|its name is not valid UTF-8, though the archive says it is"
 ok "names-utf8.zip: nothing written where the names point" test ! -e "/tmp/$evil" -a ! -e "/tmp/$evil-absolute.xml"
@@ -483,9 +468,9 @@ ok "names-utf8.zip: nothing written where the names point" test ! -e "/tmp/$evil
 # Messages and rows carry the labels, never a raw control byte.
 printf 'not xml\n' >"$T/garbage"
 { for i in "${!names[@]}"; do tarent "${names[i]}" "$T/garbage"; done; tarend; } >"$T/badnames.tar"
-fresh
+empty_runs
 hrun 60 import "$T/badnames.tar"
-bounded "bad files under hostile names"
+bounded "bad files under hostile names" "$RSS_MAX"
 eq "bad files under hostile names: exit 1" "$rc" 1
 eq "bad files under hostile names: each set aside under its label" "$(q "SELECT entry FROM is248.rejection ORDER BY rejection_id")" "$want_labels"
 contains "bad files under hostile names: stderr names the label" "$err" \
@@ -499,9 +484,9 @@ ok "bad files under hostile names: nothing written where the names point" test !
 # the JSON do, and its columns stay aligned (issue 11).
 escname="$T/esc"$'\e'"[2Jclear"$'\xe2\x80\xae'"lmx.xml"
 cp "$dl/2023/1101.xml" "$escname"
-fresh
+empty_runs
 hrun 60 import "$escname"
-bounded "a PATH with ESC"
+bounded "a PATH with ESC" "$RSS_MAX"
 eq "a PATH with ESC: exit 0" "$rc" 0
 eq "a PATH with ESC: no ESC byte on stdout" "$(tr -cd '\033' <"$WORK/out" | wc -c | tr -d ' ')" 0
 eq "a PATH with ESC: no control byte on stdout but line ends" \
@@ -526,12 +511,12 @@ rm -f "$escname"
   tarhdr d/tty.xml 0 3
   tarend; } >"$T/links.tar"
 eq "links: the tar holds them (bsdtar's view)" "$(bsdtar -tvf "$T/links.tar" | cut -c1 | tr -d '\n')" "-hhllpc"
-fresh
+empty_runs
 hrun 60 import "$T/links.tar"
-bounded "tar with links"
+bounded "tar with links" "$RSS_MAX"
 eq "tar with links: exit 1" "$rc" 1
 eq "tar with links: the report loads once" "$(loaded)" "$(units "$dl/2023/1101.xml")"
-eq "tar with links: every link and special file is set aside" "$(rej)" \
+eq "tar with links: every link and special file is set aside" "$(rej_entries)" \
 "d/hard.xml|file|link, not a regular file
 d/shadow.xml|file|link, not a regular file
 d/passwd.xml|file|link, not a regular file
@@ -552,12 +537,12 @@ eq "tar with links: nothing of /etc/passwd anywhere in the database" \
   tarhdr d/tty 0 3
   tarend; } >"$T/special.tar"
 eq "special entries: the tar holds them (bsdtar's view)" "$(bsdtar -tvf "$T/special.tar" | cut -c1 | tr -d '\n')" "-pc"
-fresh
+empty_runs
 hrun 60 import "$T/special.tar"
-bounded "tar with special entries"
+bounded "tar with special entries" "$RSS_MAX"
 eq "tar with special entries: exit 0" "$rc" 0
 eq "tar with special entries: the report loads" "$(loaded)" "$(units "$dl/2023/1101.xml")"
-eq "tar with special entries: nothing set aside" "$(rej)" ""
+eq "tar with special entries: nothing set aside" "$(rej_entries)" ""
 eq "tar with special entries: each listed as skipped" \
    "$(q "SELECT entry || '|' || reason FROM is248.skipped_entry ORDER BY entry")" \
 "d/notes.txt|not a report (a FIFO)
@@ -576,17 +561,17 @@ if mknod "$sd/tty" c 1 3 2>/dev/null; then
     want_skipped+=$'\n'"tty|not a report (a character device)"
 fi
 eq "special files: the folder holds them" "$(cd "$sd" && stat -c %F notes.txt sock | tr '\n' ',')" "fifo,socket,"
-fresh
+empty_runs
 hrun 60 import "$sd"
-bounded "folder with special files"
+bounded "folder with special files" "$RSS_MAX"
 eq "folder with special files: exit 0" "$rc" 0
 eq "folder with special files: the report loads" "$(loaded)" "$(units "$dl/2023/1101.xml")"
-eq "folder with special files: nothing set aside" "$(rej)" ""
+eq "folder with special files: nothing set aside" "$(rej_entries)" ""
 eq "folder with special files: each listed as skipped" \
    "$(q "SELECT regexp_replace(source, '^.*/', '') || '|' || reason FROM is248.skipped_entry ORDER BY source")" \
    "$want_skipped"
 hrun 60 validate --verbose "$sd"
-bounded "validate, folder with special files"
+bounded "validate, folder with special files" "$RSS_MAX"
 eq "validate, folder with special files: exit 0" "$rc" 0
 contains "validate, folder with special files: the FIFO listed as skipped" "$err" \
    "is248: '$sd/notes.txt': skipped: not a report (a FIFO)"
@@ -594,9 +579,9 @@ contains "validate, folder with special files: counted" "$err" \
    "$(printf '%s\n' "$want_skipped" | wc -l | tr -d ' ') entries skipped"
 # named like a report: set aside, still without being opened
 mkfifo "$sd/fifo.xml"
-fresh
+empty_runs
 hrun 60 import "$sd"
-bounded "folder with a FIFO named like a report"
+bounded "folder with a FIFO named like a report" "$RSS_MAX"
 eq "folder with a FIFO named like a report: exit 1" "$rc" 1
 eq "folder with a FIFO named like a report: set aside" "$(q "SELECT regexp_replace(source, '^.*/', '') || '|' || level || '|' || reason FROM is248.rejection")" \
    "fifo.xml|file|not a regular file"
@@ -612,12 +597,12 @@ zip_add passwd.xml "$T/target1" 0 "$(crc32 "$T/target1")" "$(size "$T/target1")"
 zip_add up.xml "$T/target2" 0 "$(crc32 "$T/target2")" "$(size "$T/target2")" 0 $((0120777 << 16)) $((3 << 8 | 20))
 zip_end
 eq "zip with links: bsdtar sees symbolic links" "$(bsdtar -tvf "$T/links.zip" | cut -c1 | tr -d '\n')" "-ll"
-fresh
+empty_runs
 hrun 60 import "$T/links.zip"
-bounded "zip with links"
+bounded "zip with links" "$RSS_MAX"
 eq "zip with links: exit 1" "$rc" 1
 eq "zip with links: the report loads" "$(loaded)" "$(units "$dl/2023/1135.xml")"
-eq "zip with links: the links are set aside" "$(rej)" \
+eq "zip with links: the links are set aside" "$(rej_entries)" \
 "passwd.xml|file|link, not a regular file
 up.xml|file|link, not a regular file"
 
@@ -633,12 +618,12 @@ printf 'read me\n' >"$T/enc/README.txt"
 for e in zipcrypt aes256; do
     (cd "$T/enc" && bsdtar --format zip --options "zip:encryption=$e" --passphrase secret -cf "$T/enc-$e.zip" a.xml README.txt)
     ok "encrypted ($e): the first entry is flagged encrypted" test $(($(od -An -tu1 -j6 -N1 "$T/enc-$e.zip") % 2)) = 1
-    fresh
+    empty_runs
     hrun 60 import "$T/enc-$e.zip" "$extra"
-    bounded "encrypted zip ($e)"
+    bounded "encrypted zip ($e)" "$RSS_MAX"
     eq "encrypted zip ($e): exit 1" "$rc" 1
     eq "encrypted zip ($e): the rest of the delivery loads" "$(loaded)" "$(units "$extra")"
-    eq "encrypted zip ($e): both entries set aside" "$(rej)" \
+    eq "encrypted zip ($e): both entries set aside" "$(rej_entries)" \
 "a.xml|file|encrypted entry
 README.txt|file|encrypted entry"
 done
@@ -648,12 +633,12 @@ zip_file a.xml "$T/enc/a.xml"
 zip_add secret.xml "$T/enc/cipher" 0 12345 900 1
 zip_file b.xml "$T/enc/b.xml" deflate
 zip_end
-fresh
+empty_runs
 hrun 60 import "$T/enc-one.zip"
-bounded "one encrypted entry between plain ones"
+bounded "one encrypted entry between plain ones" "$RSS_MAX"
 eq "one encrypted entry: exit 1" "$rc" 1
 eq "one encrypted entry: the plain entries load" "$(loaded)" "$(units "$T/enc/a.xml" "$T/enc/b.xml")"
-eq "one encrypted entry: set aside" "$(rej)" "secret.xml|file|encrypted entry"
+eq "one encrypted entry: set aside" "$(rej_entries)" "secret.xml|file|encrypted entry"
 
 # ==============================================================================
 # 5. Archives cut at every offset
@@ -713,9 +698,9 @@ for c in "${cut_list[@]}"; do
     timeout -k 5 30 "$IS248" validate "$f" >/dev/null 2>&1 </dev/null
     cut_rc[$kind-$at]=$?
 done
-fresh
+empty_runs
 hrun 120 import "${cut_paths[@]}"
-bounded "cuts: one import of all ${#cut_paths[@]} cut archives"
+bounded "cuts: one import of all ${#cut_paths[@]} cut archives" "$RSS_MAX"
 eq "cuts: the import of them all exits 1" "$rc" 1
 # what each run recorded: R the archive's reason, L a file loaded with its
 # number of reports, S a file loaded or already loaded
@@ -764,7 +749,7 @@ eq "cuts: ${#cut_list[@]} cuts, every one as it should be" "$cut_bad" 0
 ok "cuts: files loaded from cut archives (the check saw some: ${#cut_seen[@]})" test "${#cut_seen[@]}" -gt 50
 # the whole archives, for contrast
 for a in "$T/c.tar" "$T/c.tar.gz" "$T/c.zip"; do
-    fresh
+    empty_runs
     run import "$a"
     eq "cuts: the whole $(basename "$a") loads" "$rc|$(loaded)" "0|$(units "${cut_files[@]}")"
 done
@@ -772,11 +757,11 @@ done
 # A tar cut exactly between two entries looks like a whole tar without its
 # end-of-archive blocks: libarchive reads it as one; is248 does not.
 head -c "$(((file_end[tar:2.xml] + 511) / 512 * 512))" "$T/c.tar" >"$T/cut.tar"
-fresh
+empty_runs
 hrun 30 import "$T/cut.tar"
 eq "tar cut between entries: exit 1" "$rc" 1
 eq "tar cut between entries: the entries before the cut load" "$(loaded)" "$(units "${cut_files[@]:0:3}")"
-eq "tar cut between entries: the archive is set aside as truncated" "$(rej)" \
+eq "tar cut between entries: the archive is set aside as truncated" "$(rej_entries)" \
    "-|file|truncated archive: the tar stops between two entries, without its end-of-archive blocks"
 
 # ==============================================================================
@@ -809,9 +794,9 @@ cab_hdr=36 cab_folder=8 cab_file=$((16 + 6)) cab_data=8
 for f in iso 7z rar cab; do
     eq "not read: the $f file is a valid $f (bsdtar lists r.xml)" "$(bsdtar -tf "$T/fmt/in/$f.zip" 2>&1 | grep -v '^\.$' | tr '\n' ' ')" "r.xml "
 done
-fresh
+empty_runs
 hrun 60 import "$T/fmt/in/iso.zip" "$T/fmt/in/7z.zip" "$T/fmt/in/rar.zip" "$T/fmt/in/cab.zip" "$extra"
-bounded "other formats named .zip"
+bounded "other formats named .zip" "$RSS_MAX"
 eq "other formats named .zip: exit 1" "$rc" 1
 eq "other formats named .zip: the rest of the delivery loads, nothing of them" "$(loaded)" "$(units "$extra")"
 eq "other formats named .zip: each set aside, saying what it is" \
@@ -823,12 +808,12 @@ cab.zip||not a supported archive (zip, tar, tar.gz, tar.xz, tar.bz2): a Microsof
 # the same inside a zip, beside a report
 cp "$dl/2023/3001.xml" "$T/fmt/in/r.xml"
 (cd "$T/fmt/in" && bsdtar --format zip -cf "$T/fmt.zip" iso.zip 7z.zip rar.zip cab.zip r.xml)
-fresh
+empty_runs
 hrun 60 import "$T/fmt.zip"
-bounded "other formats inside a zip"
+bounded "other formats inside a zip" "$RSS_MAX"
 eq "other formats inside a zip: exit 1" "$rc" 1
 eq "other formats inside a zip: the report beside them loads" "$(loaded)" "$(units "$dl/2023/3001.xml")"
-eq "other formats inside a zip: each set aside, saying what it is" "$(rej)" \
+eq "other formats inside a zip: each set aside, saying what it is" "$(rej_entries)" \
 "iso.zip|file|not a supported archive (zip, tar, tar.gz, tar.xz, tar.bz2): an ISO 9660 image
 7z.zip|file|not a supported archive (zip, tar, tar.gz, tar.xz, tar.bz2): a 7z archive
 rar.zip|file|not a supported archive (zip, tar, tar.gz, tar.xz, tar.bz2): a RAR archive
@@ -836,9 +821,9 @@ cab.zip|file|not a supported archive (zip, tar, tar.gz, tar.xz, tar.bz2): a Micr
 # compressed, but not a tar: a gzipped report, a gzipped zip
 gzip -n -c "$dl/2023/3001.xml" >"$T/fmt/in/report.tar.gz"
 gzip -n -c "$T/fmt.zip" >"$T/fmt/in/zip.tar.gz"
-fresh
+empty_runs
 hrun 60 import "$T/fmt/in/report.tar.gz" "$T/fmt/in/zip.tar.gz"
-bounded "compressed, but not a tar"
+bounded "compressed, but not a tar" "$RSS_MAX"
 eq "compressed, but not a tar: exit 1, nothing loads" "$rc|$(loaded)" "1|"
 eq "compressed, but not a tar: set aside" \
    "$(q "SELECT regexp_replace(source, '^.*/', '') || '|' || reason FROM is248.rejection ORDER BY rejection_id")" \
@@ -860,9 +845,9 @@ printf 'Dette er ikke et arkiv.\n' >"$T/empty/text.tar"
 eq "empty: the empty zip is its end record alone, the empty tar two zero blocks" \
    "$(size "$T/empty/empty.zip") $(size "$T/empty/empty.tar") $(od -An -tu1 -v "$T/empty/empty.tar" | tr -s ' \n' '\n\n' | sort -u | tr -d '\n')" "22 1024 0"
 empty_files=(empty.zip empty.tar empty.tar.gz nothing.tar.gz zero.zip random.zip random.tar.gz text.tar)
-fresh
+empty_runs
 hrun 60 import "${empty_files[@]/#/$T/empty/}" "$extra"
-bounded "empty archives and no archives"
+bounded "empty archives and no archives" "$RSS_MAX"
 eq "empty archives and no archives: exit 1" "$rc" 1
 eq "empty archives and no archives: the rest of the delivery loads" "$(loaded)" "$(units "$extra")"
 U="not a supported archive (zip, tar, tar.gz, tar.xz, tar.bz2)"
@@ -878,10 +863,10 @@ random.tar.gz|$U: Unrecognized archive format
 text.tar|$U: Unrecognized archive format"
 # the same inside a zip
 (cd "$T/empty" && bsdtar --format zip -cf "$T/empties.zip" "${empty_files[@]}")
-fresh
+empty_runs
 hrun 60 import "$T/empties.zip"
-bounded "empty archives inside a zip"
-eq "empty archives inside a zip: each set aside" "$(rej)" \
+bounded "empty archives inside a zip" "$RSS_MAX"
+eq "empty archives inside a zip: each set aside" "$(rej_entries)" \
 "empty.zip|file|empty archive: no entries
 empty.tar|file|empty archive: no entries
 empty.tar.gz|file|empty archive: no entries

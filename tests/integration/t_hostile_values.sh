@@ -67,7 +67,6 @@ xesc() {
         $s =~ s/([^\x00-\x7f])/sprintf("&#x%X;", ord $1)/ge if $all;
         utf8::encode($s); print $s' "${2:-0}"
 }
-hex() { printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n'; }
 hexq() {  # SQL: a text column as hex, '-' for NULL
     echo "coalesce(encode(convert_to($1, 'UTF8'), 'hex'), '-')"
 }

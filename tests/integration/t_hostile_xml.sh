@@ -40,9 +40,10 @@ next_unit() {  # sets ucode, uname
     unit_i=$((unit_i + 1))
 }
 
-# report CODE NAME [BODY [EXTRA-ATTRS]]: a version 2 report for 2019 (no XML
-# declaration, no namespace prefix); BODY goes inside a Kapittel nr="4".
-report() {
+# report_2019 CODE NAME [BODY [EXTRA-ATTRS]]: a version 2 report for 2019
+# (no XML declaration, no namespace prefix); BODY goes inside a Kapittel
+# nr="4".
+report_2019() {
     printf '<Rapport xmlns="%s" rapporteringsaar="2019"%s>\n' "$NSURI" "${4:-}"
     printf '  <Innsending id="h-%s" tidspunkt="2020-02-03T10:00:00+01:00"/>\n' "$1"
     printf '  <Enhet type="kommune" nummer="%s" innbyggere="5000">%s</Enhet>\n' "$1" "$2"
@@ -60,7 +61,7 @@ new_case() {
     mkdir -p "$c"
     next_unit
     good_code[$1]=$ucode good_name[$1]=$uname
-    { echo "$DECL"; report "$ucode" "$uname"; } >"$c/good-$ucode.xml"
+    { echo "$DECL"; report_2019 "$ucode" "$uname"; } >"$c/good-$ucode.xml"
     next_unit
 }
 
@@ -78,38 +79,11 @@ attack() {
         "$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')" "$rss"
 }
 
-# Rejections of one file: level|year|unit|question|reason ('-' is NULL)
-rej() {
-    q "SELECT concat_ws('|', level, coalesce(year::text, '-'), coalesce(unit_code, '-'),
-              coalesce(question, '-'), reason)
-       FROM is248.rejection WHERE source LIKE '%/$1' ORDER BY report_index, rejection_id"
-}
-# Warnings of one file: year|unit|question|reason
-wrn() {
-    q "SELECT concat_ws('|', coalesce(year::text, '-'), coalesce(unit_code, '-'),
-              coalesce(question, '-'), reason)
-       FROM is248.warning WHERE source LIKE '%/$1' ORDER BY report_index, warning_id"
-}
-current() {  # current YEAR CODE: name|nav_collab of the current report
-    q "SELECT unit_name || '|' || coalesce(nav_collab, '-') FROM is248.report_current
-       WHERE year = $1 AND unit_code = '$2'"
-}
-hex() { od -An -v -tx1 | tr -d ' \n'; }   # stdin as hex, for byte-exact compares
 
-# bounded NAME: no crash, no time-out, no sanitizer report, memory bounded
-bounded() {
-    ok "$1: finished in time and was not killed (exit $rc)" test "$rc" -lt 124
-    ok "$1: peak memory $rss KiB <= $limit KiB" test "$rss" -le "$limit"
-    case $err in
-    *AddressSanitizer*|*LeakSanitizer*|*"runtime error:"*)
-        failed=$((failed + 1)); printf 'FAIL: %s: sanitizer report\n%s\n' "$1" "$(head -c 3000 "$WORK/err")" >&2 ;;
-    *) passed=$((passed + 1)) ;;
-    esac
-}
 # rest_loaded NAME: the good report of the case's delivery loaded
 rest_loaded() {
     eq "$1: the rest of the delivery (${good_code[$1]}) loaded" \
-       "$(current 2019 "${good_code[$1]}")" "${good_name[$1]}|yes"
+       "$(current_name 2019 "${good_code[$1]}")" "${good_name[$1]}|yes"
 }
 # set_aside NAME REASON: run case NAME; its hostile file must be set aside
 # whole with REASON and everything else must have loaded.
@@ -117,11 +91,11 @@ set_aside() {
     attack "$1"
     eq "$1: exit 1 (something set aside)" "$rc" 1
     contains "$1: stderr says the file is set aside and why" "$err" "/$1.xml': file set aside: $2"
-    eq "$1: is248.rejection: level file, the reason" "$(rej "$1.xml")" "file|-|-|-|$2"
+    eq "$1: is248.rejection: level file, the reason" "$(rej_file "$1.xml")" "file|-|-|-|$2"
     eq "$1: the file is recorded as rejected" \
        "$(q "SELECT outcome FROM is248.source_file WHERE source LIKE '%/$1.xml'")" rejected
     rest_loaded "$1"
-    bounded "$1"
+    bounded "$1" "$limit"
 }
 # loads NAME: run case NAME; everything must load (exit 0).  Its report is
 # for 2019 and the unit ucode, or as $loaded_as says (YEAR:CODE).
@@ -130,11 +104,11 @@ loads() {
     meant+=("${loaded_as:-2019:$ucode}")
     attack "$1"
     eq "$1: exit 0" "$rc" 0
-    eq "$1: nothing set aside" "$(rej "$1.xml")" ""
+    eq "$1: nothing set aside" "$(rej_file "$1.xml")" ""
     eq "$1: the file is recorded as loaded" \
        "$(q "SELECT outcome FROM is248.source_file WHERE source LIKE '%/$1.xml'")" loaded
     rest_loaded "$1"
-    bounded "$1"
+    bounded "$1" "$limit"
 }
 line_of() { grep -n -m1 -F -- "$2" "$1" | cut -d: -f1; }   # line_of FILE TEXT
 
@@ -183,25 +157,25 @@ FIFO="file://$secret/xxe.fifo"
 new_case xxe-passwd
 { echo "$DECL"
   printf '<!DOCTYPE Rapport [\n  <!ENTITY xxe SYSTEM "file:///etc/passwd">\n]>\n'
-  report "$ucode" '&xxe;' '    <Svar sporsmal="4.2">&xxe;</Svar>'; } >"$c/xxe-passwd.xml"
+  report_2019 "$ucode" '&xxe;' '    <Svar sporsmal="4.2">&xxe;</Svar>'; } >"$c/xxe-passwd.xml"
 set_aside xxe-passwd "DOCTYPE declarations are not allowed (line 2)"
 
 new_case xxe-fifo
 { echo "$DECL"; echo '<!-- a comment -->'; echo '<?fagsystem versjon="1"?>'
   printf '<!DOCTYPE Rapport [\n  <!ENTITY xxe SYSTEM "%s">\n]>\n' "$FIFO"
-  report "$ucode" '&xxe;'; } >"$c/xxe-fifo.xml"
+  report_2019 "$ucode" '&xxe;'; } >"$c/xxe-fifo.xml"
 set_aside xxe-fifo "DOCTYPE declarations are not allowed (line 4)"
 
 new_case xxe-http
 { echo "$DECL"
   printf '<!DOCTYPE Rapport [\n  <!ENTITY xxe SYSTEM "%s/xxe-http">\n]>\n' "$URL"
-  report "$ucode" "$uname" '    <Svar sporsmal="4.2">&xxe;</Svar>'; } >"$c/xxe-http.xml"
+  report_2019 "$ucode" "$uname" '    <Svar sporsmal="4.2">&xxe;</Svar>'; } >"$c/xxe-http.xml"
 set_aside xxe-http "DOCTYPE declarations are not allowed (line 2)"
 
 new_case dtd-external
 { echo "$DECL"; echo
   printf '<!DOCTYPE Rapport SYSTEM "%s/dtd-external.dtd">\n' "$URL"
-  report "$ucode" "$uname"; } >"$c/dtd-external.xml"
+  report_2019 "$ucode" "$uname"; } >"$c/dtd-external.xml"
 set_aside dtd-external "DOCTYPE declarations are not allowed (line 3)"
 
 new_case parameter-entities
@@ -210,7 +184,7 @@ new_case parameter-entities
   printf '  <!ENTITY %% remote SYSTEM "%s/parameter-entity">\n  %%remote;\n' "$URL"
   printf '  <!ENTITY %% local SYSTEM "%s">\n  %%local;\n' "$FIFO"
   printf '  <!ENTITY %% inner "<!ENTITY name SYSTEM '"'"'%s/inner'"'"'>">\n  %%inner;\n]>\n' "$URL"
-  report "$ucode" '&name;'; } >"$c/parameter-entities.xml"
+  report_2019 "$ucode" '&name;'; } >"$c/parameter-entities.xml"
 set_aside parameter-entities "DOCTYPE declarations are not allowed (line 2)"
 
 # An internal subset that would supply the unit code as a default attribute
@@ -218,7 +192,7 @@ set_aside parameter-entities "DOCTYPE declarations are not allowed (line 2)"
 new_case internal-subset
 { echo "$DECL"
   printf '<!DOCTYPE Rapport [\n  <!ATTLIST Enhet nummer CDATA "%s">\n  <!ENTITY ja "Ja">\n]>\n' "$ucode"
-  report "" "$uname" | sed 's/ nummer=""//; s/>Ja</>\&ja;</'; } >"$c/internal-subset.xml"
+  report_2019 "" "$uname" | sed 's/ nummer=""//; s/>Ja</>\&ja;</'; } >"$c/internal-subset.xml"
 set_aside internal-subset "DOCTYPE declarations are not allowed (line 2)"
 
 # The same in UTF-16 (little-endian, with a byte order mark): the watcher
@@ -226,7 +200,7 @@ set_aside internal-subset "DOCTYPE declarations are not allowed (line 2)"
 new_case xxe-utf16
 { echo '<?xml version="1.0" encoding="UTF-16"?>'; echo '<!-- UTF-16 -->'
   printf '<!DOCTYPE Rapport [\n  <!ENTITY a SYSTEM "%s/xxe-utf16">\n  <!ENTITY b SYSTEM "%s">\n]>\n' "$URL" "$FIFO"
-  report "$ucode" '&a;&b;'; } >"$WORK/xxe-utf16.utf8"
+  report_2019 "$ucode" '&a;&b;'; } >"$WORK/xxe-utf16.utf8"
 { printf '\xff\xfe'; iconv -f UTF-8 -t UTF-16LE "$WORK/xxe-utf16.utf8"; } >"$c/xxe-utf16.xml"
 set_aside xxe-utf16 "DOCTYPE declarations are not allowed (line 3)"
 
@@ -236,13 +210,13 @@ set_aside xxe-utf16 "DOCTYPE declarations are not allowed (line 3)"
 new_case xinclude
 { echo "$DECL"
   printf '<?xml-stylesheet type="text/xsl" href="%s/style.xsl"?>\n' "$URL"
-  report "$ucode" "$uname" "    <xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" href=\"$URL/xinclude\" parse=\"text\"/>
+  report_2019 "$ucode" "$uname" "    <xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" href=\"$URL/xinclude\" parse=\"text\"/>
     <xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" href=\"$FIFO\" parse=\"text\"/>
     <Svar sporsmal=\"4.2\">fritekst</Svar>" \
     " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"$NSURI $URL/schema.xsd\""
 } >"$c/xinclude.xml"
 loads xinclude
-eq "xinclude: the report loads as it stands" "$(current 2019 "$ucode")" "$uname|yes"
+eq "xinclude: the report loads as it stands" "$(current_name 2019 "$ucode")" "$uname|yes"
 eq "xinclude: its answers are the two Svar, nothing included" \
    "$(q "SELECT string_agg(a.question || '=' || coalesce(a.text, 'NULL'), ',' ORDER BY a.seq)
          FROM is248.answer a JOIN is248.report r USING (report_id)
@@ -259,12 +233,12 @@ lol() {  # the classic: ten levels of ten references, 10^9 'lol's
     printf ']>\n'
 }
 new_case billion-laughs
-{ echo "$DECL"; lol; report "$ucode" '&lol9;' '    <Svar sporsmal="4.2">&lol9;</Svar>' ' ukjent="&lol9;"'; } \
+{ echo "$DECL"; lol; report_2019 "$ucode" '&lol9;' '    <Svar sporsmal="4.2">&lol9;</Svar>' ' ukjent="&lol9;"'; } \
     >"$c/billion-laughs.xml"
 set_aside billion-laughs "DOCTYPE declarations are not allowed (line 2)"
 
 new_case billion-laughs-utf16
-{ echo '<?xml version="1.0" encoding="UTF-16"?>'; lol; report "$ucode" '&lol9;' '' ' ukjent="&lol9;"'; } \
+{ echo '<?xml version="1.0" encoding="UTF-16"?>'; lol; report_2019 "$ucode" '&lol9;' '' ' ukjent="&lol9;"'; } \
     >"$WORK/lol16.utf8"
 { printf '\xfe\xff'; iconv -f UTF-8 -t UTF-16BE "$WORK/lol16.utf8"; } >"$c/billion-laughs-utf16.xml"
 set_aside billion-laughs-utf16 "DOCTYPE declarations are not allowed (line 2)"
@@ -274,7 +248,7 @@ set_aside billion-laughs-utf16 "DOCTYPE declarations are not allowed (line 2)"
 quadratic() {
     printf '<!DOCTYPE Rapport [\n  <!ENTITY big "'; head -c "$BIG" /dev/zero | tr '\0' a; printf '">\n]>\n'
     local refs; refs=$(awk -v n="$BIG" 'BEGIN { for (i = 0; i < n; i++) printf "&big;" }')
-    report "$ucode" "$uname" "    <Svar sporsmal=\"4.2\">$refs</Svar>" " ukjent=\"$refs\""
+    report_2019 "$ucode" "$uname" "    <Svar sporsmal=\"4.2\">$refs</Svar>" " ukjent=\"$refs\""
 }
 new_case quadratic
 { echo "$DECL"; quadratic; } >"$c/quadratic.xml"
@@ -289,7 +263,7 @@ set_aside quadratic-utf16 "DOCTYPE declarations are not allowed (line 2)"
 # the opening tags stand on one line, so that is the line named.
 nest() { awk -v n="$BIG" -v t="$1" 'BEGIN { for (i = 0; i < n; i++) printf "%s", t; printf "\n" }'; }
 new_case deep-in-report
-{ echo "$DECL"; report "$ucode" "$uname" "$(nest '<a>')
+{ echo "$DECL"; report_2019 "$ucode" "$uname" "$(nest '<a>')
 $(nest '</a>')"; } >"$c/deep-in-report.xml"
 set_aside deep-in-report "elements nested more than 256 deep at line $(line_of "$c/deep-in-report.xml" '<a><a>')"
 
@@ -298,9 +272,9 @@ set_aside deep-in-report "elements nested more than 256 deep at line $(line_of "
 new_case deep-between-reports
 u1=$ucode n1=$uname; next_unit; u2=$ucode n2=$uname
 { echo "$DECL"; echo "<Rapporter xmlns=\"$NSURI\">"
-  report "$u1" "$n1" | sed "s| xmlns=\"$NSURI\"||"
+  report_2019 "$u1" "$n1" | sed "s| xmlns=\"$NSURI\"||"
   nest '<Rapporter>'; nest '</Rapporter>'
-  report "$u2" "$n2" | sed "s| xmlns=\"$NSURI\"||"
+  report_2019 "$u2" "$n2" | sed "s| xmlns=\"$NSURI\"||"
   echo '</Rapporter>'; } >"$c/deep-between-reports.xml"
 set_aside deep-between-reports \
     "elements nested more than 256 deep at line $(line_of "$c/deep-between-reports.xml" '<Rapporter><Rapporter>')"
@@ -317,7 +291,7 @@ set_aside deep-root "not an IS-24/8 report: root element 'a'"
 # first.  The 20 MB stand on one line.
 xs() { head -c "$1" /dev/zero | tr '\0' x; }
 new_case text-20mb-answer
-report "$ucode" "$uname" '    <Svar sporsmal="4.2">@BIG@</Svar>' >"$WORK/text-20mb-answer.in"
+report_2019 "$ucode" "$uname" '    <Svar sporsmal="4.2">@BIG@</Svar>' >"$WORK/text-20mb-answer.in"
 big_line=$(grep -F @BIG@ "$WORK/text-20mb-answer.in")
 { echo "$DECL"; sed '/@BIG@/,$d' "$WORK/text-20mb-answer.in"
   printf '%s' "${big_line%%@BIG@*}"; xs "$MB20"; printf '%s\n' "${big_line#*@BIG@}"
@@ -326,16 +300,16 @@ ok "text-20mb-answer: the file holds 20 MB of text" test "$(wc -c <"$c/text-20mb
 set_aside text-20mb-answer "value longer than 1048576 bytes at line $(line_of "$c/text-20mb-answer.xml" '<Svar sporsmal="4.2">')"
 
 new_case text-20mb-free
-{ echo "$DECL"; report "$ucode" "$uname" | sed '/<Enhet /q'; xs "$MB20"; echo
-  report "$ucode" "$uname" | sed '1,/<Enhet /d'; } >"$c/text-20mb-free.xml"
+{ echo "$DECL"; report_2019 "$ucode" "$uname" | sed '/<Enhet /q'; xs "$MB20"; echo
+  report_2019 "$ucode" "$uname" | sed '1,/<Enhet /d'; } >"$c/text-20mb-free.xml"
 set_aside text-20mb-free "text longer than 10000000 bytes at line $(($(line_of "$c/text-20mb-free.xml" '<Enhet ') + 1))"
 
 # 20 MB in one attribute value: more than libxml2 looks ahead in one tag
 new_case attribute-20mb
-{ echo "$DECL"; report "$ucode" "$uname" '    <Svar sporsmal="4.1" ukjent="@BIG@">x</Svar>' |
+{ echo "$DECL"; report_2019 "$ucode" "$uname" '    <Svar sporsmal="4.1" ukjent="@BIG@">x</Svar>' |
       sed '/@BIG@/,$d'
   printf '    <Svar sporsmal="4.1" ukjent="'; xs "$MB20"; printf '">x</Svar>\n'
-  report "$ucode" "$uname" '    <Svar sporsmal="4.1" ukjent="@BIG@">x</Svar>' | sed '1,/@BIG@/d'
+  report_2019 "$ucode" "$uname" '    <Svar sporsmal="4.1" ukjent="@BIG@">x</Svar>' | sed '1,/@BIG@/d'
 } >"$c/attribute-20mb.xml"
 set_aside attribute-20mb \
     "a start tag longer than 131072 characters at line $(line_of "$c/attribute-20mb.xml" '<Svar sporsmal="4.1" ukjent=')"
@@ -351,11 +325,11 @@ set_aside value-2mb-v1 "value longer than 1048576 bytes at line $(line_of "$c/va
 # --- names and attributes of 60 000 characters ----------------------------------
 n60=$(head -c 60000 /dev/zero | tr '\0' n)
 new_case name-60k-element
-report "$ucode" "$uname" "    <$n60>x</$n60>" >"$c/name-60k-element.xml"
+report_2019 "$ucode" "$uname" "    <$n60>x</$n60>" >"$c/name-60k-element.xml"
 set_aside name-60k-element "a name longer than 50000 bytes at line $(line_of "$c/name-60k-element.xml" "<${n60:0:20}")"
 
 new_case name-60k-attribute
-report "$ucode" "$uname" "    <Svar sporsmal=\"4.1\" $n60=\"1\">x</Svar>" >"$c/name-60k-attribute.xml"
+report_2019 "$ucode" "$uname" "    <Svar sporsmal=\"4.1\" $n60=\"1\">x</Svar>" >"$c/name-60k-attribute.xml"
 set_aside name-60k-attribute "a name longer than 50000 bytes at line $(line_of "$c/name-60k-attribute.xml" "\"4.1\" ${n60:0:20}")"
 
 # Values of 60 000 characters are within limits (is248 keeps values up to
@@ -365,7 +339,7 @@ v60=$(head -c 60000 /dev/zero | tr '\0' v)
 q60=$(head -c 60000 /dev/zero | tr '\0' q)
 i60=$(head -c 60000 /dev/zero | tr '\0' i)
 new_case value-60k-attribute
-report "$ucode" "$uname" "    <Svar sporsmal=\"4.1\" ukjent=\"$v60\">x</Svar>
+report_2019 "$ucode" "$uname" "    <Svar sporsmal=\"4.1\" ukjent=\"$v60\">x</Svar>
     <Svar sporsmal=\"$q60\">y</Svar>" | sed "s/id=\"h-$ucode\"/id=\"$i60\"/" >"$c/value-60k-attribute.xml"
 loads value-60k-attribute
 eq "value-60k-attribute: the 60 000-character question id and submission id are kept whole" \
@@ -380,16 +354,15 @@ eq "value-60k-attribute: the unknown attribute is not kept anywhere" \
 # quotes the first 60 characters only.
 new_case year-60k
 y60=$(awk 'BEGIN { for (i = 0; i < 15000; i++) printf "2019" }')
-report "$ucode" "$uname" | sed "s/rapporteringsaar=\"2019\"/rapporteringsaar=\"$y60\"/" >"$c/year-60k.xml"
+report_2019 "$ucode" "$uname" | sed "s/rapporteringsaar=\"2019\"/rapporteringsaar=\"$y60\"/" >"$c/year-60k.xml"
 attack year-60k
 eq "year-60k: exit 1" "$rc" 1
-eq "year-60k: the report is set aside, the value quoted short" "$(rej year-60k.xml)" \
+eq "year-60k: the report is set aside, the value quoted short" "$(rej_file year-60k.xml)" \
    "report|-|$ucode|-|malformed reporting year '${y60:0:60}…'"
 contains "year-60k: stderr" "$err" "report set aside: malformed reporting year '${y60:0:60}…'"
 eq "year-60k: nothing of it loaded" "$(q "SELECT count(*) FROM is248.report WHERE unit_code = '$ucode'")" 0
 rest_loaded year-60k
-bounded year-60k
-
+bounded year-60k "$limit"
 # --- invalid UTF-8 after 300 good reports ------------------------------------
 # A county file is one transaction: 300 good reports (more than libxml2's
 # first 64 KiB, so that they are read and staged before the bad byte is met),
@@ -403,7 +376,7 @@ new_case county-bad-utf8
       printf "  <Enhet type=\"kommune\" nummer=\"%s\" innbyggere=\"5000\">%s</Enhet>\n", $1, $2
       printf "  <Kapittel nr=\"21\">\n    <Svar sporsmal=\"ARB_NAV_SAMARBEID\" kode=\"1\">Ja</Svar>\n  </Kapittel>\n"
       printf "</Rapport>\n" }'
-  report "$ucode" 'Trond@FF@heim' | sed "s| xmlns=\"$NSURI\"||; s/@FF@/\xff/"
+  report_2019 "$ucode" 'Trond@FF@heim' | sed "s| xmlns=\"$NSURI\"||; s/@FF@/\xff/"
   echo '</Rapporter>'; } >"$c/county-bad-utf8.xml"
 ok "county-bad-utf8: 300 reports before the bad byte, past the first 64 KiB" \
    test "$(grep -c '<Rapport ' "$c/county-bad-utf8.xml")" = 301 -a \
@@ -423,23 +396,23 @@ eq "county-bad-utf8: none of its 300 good reports loaded" \
 free_text='Årsverk ført – psykisk helse 𝄞'
 utf16_case() {  # utf16_case NAME ICONV-ENCODING BOM-BYTES DECLARATION
     new_case "$1"
-    { printf '%s\n' "$4"; report "$ucode" "$uname" "    <Svar sporsmal=\"4.2\">$free_text</Svar>"; } >"$WORK/$1.utf8"
+    { printf '%s\n' "$4"; report_2019 "$ucode" "$uname" "    <Svar sporsmal=\"4.2\">$free_text</Svar>"; } >"$WORK/$1.utf8"
     { printf "$3"; iconv -f UTF-8 -t "$2" "$WORK/$1.utf8"; } >"$c/$1.xml"
     loads "$1"
-    eq "$1: the report loaded, its unit name right" "$(current 2019 "$ucode")" "$uname|yes"
+    eq "$1: the report loaded, its unit name right" "$(current_name 2019 "$ucode")" "$uname|yes"
     eq "$1: the free text byte for byte" \
        "$(q "SELECT encode(convert_to(a.text, 'UTF8'), 'hex') FROM is248.answer a JOIN is248.report r USING (report_id)
              WHERE r.year = 2019 AND r.unit_code = '$ucode' AND a.question = '4.2'")" \
        "$(printf '%s' "$free_text" | hex)"
 }
 utf16_case utf16le-bom UTF-16LE '\xff\xfe' '<?xml version="1.0" encoding="UTF-16"?>'
-eq "utf16le-bom: a warning about the file" "$(wrn utf16le-bom.xml)" \
+eq "utf16le-bom: a warning about the file" "$(wrn_file utf16le-bom.xml)" \
    "-|-|-|encoded in UTF-16LE (the format says UTF-8 or ISO-8859-1); read as UTF-16LE"
 utf16_case utf16be-bom UTF-16BE '\xfe\xff' '<?xml version="1.0" encoding="UTF-16"?>'
-eq "utf16be-bom: a warning about the file" "$(wrn utf16be-bom.xml)" \
+eq "utf16be-bom: a warning about the file" "$(wrn_file utf16be-bom.xml)" \
    "-|-|-|encoded in UTF-16BE (the format says UTF-8 or ISO-8859-1); read as UTF-16BE"
 utf16_case utf16le-declared UTF-16LE '' '<?xml version="1.0" encoding="UTF-16"?>'
-eq "utf16le-declared (no BOM): a warning about the file" "$(wrn utf16le-declared.xml)" \
+eq "utf16le-declared (no BOM): a warning about the file" "$(wrn_file utf16le-declared.xml)" \
    "-|-|-|encoded in UTF-16LE (the format says UTF-8 or ISO-8859-1); read as UTF-16LE"
 contains "utf16le-declared: the warning on stderr" "$err" \
    "/utf16le-declared.xml': encoded in UTF-16LE (the format says UTF-8 or ISO-8859-1); read as UTF-16LE"
@@ -455,7 +428,7 @@ IFS=, read -r v1code v1name < <(awk -F, '$1 == 2017 && $3 ~ /ø/ { print $2 "," 
 } >"$WORK/utf16-v1.utf8"
 { printf '\xfe\xff'; iconv -f UTF-8 -t UTF-16BE "$WORK/utf16-v1.utf8"; } >"$c/utf16-v1.xml"
 loaded_as=2017:$v1code loads utf16-v1
-eq "utf16-v1: the version 1 report loaded (${v1name})" "$(current 2017 "$v1code")" "$v1name|no"
+eq "utf16-v1: the version 1 report loaded (${v1name})" "$(current_name 2017 "$v1code")" "$v1name|no"
 eq "utf16-v1: the free text byte for byte" \
    "$(q "SELECT encode(convert_to(a.text, 'UTF8'), 'hex') FROM is248.answer a JOIN is248.report r USING (report_id)
          WHERE r.year = 2017 AND r.unit_code = '$v1code' AND a.question = '3.2'")" "$(printf '%s' "$free_text" | hex)"
@@ -464,13 +437,13 @@ eq "utf16-v1: the free text byte for byte" \
 # libxml2 2.9 spends n * n on a start tag of n attributes (33 s for 100 000
 # in 1 MB); is248 refuses a start tag of more than 256 before libxml2 sees it.
 new_case many-attributes
-report "$ucode" "$uname" "    <!-- a=1 b=2 --><![CDATA[ c=3 ]]><?pi d=4?>
+report_2019 "$ucode" "$uname" "    <!-- a=1 b=2 --><![CDATA[ c=3 ]]><?pi d=4?>
     <Svar sporsmal=\"4.1\"$(awk -v n="$BIG" 'BEGIN { for (i = 0; i < n; i++) printf " a%d=\"=\"", i }')>x</Svar>" \
     >"$c/many-attributes.xml"
 set_aside many-attributes "more than 256 attributes on one element at line $(line_of "$c/many-attributes.xml" '<Svar sporsmal="4.1" a0=')"
 # 256 are fine (an '=' inside values, comments, CDATA and PIs does not count)
 new_case attributes-256
-report "$ucode" "$uname" "    <!-- = = = --><![CDATA[ = = ]]><?pi = = ?>
+report_2019 "$ucode" "$uname" "    <!-- = = = --><![CDATA[ = = ]]><?pi = = ?>
     <Svar sporsmal=\"4.1\"$(awk 'BEGIN { for (i = 1; i < 256; i++) printf " a%d='"'"'a=b>'"'"'", i }')>x</Svar>" \
     >"$c/attributes-256.xml"
 loads attributes-256
@@ -481,43 +454,42 @@ loads attributes-256
 # to import, 300 000 (12 MB) 53 s to validate; now under a second to
 # validate, and a few seconds to import, most of them the database's.
 empty_answers() {  # empty_answers N: a report of N empty answers and one "Ja"
-    echo "$DECL"; report "$ucode" "$uname" | sed '/<Kapittel nr="21">/q'
+    echo "$DECL"; report_2019 "$ucode" "$uname" | sed '/<Kapittel nr="21">/q'
     awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) print "    <Svar sporsmal=\"ARB_NAV_SAMARBEID\"/>" }'
-    report "$ucode" "$uname" | sed '1,/<Kapittel nr="21">/d'
+    report_2019 "$ucode" "$uname" | sed '1,/<Kapittel nr="21">/d'
 }
 new_case many-empty-answers
 empty_answers 150000 >"$c/many-empty-answers.xml"
 loads many-empty-answers
 eq "many-empty-answers: the one answer counts, every empty one is kept" \
-   "$(current 2019 "$ucode")|$(q "SELECT count(*) FROM is248.answer a JOIN is248.report r USING (report_id)
+   "$(current_name 2019 "$ucode")|$(q "SELECT count(*) FROM is248.answer a JOIN is248.report r USING (report_id)
        WHERE r.year = 2019 AND r.unit_code = '$ucode'")" "$uname|yes|150001"
 empty_answers 300000 >"$WORK/empty-answers-300k.xml"
 timeout -k 5 15 "$MAXRSS" "$WORK/rss" "$IS248" validate "$WORK/empty-answers-300k.xml" >"$WORK/out" 2>"$WORK/err"
 rc=$? rss=$(cat "$WORK/rss" 2>/dev/null || echo 999999999) err=$(cat "$WORK/err")
 eq "300 000 empty answers: validate finds nothing wrong, in 15 s" "$rc" 0
-bounded "300 000 empty answers (validate)"
-
+bounded "300 000 empty answers (validate)" "$limit"
 # --- found by tests/fuzz: n * n inside libxml2 2.9 ----------------------------------
 # A comment of many "--" (libxml2 raised an error for each and copied the
 # comment each time; is248 now stops the parser at its first error), and an
 # attribute value of many '>' (libxml2 starts the tag again at each; is248
 # refuses a start tag longer than 128 Ki characters before libxml2 sees it).
 new_case comment-dashes
-{ echo "$DECL"; report "$ucode" "$uname" "    <!-- $(head -c 400000 /dev/zero | tr '\0' -) -->"; } >"$c/comment-dashes.xml"
+{ echo "$DECL"; report_2019 "$ucode" "$uname" "    <!-- $(head -c 400000 /dev/zero | tr '\0' -) -->"; } >"$c/comment-dashes.xml"
 set_aside comment-dashes "not well-formed XML at line $(line_of "$c/comment-dashes.xml" '<!-- --'): Double hyphen within comment: <!--"
 new_case gt-attribute
-{ echo "$DECL"; report "$ucode" "$uname" "    <Svar sporsmal=\"4.1\" x=\"$(head -c 8000000 /dev/zero | tr '\0' '>')\">x</Svar>"; } >"$c/gt-attribute.xml"
+{ echo "$DECL"; report_2019 "$ucode" "$uname" "    <Svar sporsmal=\"4.1\" x=\"$(head -c 8000000 /dev/zero | tr '\0' '>')\">x</Svar>"; } >"$c/gt-attribute.xml"
 set_aside gt-attribute "a start tag longer than 131072 characters at line $(line_of "$c/gt-attribute.xml" '<Svar sporsmal="4.1" x=')"
 # A report, then 128 MiB of white space: nothing of a report can follow the
 # root element, and is248 allows 1 MiB there (libxml2 2.9's reader kept all
 # it skipped after the root in memory; the push parser does not, but the
 # limit stays: what follows the root is never worth reading).
 new_case after-root
-{ echo "$DECL"; report "$ucode" "$uname"; head -c $((128 << 20)) /dev/zero | tr '\0' ' '; } >"$c/after-root.xml"
+{ echo "$DECL"; report_2019 "$ucode" "$uname"; head -c $((128 << 20)) /dev/zero | tr '\0' ' '; } >"$c/after-root.xml"
 set_aside after-root "more than 1048576 bytes after the end of the root element"
 # ... and a comment and a newline after it are fine
 new_case after-root-comment
-{ echo "$DECL"; report "$ucode" "$uname"; printf '<!-- sent by the portal -->\n\n'; } >"$c/after-root-comment.xml"
+{ echo "$DECL"; report_2019 "$ucode" "$uname"; printf '<!-- sent by the portal -->\n\n'; } >"$c/after-root-comment.xml"
 loads after-root-comment
 
 # --- nothing was read, fetched or leaked ------------------------------------------

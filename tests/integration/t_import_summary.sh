@@ -56,7 +56,7 @@ psql -X -q -c "SELECT pg_advisory_lock(1230188084, 2)" -c "SELECT pg_sleep(120)"
 holder=$!
 ok "another session holds the import lock" wait_for 10 "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = 1230188084 AND objid = 2 AND granted)"
 run import --json-summary "$WORK/locked.json" "${paths[@]}"
-q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(120)%' AND pid <> pg_backend_pid()" >/dev/null
+q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(120)%' AND pid <> pg_backend_pid()" >/dev/null
 wait "$holder" 2>/dev/null
 eq "locked out: exit 4" "$rc" 4
 eq "... and the JSON says so" \

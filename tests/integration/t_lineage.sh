@@ -21,9 +21,9 @@ eq "every code of every year has a lineage" \
 run import "$SRC/fixtures/delivery"
 eq "the fixtures import" "$rc" 0
 # units expected, counted from the shipped CSV: municipalities but 0301, plus 17 districts
-expected() { awk -F, -v y="$1" '$1 == y && $2 != "0301" { n++ } END { print n + 17 }' "$SRC/sql/reference/municipalities_by_year.csv"; }
+expected_units() { awk -F, -v y="$1" '$1 == y && $2 != "0301" { n++ } END { print n + 17 }' "$SRC/sql/reference/municipalities_by_year.csv"; }
 for y in 2015 2019 2020 2025; do
-    e=$(expected $y)
+    e=$(expected_units $y)
     eq "coverage $y: expected, reporting and share" \
        "$(q "SELECT units_expected, units_reporting, pct_reporting FROM is248.coverage WHERE year = $y")" \
        "$e|13|$(awk -v e="$e" 'BEGIN { printf "%.1f", 1300 / e }')"

@@ -20,7 +20,7 @@ hold() {
 }
 release() {
     q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-       WHERE query LIKE '%pg_sleep(120)%' AND pid <> pg_backend_pid()" >/dev/null
+       WHERE datname = current_database() AND query LIKE '%pg_sleep(120)%' AND pid <> pg_backend_pid()" >/dev/null
     wait "$holder" 2>/dev/null
 }
 

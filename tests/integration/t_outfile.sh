@@ -41,7 +41,7 @@ targets() {
 # state: every entry of $T with its type, device numbers, link and content,
 # and what the directories hold: anything written, replaced or left behind
 # (a temporary file) changes it
-state() {
+dir_state() {
     (cd "$T" && for f in $(ls -A | sort); do
         printf '%s|%s|%s|%s\n' "$f" "$(stat -c '%F %t:%T' "$f")" "$(readlink "$f")" \
             "$(if [ -f "$f" ] && [ ! -L "$f" ]; then cat "$f"; fi)"
@@ -64,31 +64,31 @@ kind_of() {
 }
 kinds="link dangling fifo dir"
 [ "$is_root" = 1 ] && kinds="$kinds null"
-runs() { q "SELECT count(*) FROM is248.import_run"; }
+run_count() { q "SELECT count(*) FROM is248.import_run"; }
 
 # --- refused before any work ------------------------------------------------------
 targets
 for k in $kinds; do
     what="$(kind_of "$k")"
-    before=$(state)
+    before=$(dir_state)
     t0=$SECONDS
     run_t trends --db "$nowhere" --chart "$T/$k"
     eq "trends --chart onto $what: exit 2, before connecting" "$rc" 2
     contains "... saying what it is" "$err" "refusing to write the chart '$T/$k': it is $what"
-    eq "... left as it was, nothing written beside it" "$(state)" "$before"
+    eq "... left as it was, nothing written beside it" "$(dir_state)" "$before"
     ok "... at once" [ $((SECONDS - t0)) -lt 2 ]
 
     run_t demo --db "$nowhere" --chart "$T/$k"
     eq "demo --chart onto $what: exit 2, before connecting" "$rc" 2
     contains "... saying what it is" "$err" "refusing to write the chart '$T/$k': it is $what"
-    eq "... left as it was" "$(state)" "$before"
+    eq "... left as it was" "$(dir_state)" "$before"
 
-    n=$(runs)
+    n=$(run_count)
     run_t import --json-summary "$T/$k" "$fixtures"
     eq "import --json-summary onto $what: exit 2" "$rc" 2
     contains "... saying what it is" "$err" "refusing to write the summary to '$T/$k': it is $what"
-    eq "... left as it was" "$(state)" "$before"
-    eq "... before any database work: no run recorded" "$(runs)" "$n"
+    eq "... left as it was" "$(dir_state)" "$before"
+    eq "... before any database work: no run recorded" "$(run_count)" "$n"
 done
 ok "the private device is still a character device 1:3" \
    bash -c '[ "$1" = 0 ] || [ "$(stat -c "%F %t:%T" "$2")" = "character special file 1:3" ]' _ "$is_root" "$T/null"
@@ -99,11 +99,11 @@ dir_kinds="dirlink fifo file"
 [ "$is_root" = 1 ] && dir_kinds="$dir_kinds null"
 for k in $dir_kinds; do
     what="$(kind_of "$k")"
-    before=$(state)
+    before=$(dir_state)
     run_t report 2019 --db "$nowhere" --chart-dir "$T/$k"
     eq "report --chart-dir onto $what: exit 2, before connecting" "$rc" 2
     contains "... saying what it is" "$err" "refusing to write the charts into '$T/$k': it is $what"
-    eq "... left as it was, the directory it points to empty" "$(state)" "$before"
+    eq "... left as it was, the directory it points to empty" "$(dir_state)" "$before"
 done
 run_t report 2019 --db "$nowhere" --chart-dir "$T/dirlink/"
 contains "report --chart-dir LINK/: the link is not looked through" "$err" "it is a symbolic link"
@@ -114,11 +114,11 @@ for k in link fifo dir; do
     fifo) mkfifo "$T/chartdir/nav_rating-2019.svg" ;;
     dir) mkdir "$T/chartdir/nav_rating-2019.svg" ;;
     esac
-    before=$(state)
+    before=$(dir_state)
     run_t report 2019 --db "$nowhere" --chart-dir "$T/chartdir"
     eq "report --chart-dir, a chart file that is $(kind_of "$k"): exit 2, before connecting" "$rc" 2
     contains "... saying what it is" "$err" "refusing to write the chart '$T/chartdir/nav_rating-2019.svg': it is $(kind_of "$k")"
-    eq "... nothing written, none of the other charts either" "$(state)" "$before"
+    eq "... nothing written, none of the other charts either" "$(dir_state)" "$before"
 done
 rm -rf "$T/chartdir"/*
 
@@ -172,11 +172,11 @@ eq "... no report on stdout" "$out" ""
 
 # the summary's room is set aside before any work: 1 KiB is too little
 echo old >"$T/file"
-n=$(runs)
+n=$(run_count)
 limited 1 import --json-summary "$T/file" "$fixtures"
 eq "import --json-summary, no room for the summary: exit 2" "$rc" 2
 contains "... found before any work" "$err" "cannot write the summary to '$T/file': File too large (setting aside"
-eq "... no run recorded" "$(runs)" "$n"
+eq "... no run recorded" "$(run_count)" "$n"
 eq "... the old file intact" "$(cat "$T/file")" old
 eq "... no temporary file left" "$(ls -A "$T" | grep -c '^file\.')" 0
 
@@ -190,12 +190,9 @@ slow_src="$fixtures/2019/$(ls "$fixtures/2019" | head -n 1)"
 slow="$WORK/slow.xml"
 start_slow_import() {  # start_slow_import ARGS...: $pid, $last (the last run before)
     last=$(q "SELECT coalesce(max(run_id), 0) FROM is248.import_run")
-    rm -f "$slow" "$WORK/go" "$WORK/pipe"
-    mkfifo "$slow" "$WORK/pipe"
-    { head -c 200 "$slow_src"
-      while [ ! -e "$WORK/go" ]; do sleep 0.05; done
-      tail -c +201 "$slow_src"; } >"$slow" 2>/dev/null &
-    writer=$!
+    rm -f "$WORK/pipe"
+    mkfifo "$WORK/pipe"
+    slow_fifo "$slow" "$slow_src" 200
     cat "$WORK/pipe" >"$WORK/err" &
     reader=$!
     "$IS248" import "$@" "$slow" >"$WORK/pipe" 2>&1 </dev/null &
@@ -211,7 +208,7 @@ finish_slow_import() {
     err=$(cat "$WORK/err")
     rm -f "$slow" "$WORK/pipe"
     # a killed import's session ends with it; the next import waits for none
-    wait_for 10 "SELECT count(*) = 0 FROM pg_stat_activity WHERE application_name = 'is248'" || true
+    wait_for 10 "SELECT count(*) = 0 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'is248'" || true
 }
 temps() { ls -A "$T" | grep -c "^$1\.......\$"; }
 
@@ -281,14 +278,14 @@ psql -X -q -c "BEGIN" -c "LOCK TABLE is248.report IN ACCESS EXCLUSIVE MODE" -c "
 locker=$!
 ok "another session locks is248.report" wait_for 10 \
    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE relation = 'is248.report'::regclass AND mode = 'AccessExclusiveLock' AND granted)"
-waiting="SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = 'is248' AND wait_event_type = 'Lock')"
+waiting="SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'is248' AND wait_event_type = 'Lock')"
 # start_waiting ARGS...: is248 ARGS in the background, until it waits; $pid.
 # The session of an is248 killed before waits on (it reads nothing while it
 # waits for a lock): ended first.  (SIGINT is not sent: a background job of
 # a shell without job control starts with it ignored, and is248 keeps it so.)
 start_waiting() {
-    q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'is248'" >/dev/null
-    wait_for 10 "SELECT count(*) = 0 FROM pg_stat_activity WHERE application_name = 'is248'" || return 1
+    q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'is248'" >/dev/null
+    wait_for 10 "SELECT count(*) = 0 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'is248'" || return 1
     "$IS248" "$@" >"$WORK/out" 2>"$WORK/err" </dev/null &
     pid=$!
     wait_for 30 "$waiting"
@@ -316,7 +313,7 @@ ok "demo --chart, SIGTERM: stops ($rc)" [ "$rc" != 0 ]
 eq "... no temporary file left" "$(temps file)" 0
 eq "... the old file intact" "$(cat "$T/file")" old
 
-q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(120)%' AND pid <> pg_backend_pid()" >/dev/null
+q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(120)%' AND pid <> pg_backend_pid()" >/dev/null
 wait "$locker" 2>/dev/null
 
 finish

@@ -6,42 +6,37 @@
 
 d="$WORK/delivery"
 mkdir -p "$d"
-NS='xmlns="urn:no:helsedirektoratet:is-24-8:2"'
-report() {  # report YEAR CODE TYPE POP TIME BODY
-    printf '<Rapport %s rapporteringsaar="%s">\n  <Innsending id="x-%s" tidspunkt="%s"/>\n  <Enhet type="%s" nummer="%s" innbyggere="%s">Navn</Enhet>\n  <Kapittel nr="21" tittel="Arbeidstiltak">\n%s\n  </Kapittel>\n</Rapport>\n' \
-        "$NS" "$1" "$2" "$5" "$3" "$2" "$4" "$6"
-}
 good='    <Svar sporsmal="ARB_NAV_SAMARBEID" kode="1">Ja</Svar>'
 
 # 1: three faulty answers in one report; the good one still loads
-report 2019 1103 kommune 143000 2020-02-01T10:00:00+01:00 "$good
+v2_report 2019 1103 kommune 143000 2020-02-01T10:00:00+01:00 "$good
     <Svar sporsmal=\"ARB_NAV_SAMHANDLING\">Kjempebra</Svar>
     <Svar sporsmal=\"ARB_NAV_SAMARBEID_SPES\" kode=\"1\">Nei</Svar>
     <Svar sporsmal=\"ARB_IPS_SE_PSYK\"><Valg kode=\"INGEN\"/><Valg kode=\"IPS\"/></Svar>
     <Svar sporsmal=\"ARB_IPS_SE_RUS\"><Valg kode=\"SE\"/></Svar>" >"$d/answers.xml"
 
 # 2: a county file where the second report has no year: only it is set aside
-{ printf '<?xml version="1.0" encoding="UTF-8"?>\n<Rapporter %s>\n' "$NS"
-  report 2019 1106 kommune 37000 2020-02-01T10:00:00+01:00 "$good" | sed "s/ $NS//"
-  report "" 1108 kommune 9000 2020-02-01T10:00:00+01:00 "$good" | sed "s/ $NS//; s/ rapporteringsaar=\"\"//"
+{ printf '<?xml version="1.0" encoding="UTF-8"?>\n<Rapporter %s>\n' "$V2_NS"
+  v2_report 2019 1106 kommune 37000 2020-02-01T10:00:00+01:00 "$good" | sed "s/ $V2_NS//"
+  v2_report "" 1108 kommune 9000 2020-02-01T10:00:00+01:00 "$good" | sed "s/ $V2_NS//; s/ rapporteringsaar=\"\"//"
   printf '</Rapporter>\n'; } >"$d/county.xml"
 
 # 3: a county file cut off after its first report: nothing of it loads
-{ printf '<?xml version="1.0" encoding="UTF-8"?>\n<Rapporter %s>\n' "$NS"
-  report 2019 1111 kommune 3300 2020-02-01T10:00:00+01:00 "$good" | sed "s/ $NS//"
-  report 2019 1112 kommune 3200 2020-02-01T10:00:00+01:00 "$good" | sed "s/ $NS//" | head -c 150; } >"$d/truncated.xml"
+{ printf '<?xml version="1.0" encoding="UTF-8"?>\n<Rapporter %s>\n' "$V2_NS"
+  v2_report 2019 1111 kommune 3300 2020-02-01T10:00:00+01:00 "$good" | sed "s/ $V2_NS//"
+  v2_report 2019 1112 kommune 3200 2020-02-01T10:00:00+01:00 "$good" | sed "s/ $V2_NS//" | head -c 150; } >"$d/truncated.xml"
 
 # 4: a DOCTYPE with an entity
 { printf '<?xml version="1.0"?>\n<!DOCTYPE Rapport [ <!ENTITY x "Ja"> ]>\n'
-  report 2019 1114 kommune 5000 2020-02-01T10:00:00+01:00 "$good"; } >"$d/doctype.xml"
+  v2_report 2019 1114 kommune 5000 2020-02-01T10:00:00+01:00 "$good"; } >"$d/doctype.xml"
 
 # 5: not XML at all
 printf 'PK\003\004 this is no report' >"$d/garbage.xml"
 
 # 6: faulty units and times: set aside whole, each for its reason
-report 2019 0301 kommune 690000 2020-02-01T10:00:00+01:00 "$good" >"$d/oslo-whole.xml"
-report 2019 9999 kommune 100 2020-02-01T10:00:00+01:00 "$good" >"$d/unknown-unit.xml"
-report 2019 1119 kommune 19000 2020-02-01T10:00:00 "$good" >"$d/no-offset.xml"
+v2_report 2019 0301 kommune 690000 2020-02-01T10:00:00+01:00 "$good" >"$d/oslo-whole.xml"
+v2_report 2019 9999 kommune 100 2020-02-01T10:00:00+01:00 "$good" >"$d/unknown-unit.xml"
+v2_report 2019 1119 kommune 19000 2020-02-01T10:00:00 "$good" >"$d/no-offset.xml"
 
 run migrate
 run import "$d"

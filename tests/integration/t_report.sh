@@ -34,7 +34,7 @@ print("\n".join(out))
 PY
 
 # expected YEAR: the same rows, computed here
-expected() {
+expected_tables() {
     q "
 WITH c AS (SELECT * FROM is248.report_current WHERE year = $1),
 g AS (SELECT size_class AS label, s.ord, c.* FROM c JOIN is248.size_class s ON s.label = c.size_class
@@ -82,7 +82,7 @@ for year in 2015 2017 2019 2024; do
     printf '%s\n' "$out" >"$WORK/report-$year.md"
     python3 "$WORK/tables.py" "$WORK/report-$year.md" >"$WORK/tables-$year" 2>"$WORK/tables.err"
     eq "$year: the tables parse" "$?|$(head -c 500 "$WORK/tables.err")" "0|"
-    eq "$year: every figure agrees with SQL over report_current" "$(cat "$WORK/tables-$year")" "$(expected "$year")"
+    eq "$year: every figure agrees with SQL over report_current" "$(cat "$WORK/tables-$year")" "$(expected_tables "$year")"
     contains "$year: the heading names the year" "$(head -n 1 <<<"$out")" "# IS-24/8 $year:"
     contains "$year: units reported, of how many expected" "$out" \
        "reporting year $year: $(q "SELECT count(*) FROM is248.report_current WHERE year = $year") units reported (of $(q "SELECT (SELECT count(*) FROM is248.municipality WHERE year = $year AND code <> '0301') + (SELECT count(*) FROM is248.oslo_district)") expected"

@@ -30,7 +30,7 @@ as_reader() { printf '%s\n' "$1" | psql -X -A -t -q -U "$reader" -v ON_ERROR_STO
 
 # state: everything loaded, as one digest (reports with their raw answers,
 # files, rejections, warnings)
-state() {
+db_state() {
     q "SELECT md5(string_agg(x, E'\n' ORDER BY x)) FROM (
          SELECT format('%s', r) AS x FROM is248.report r
          UNION ALL SELECT format('%s', f) FROM is248.source_file f
@@ -61,7 +61,7 @@ attacks() {  # attacks LABEL (the database is PGDATABASE)
     local L=$1 before got
     PGUSER=$loader run import "$fixtures"
     eq "$L: the fixtures import as the loader (exit 0)" "$rc" 0
-    before=$(state)
+    before=$(db_state)
     local reports
     reports=$(q "SELECT count(*) FROM is248.report")
 
@@ -99,7 +99,7 @@ SELECT rolsuper FROM pg_roles WHERE rolname = current_user;")
     q "DELETE FROM is248.report WHERE file_id IN (SELECT file_id FROM is248.source_file WHERE source = 'attack.xml');
        DELETE FROM is248.rejection WHERE source = 'attack.xml'; DELETE FROM is248.warning WHERE source = 'attack.xml';
        DELETE FROM is248.source_file WHERE source = 'attack.xml'" >/dev/null
-    eq "$L: (the owner removes what the attacker added)" "$(state)" "$before"
+    eq "$L: (the owner removes what the attacker added)" "$(db_state)" "$before"
 
     # --- 2. every rule of the checks, one report each
     local rules=(
@@ -154,7 +154,7 @@ refused by the database: a required column is missing"
        "$(q "SELECT reason FROM is248.rejection WHERE source = 'attack.xml' AND reason LIKE 'refused%' ORDER BY report_index, rejection_id")" "$want"
     q "DELETE FROM is248.rejection WHERE source = 'attack.xml'; DELETE FROM is248.warning WHERE source = 'attack.xml';
        DELETE FROM is248.source_file WHERE source = 'attack.xml'" >/dev/null
-    eq "$L: ... nothing else changed" "$(state)" "$before"
+    eq "$L: ... nothing else changed" "$(db_state)" "$before"
 
     # a report sent twice, or set aside and sent all the same: the batch is
     # refused whole
@@ -169,7 +169,7 @@ $(merge_one 'set aside and sent')
 ROLLBACK;")
     eq "$L: a report sent twice, or set aside and sent: the batch refused" \
        "$(grep -c "was sent twice, or set aside and sent all the same" <<<"$got")" 2
-    eq "$L: ... nothing changed" "$(state)" "$before"
+    eq "$L: ... nothing changed" "$(db_state)" "$before"
 
     # --- 3. a future file counted as loaded without its bytes
     local future="$SRC/fixtures/defects/corrections/1106-b-corrected.xml" fsha
@@ -192,7 +192,7 @@ SELECT outcome FROM is248.merge_batch(:run, ARRAY['x'], ARRAY[''], ARRAY['\\x$fs
     q "DELETE FROM is248.report WHERE file_id IN (SELECT file_id FROM is248.source_file WHERE source = '$future');
        DELETE FROM is248.rejection WHERE source IN ('x', '$future'); DELETE FROM is248.warning WHERE source IN ('x', '$future');
        DELETE FROM is248.source_file WHERE source IN ('x', '$future')" >/dev/null
-    eq "$L: ... (and nothing else changed)" "$(state)" "$before"
+    eq "$L: ... (and nothing else changed)" "$(db_state)" "$before"
 
     # --- 3b. a future delivery counted as read whole without its bytes
     local dsha later="$SRC/fixtures/defects/corrections/1106-c-earlier.xml"
@@ -219,7 +219,7 @@ SELECT * FROM is248.delivery_read(1, 'x', '\\x00');")
     eq "$L: deliveries of another session's run: refused" \
        "$(grep -c "run 1 is not an import running in this session" <<<"$got")" 2
     q "DELETE FROM is248.delivery_piece; DELETE FROM is248.delivery" >/dev/null
-    eq "$L: ... (and nothing else changed)" "$(state)" "$before"
+    eq "$L: ... (and nothing else changed)" "$(db_state)" "$before"
 
     # --- 4. the merge's own parameters and the sequences
     got=$(as_loader "$begin_run
@@ -238,7 +238,7 @@ COMMIT;")
     contains "$L: arrays of different lengths: refused" "$got" "the arrays of files differ in length"
     contains "$L: a report staged for a file that is not in the batch: never read" "$got" "loaded|0"
     q "DELETE FROM is248.source_file WHERE source = 'a'" >/dev/null
-    eq "$L: ... nothing else changed" "$(state)" "$before"
+    eq "$L: ... nothing else changed" "$(db_state)" "$before"
 
     # --- 5. an existing report re-sent: unchanged or a conflict, never replaced
     local one
@@ -252,7 +252,7 @@ $(merge_one 'resent')
 COMMIT;")
     contains "$L: the same key and digest: unchanged; another digest: a conflict; the report loaded first stays" "$got" "loaded|0|1|report 2 ($u $y): report set aside: conflicts with the report for $u $y"
     q "DELETE FROM is248.rejection WHERE source = 'attack.xml'; DELETE FROM is248.source_file WHERE source = 'attack.xml'" >/dev/null
-    eq "$L: ... nothing changed" "$(state)" "$before"
+    eq "$L: ... nothing changed" "$(db_state)" "$before"
 
     # --- 6. rows left in the stage, and rows of other transactions
     got=$(as_loader "INSERT INTO is248.stage (xact, kind) VALUES ('1'::xid8, 'r');
@@ -267,7 +267,7 @@ $(good_row 5001 2024 214565 "'50000+'" 2025-04-02 2)")
     eq "$L: ... and empties the stage" "$(q "SELECT count(*) FROM is248.stage")" 0
     got=$(as_loader "SELECT count(*) FROM is248.stage; DELETE FROM is248.stage; TRUNCATE is248.stage; UPDATE is248.stage SET kind = 'r';")
     eq "$L: the loader may only insert into the stage" "$(grep -c 'permission denied for table stage' <<<"$got")" 4
-    before=$(state)
+    before=$(db_state)
 
     # --- 7. runs, the lock and other sessions
     got=$(as_loader "SELECT * FROM is248.run_begin('no lock');
@@ -283,7 +283,7 @@ SELECT is248.run_end(:run, 'ok');")
     got=$(as_loader "SELECT pg_advisory_lock(1230188084, 2);
 SELECT * FROM is248.merge_batch(1, '{}', '{}', '{}', '{}', '{}', '{}');")
     contains "$L: merging with the lock into an old run: refused" "$got" "run 1 is not an import running in this session"
-    eq "$L: ... nothing changed" "$(state)" "$before"
+    eq "$L: ... nothing changed" "$(db_state)" "$before"
 
     # --- 8. the raw answers, the history, the schema
     got=$(as_loader "INSERT INTO is248.answer VALUES (1, 0, NULL, NULL, 'x', NULL, 'y');
@@ -295,7 +295,7 @@ SET session_replication_role = replica;
 CREATE TABLE is248.stage2 (i int);")
     eq "$L: raw answers, reports, the schema: every change refused" \
        "$(grep -c -E 'permission denied|must be owner|cannot insert into view' <<<"$got")" 7
-    eq "$L: ... nothing changed" "$(state)" "$before"
+    eq "$L: ... nothing changed" "$(db_state)" "$before"
 
     # --- 9. the reader's functions run as the owner too
     got=$(as_reader "CREATE FUNCTION pg_temp.pwn() RETURNS bool LANGUAGE plpgsql AS

@@ -55,27 +55,22 @@ q "INSERT INTO is248.import_run (started_at, finished_at, status, command)
 # --- a delivery with problems, some of each kind more than once -------------------
 d="$WORK/bad"
 mkdir -p "$d"
-NS='xmlns="urn:no:helsedirektoratet:is-24-8:2"'
-report() {  # report YEAR CODE POP TIME BODY
-    printf '<Rapport %s rapporteringsaar="%s">\n  <Innsending id="x-%s" tidspunkt="%s"/>\n  <Enhet type="kommune" nummer="%s" innbyggere="%s">Navn</Enhet>\n  <Kapittel nr="21" tittel="Arbeidstiltak">\n%s\n  </Kapittel>\n</Rapport>\n' \
-        "$NS" "$1" "$2" "$4" "$2" "$3" "$5"
-}
 good='    <Svar sporsmal="ARB_NAV_SAMARBEID" kode="1">Ja</Svar>'
 t=2020-02-01T10:00:00+01:00
 # three unknown labels (two in one report), one code that disagrees
-report 2019 1103 143000 $t "$good
+v2_report 2019 1103 kommune 143000 $t "$good
     <Svar sporsmal=\"ARB_NAV_SAMHANDLING\">Kjempebra</Svar>
     <Svar sporsmal=\"ARB_NAV_SAMARBEID_SPES\" kode=\"1\">Nei</Svar>" >"$d/labels-1.xml"
-report 2019 1106 37000 $t "    <Svar sporsmal=\"ARB_NAV_SAMARBEID\">Kanskje</Svar>
+v2_report 2019 1106 kommune 37000 $t "    <Svar sporsmal=\"ARB_NAV_SAMARBEID\">Kanskje</Svar>
     <Svar sporsmal=\"ARB_NAV_SAMHANDLING\">Supert</Svar>" >"$d/labels-2.xml"
 # two DOCTYPEs, two unknown units, one file cut short
 for i in 1 2; do
     { printf '<?xml version="1.0"?>\n<!DOCTYPE Rapport [ <!ENTITY x "Ja"> ]>\n'
-      report 2019 111$i 5000 $t "$good"; } >"$d/doctype-$i.xml"
+      v2_report 2019 111$i kommune 5000 $t "$good"; } >"$d/doctype-$i.xml"
 done
-report 2019 9999 100 $t "$good" >"$d/unknown-1.xml"
-report 2019 9998 100 $t "$good" >"$d/unknown-2.xml"
-report 2019 1119 19000 $t "$good" | head -c 150 >"$d/cut.xml"
+v2_report 2019 9999 kommune 100 $t "$good" >"$d/unknown-1.xml"
+v2_report 2019 9998 kommune 100 $t "$good" >"$d/unknown-2.xml"
+v2_report 2019 1119 kommune 19000 $t "$good" | head -c 150 >"$d/cut.xml"
 
 run import "$SRC/fixtures/delivery"
 eq "run 4: the fixture delivery, exit 0" "$rc" 0
@@ -209,10 +204,10 @@ open_rows() { rows "$1" "Still set aside" | awk -F'|' -v OFS='|' '{ sub(/…$/, 
 eq "... one line per open rejection, as is248.open_rejection has them" "$(open_rows "$out")" "$(q "$open_sql")"
 ok "... the delivery's DOCTYPE files among them" grep -q "|file|$d/doctype-1.xml|" <<<"$(open_rows "$out")"
 n_open=$(q "SELECT count(*) FROM is248.open_rejection")
-# the sender sends doctype-1.xml again, put right, and a good report for unit 9999's... 
-# (no such unit: it stays open); and a report of unit 1106, 2019 (its answers were set aside)
-report 2019 1111 5000 2020-03-01T10:00:00+01:00 "$good" >"$d/doctype-1.xml"
-report 2019 1106 37000 2020-03-01T10:00:00+01:00 "$good" >"$d/labels-2.xml"
+# the sender sends doctype-1.xml again, put right, and a report of unit
+# 1106 for 2019 (its answers were set aside); unit 9999 stays unknown
+v2_report 2019 1111 kommune 5000 2020-03-01T10:00:00+01:00 "$good" >"$d/doctype-1.xml"
+v2_report 2019 1106 kommune 37000 2020-03-01T10:00:00+01:00 "$good" >"$d/labels-2.xml"
 run import "$d"
 eq "the corrected files load (exit 0)" "$rc" 0
 run status --open

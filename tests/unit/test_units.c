@@ -139,13 +139,21 @@ static void test_parse(void)
         { "year,code,name,county_code\n", DISTRICTS,
           "municipalities_by_year.csv line 1: no municipalities" },
         { "year,code,name,county_code\n2020,0301,Oslo,03,x\n", DISTRICTS,
-          "municipalities_by_year.csv line 2: expected 4 fields" },
+          "municipalities_by_year.csv line 2: expected 4 fields, found more" },
+        { "year,code,name,county_code\n2020,0301,Oslo\n", DISTRICTS,
+          "municipalities_by_year.csv line 2: expected 4 fields, found fewer" },
         { "year,code,name,county_code\n2020,301,Oslo,03\n", DISTRICTS,
           "municipalities_by_year.csv line 2: expected a year, a 4-digit "
           "code, a name and a 2-digit county code" },
-        { "year,code,name,county_code\n2020,0301,\"Oslo\",03\n20x0,0301,Oslo,"
+        { "year,code,name,county_code\n2020,0301,Oslo,03\n20x0,0301,Oslo,"
           "03\n", DISTRICTS, "municipalities_by_year.csv line 3: expected a "
           "year, a 4-digit code, a name and a 2-digit county code" },
+        { "year,code,name,county_code\n2020,0301,\"Oslo\",03\n", DISTRICTS,
+          "municipalities_by_year.csv line 2: quoted fields are not "
+          "supported" },
+        { "year,code,name,county_code\n2020,0301,Oslo,03\n\n2021,0301,Oslo,"
+          "03\n", DISTRICTS, "municipalities_by_year.csv line 3: empty "
+          "line" },
         { "year,code,name,county_code\n2020,0301,Oslo,03\n2020,0301,Oslo,03\n",
           DISTRICTS, "municipalities_by_year.csv: code 0301 listed twice for "
           "2020" },
@@ -170,6 +178,13 @@ static void test_parse(void)
         CHECK_STR(err, bad[i].err);
         units_free(u);
     }
+    /* the reader of load/db.c's COPY, refdata.h: a byte order mark before
+     * the header is tolerated */
+    u = units_parse("\xEF\xBB\xBFyear,code,name,county_code\n2020,0301,Oslo,"
+                    "03\n2020,1111,Gamleby,11\n", DISTRICTS, err, sizeof err);
+    CHECK(u != NULL);
+    CHECK_INT(units_expected(u, 2020), 2 - 1 + 1);
+    units_free(u);
     CHECK(units_parse(NULL, DISTRICTS, err, sizeof err) == NULL);
     CHECK(units_parse(bad[0].by_year, NULL, NULL, 0) == NULL);
 }

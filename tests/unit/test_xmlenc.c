@@ -6,8 +6,6 @@
  */
 #include "xmlrun.h"
 
-#include <iconv.h>
-
 #include "ingest/xmlguard.h"
 
 #include <libxml/parser.h>
@@ -149,18 +147,6 @@ static void test_bom(void)
     CHECK(strstr(r.out.text, "warning") == NULL);
     CHECK(strstr(r.out.text, "name=Bod\xC3\xB8 ") != NULL);
     free(r.out.text);
-}
-
-/* in converted to code with iconv into a new buffer; *n its length */
-static char *convert(const char *code, const char *in, size_t *n)
-{
-    iconv_t cd = iconv_open(code, "UTF-8");
-    size_t left = strlen(in), room = 8 * left + 8;
-    char *out = malloc(room), *o = out, *i = (char *)in;
-    CHECK(cd != (iconv_t)-1 && iconv(cd, &i, &left, &o, &room) != (size_t)-1);
-    iconv_close(cd);
-    *n = (size_t)(o - out);
-    return out;
 }
 
 static void test_refused(void)

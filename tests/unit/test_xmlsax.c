@@ -8,8 +8,6 @@
  */
 #include "xmlrun.h"
 
-#include <iconv.h>
-
 #include <libxml/parser.h>
 
 #include "ingest/rawbuild.h"
@@ -38,17 +36,6 @@ static const char *sax_only(const char *bytes, size_t n, size_t chunk,
     snprintf(why, len, "%s", xmlsax_reason(s) ? xmlsax_reason(s) : "");
     xmlsax_free(s);
     return why;
-}
-
-static char *convert(const char *code, const char *in, size_t *n)
-{
-    iconv_t cd = iconv_open(code, "UTF-8");
-    size_t left = strlen(in), room = 8 * left + 8;
-    char *out = malloc(room), *o = out, *i = (char *)in;
-    CHECK(cd != (iconv_t)-1 && iconv(cd, &i, &left, &o, &room) != (size_t)-1);
-    iconv_close(cd);
-    *n = (size_t)(o - out);
-    return out;
 }
 
 static void test_backstop(void)

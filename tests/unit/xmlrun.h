@@ -1,15 +1,17 @@
 /*
  * xmlrun.h - what the XML reader's unit tests share: a source in memory
- * (read in chunks of any size, failing at any offset), a sink that writes
- * every report and warning as text (golden text, as libxml2's runtest
- * does), and stderr caught in a file, since libxml2 must print nothing.
- * Static functions, one copy per test program.
+ * (tests/common/memsrc.h: read in chunks of any size, failing at any
+ * offset), a sink that writes every report and warning as text (golden
+ * text, as libxml2's runtest does), text in other encodings (utf16(),
+ * convert() with iconv), and stderr caught in a file, since libxml2 must
+ * print nothing.  Static functions, one copy per test program.
  */
 #ifndef IS248_TEST_XMLRUN_H
 #define IS248_TEST_XMLRUN_H
 
 #include "check.h"
 
+#include <iconv.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,38 +19,7 @@
 #include <unistd.h>
 
 #include "ingest/xmlreport.h"
-
-/* ---- a source in memory ------------------------------------------------ */
-
-struct mem {
-    const char *data;
-    size_t len, pos;
-    size_t chunk;      /* bytes per read at most (0: all) */
-    size_t fail_at;    /* fail once pos reaches it (0: never) */
-};
-
-static inline ssize_t mem_read(void *src, void *buf, size_t len)
-{
-    struct mem *m = src;
-    if (m->fail_at && m->pos >= m->fail_at)
-        return -1;
-    size_t n = m->len - m->pos;
-    if (n > len)
-        n = len;
-    if (m->chunk && n > m->chunk)
-        n = m->chunk;
-    if (m->fail_at && m->pos + n > m->fail_at)
-        n = m->fail_at - m->pos;
-    memcpy(buf, m->data + m->pos, n);
-    m->pos += n;
-    return (ssize_t)n;
-}
-
-static inline const char *mem_error(void *src)
-{
-    (void)src;
-    return "truncated archive: test source cut off";
-}
+#include "tests/common/memsrc.h"
 
 /* ---- what the sink saw, as text ---------------------------------------- */
 
@@ -127,7 +98,9 @@ static inline void run(struct result *res, const char *data, size_t len,
     memset(res, 0, sizeof *res);
     res->out.stop_after = stop_after;
     out_add(&res->out, "%s", "");
-    struct mem m = { data, len, 0, chunk, fail_at };
+    struct mem_src m = { .data = data, .len = len, .chunk = chunk,
+                         .fail_at = fail_at,
+                         .why = "truncated archive: test source cut off" };
     struct xmlrep_sink sink = { on_report, on_warning, &res->out };
     res->st = xmlrep_read(mem_read, &m, mem_error, lim ? lim : &defaults,
                           &sink, res->err, sizeof res->err);
@@ -160,6 +133,19 @@ static inline char *utf16(const char *s, int big, int bom, size_t *n)
         *o++ = (char)(big ? c >> 8 : c & 0xFF);
         *o++ = (char)(big ? c & 0xFF : c >> 8);
     }
+    *n = (size_t)(o - out);
+    return out;
+}
+
+/* in converted to code with iconv into a new buffer (the caller frees
+ * it); *n its length */
+static inline char *convert(const char *code, const char *in, size_t *n)
+{
+    iconv_t cd = iconv_open(code, "UTF-8");
+    size_t left = strlen(in), room = 8 * left + 8;
+    char *out = malloc(room), *o = out, *i = (char *)in;
+    CHECK(cd != (iconv_t)-1 && iconv(cd, &i, &left, &o, &room) != (size_t)-1);
+    iconv_close(cd);
     *n = (size_t)(o - out);
     return out;
 }
