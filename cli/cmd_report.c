@@ -17,65 +17,6 @@
 #include "cli.h"
 #include "msg.h"
 
-/* A column of a report table: the value of column, less the value of
- * minus when given (the units that rated: answered less don't know). */
-struct md_column {
-    const char *header;
-    const char *column;
-    const char *minus;
-};
-
-static const struct md_column collab_columns[] = {
-    { "n", "units_answered", NULL },
-    { "Yes", "units_yes", NULL },
-    { "No", "units_no", NULL },
-    { "Don't know", "units_dont_know", NULL },
-    { "% yes", "pct_yes", NULL },
-    { NULL, NULL, NULL }
-};
-
-static const struct md_column rating_columns[] = {
-    { "n", "units_answered", NULL },
-    { "Very good", "very_good", NULL },
-    { "Good", "good", NULL },
-    { "Neither", "neither", NULL },
-    { "Less good", "less_good", NULL },
-    { "Bad", "bad", NULL },
-    { "Don't know", "dont_know", NULL },
-    { "n rating", "units_answered", "dont_know" },
-    { "% very good or good", "pct_good", NULL },
-    { "% neither", "pct_neither", NULL },
-    { "% less good or bad", "pct_less_good_or_bad", NULL },
-    { NULL, NULL, NULL }
-};
-
-static const struct md_column ips_columns[] = {
-    { "n", "units_answered", NULL },
-    { "IPS or SE", "units_yes", NULL },
-    { "IPS", "units_ips", NULL },
-    { "SE", "units_se", NULL },
-    { "% IPS or SE", "pct_yes", NULL },
-    { NULL, NULL, NULL }
-};
-
-static const char ips_explained[] =
-    "n: units that answered; IPS or SE: units with either or both in use; "
-    "% of n.  The form asks about IPS and SE separately from 2018; before, "
-    "together (IPS and SE: \xE2\x80\x93).";
-
-static const struct {
-    const struct md_column *columns;
-    const char *explained;
-} report_tables[TREND_INDICATORS] = {
-    { collab_columns,
-      "n: units that answered; % of n." },
-    { rating_columns,
-      "n: units that answered; the percentages are of the units that rated "
-      "the collaboration (n rating: n less don't know)." },
-    { ips_columns, ips_explained },
-    { ips_columns, ips_explained },
-};
-
 /* Text in a table cell: a '|' would end the cell. */
 static void md_cell(const char *s)
 {
@@ -122,27 +63,30 @@ static const char *why_failed(const PGresult *res)
     return primary ? primary : "no answer";
 }
 
-static void print_section(int i, int year, const PGresult *res,
-                          const char *chart_path, int charted)
+static void print_section(const struct indicator *ind, int year,
+                          const PGresult *res, const char *chart_path,
+                          int charted, enum lang lang)
 {
-    const struct trend_indicator *ind = &trend_indicators[i];
-    const struct md_column *cols = report_tables[i].columns;
     int rows = PQntuples(res), cs = PQfnumber(res, "size_class");
     int answered = total_of(res, "units_answered");
 
-    printf("\n## %s\n\n> *%s*\n\n", ind->title, ind->question);
+    printf("\n## %s\n\n> *%s*\n\n", ind->title[lang], ind->question);
     if (answered == 0) {
-        printf("No unit answered this question for %d", year);
+        printf(L(lang, "No unit answered this question for %d",
+                 "Ingen enhet svarte på dette spørsmålet for %d"), year);
         if (year < ind->first_year)
-            printf(" (the form asks it from %d)", ind->first_year);
+            printf(L(lang, " (the form asks it from %d)",
+                     " (skjemaet spør om det fra %d)"), ind->first_year);
         printf(".\n");
     } else {
-        printf("| Size class |");
-        for (const struct md_column *c = cols; c->header; c++)
-            printf(" %s |", c->header);
+        printf("| %s |", L(lang, "Size class", "Størrelsesgruppe"));
+        for (int k = 0; k < ind->ncolumns; k++)
+            if (ind->columns[k].report)
+                printf(" %s |", ind->columns[k].label[lang]);
         printf("\n|:--|");
-        for (const struct md_column *c = cols; c->header; c++)
-            printf("--:|");
+        for (int k = 0; k < ind->ncolumns; k++)
+            if (ind->columns[k].report)
+                printf("--:|");
         printf("\n");
         for (int r = 0; r < rows; r++) {
             const char *sc = PQgetvalue(res, r, cs);
@@ -150,29 +94,28 @@ static void print_section(int i, int year, const PGresult *res,
             printf("| %s", total ? "**" : "");
             md_cell(sc);
             printf("%s |", total ? "**" : "");
-            for (const struct md_column *c = cols; c->header; c++) {
-                int k = PQfnumber(res, c->column);
-                if (k < 0 || PQgetisnull(res, r, k)) {
-                    printf(" \xE2\x80\x93 |");
+            for (int k = 0; k < ind->ncolumns; k++) {
+                if (!ind->columns[k].report)
                     continue;
-                }
-                if (c->minus) {
-                    int m = PQfnumber(res, c->minus);
-                    printf(" %d |", atoi(PQgetvalue(res, r, k)) -
-                                        (m >= 0 ? atoi(PQgetvalue(res, r, m)) : 0));
-                } else
-                    printf(" %s |", PQgetvalue(res, r, k));
+                int f = PQfnumber(res, ind->columns[k].name);
+                if (f < 0 || PQgetisnull(res, r, f))
+                    printf(" \xE2\x80\x93 |");
+                else
+                    printf(" %s |", PQgetvalue(res, r, f));
             }
             printf("\n");
         }
-        printf("\n%s\n", report_tables[i].explained);
+        printf("\n%s\n", ind->note[lang]);
     }
     if (chart_path && charted) {
-        printf("\n![%s, by size class, up to %d](", ind->chart_title, year);
+        printf(L(lang, "\n![%s, by size class, up to %d](",
+                 "\n![%s, etter størrelsesgruppe, til og med %d]("),
+               ind->chart_title[lang], year);
         md_destination(chart_path);
         printf(")\n");
     } else if (chart_path)
-        printf("\nNo chart: no figures up to %d.\n", year);
+        printf(L(lang, "\nNo chart: no figures up to %d.\n",
+                 "\nIngen figur: ingen tall til og med %d.\n"), year);
 }
 
 /* The years with current reports, as "2015-2025" (or "none"), into buf. */
@@ -194,24 +137,28 @@ static int years_held(PGconn *conn, char *buf, size_t size)
     return EXIT_OK;
 }
 
-static int report(PGconn *conn, int year, const char *dir,
-                  struct outfile charts[TREND_INDICATORS],
-                  char *paths[TREND_INDICATORS])
+static int report(PGconn *conn, int year, const char *dir, enum lang lang,
+                  struct outfile charts[CATALOG_MAX_INDICATORS],
+                  char *paths[CATALOG_MAX_INDICATORS])
 {
     int rc = cli_check_schema(conn);
     if (rc != EXIT_OK)
         return rc;
-    PGresult *res[TREND_INDICATORS] = { NULL };
-    PGresult *trend[TREND_INDICATORS] = { NULL };
+    PGresult *res[CATALOG_MAX_INDICATORS] = { NULL };
+    PGresult *trend[CATALOG_MAX_INDICATORS] = { NULL };
     PGresult *cov = NULL;
-    int charted[TREND_INDICATORS] = { 0 };
+    int charted[CATALOG_MAX_INDICATORS] = { 0 };
     char years[16];
     snprintf(years, sizeof years, "{%d}", year);
     struct trend_selection sel = { .years = years };
-    struct trend_selection all = { NULL, NULL, NULL, NULL };
+    struct trend_selection all = { 0 };
+    int nind;
+    const struct indicator *all_ind = catalog_indicators(&nind);
+    if (!all_ind)
+        return EXIT_INTERNAL;
 
-    for (int i = 0; i < TREND_INDICATORS; i++)
-        if (!(res[i] = trend_query(conn, i, &sel, &rc)))
+    for (int i = 0; i < nind; i++)
+        if (!(res[i] = trend_query(conn, &all_ind[i], &sel, &rc)))
             goto out;
     int reporting = total_of(res[0], "units_reporting");
     if (reporting == 0) {
@@ -239,10 +186,13 @@ static int report(PGconn *conn, int year, const char *dir,
 
     if (dir) {
         int written = 0;
-        for (int i = 0; i < TREND_INDICATORS; i++) {
-            if (!(trend[i] = trend_query(conn, i, &all, &rc)))
+        for (int i = 0; i < nind; i++) {
+            if (!(trend[i] = trend_query(conn, &all_ind[i], &all, &rc)))
                 goto out;
-            int d = trend_chart(charts[i].f, trend[i], i, year, year, NULL);
+            struct trend_chart_opts o = { .last_year = year,
+                                          .highlight_year = year,
+                                          .lang = lang };
+            int d = trend_chart(charts[i].f, trend[i], &all_ind[i], &o);
             if (d < 0) { /* written to memory (outfile.h) */
                 msg_error("out of memory drawing the chart '%s'",
                           charts[i].path);
@@ -276,15 +226,16 @@ static int report(PGconn *conn, int year, const char *dir,
     if (dir)
         printf("\nCharts of the years up to %d, one per indicator, are in "
                "'%s'.\n", year, dir);
-    for (int i = 0; i < TREND_INDICATORS; i++)
-        print_section(i, year, res[i], dir ? paths[i] : NULL, charted[i]);
+    for (int i = 0; i < nind; i++)
+        print_section(&all_ind[i], year, res[i], dir ? paths[i] : NULL,
+                      charted[i], lang);
     if (!dir)
         printf("\n*Charts of these figures over the years:* `is248 report "
                "%d --chart-dir DIR` *writes them and links them here.*\n",
                year);
     rc = EXIT_OK;
 out:
-    for (int i = 0; i < TREND_INDICATORS; i++) {
+    for (int i = 0; i < nind; i++) {
         PQclear(res[i]);
         PQclear(trend[i]);
     }
@@ -332,11 +283,18 @@ int cmd_report(struct cli *c)
         msg_error("invalid year '%s': four digits, such as 2024", c->argv[0]);
         return EXIT_USAGE;
     }
-    struct outfile charts[TREND_INDICATORS];
-    char *paths[TREND_INDICATORS] = { NULL };
-    for (int i = 0; i < TREND_INDICATORS; i++)
+    enum lang lang;
+    int rc = cli_lang(c, &lang);
+    if (rc != EXIT_OK)
+        return rc;
+    int nind;
+    const struct indicator *ind = catalog_indicators(&nind);
+    if (!ind)
+        return EXIT_INTERNAL;
+    struct outfile charts[CATALOG_MAX_INDICATORS];
+    char *paths[CATALOG_MAX_INDICATORS] = { NULL };
+    for (int i = 0; i < CATALOG_MAX_INDICATORS; i++)
         charts[i] = (struct outfile)OUTFILE_INIT;
-    int rc = EXIT_OK;
 
     /* the chart files first: a place that cannot be written is found
      * before any work */
@@ -347,29 +305,29 @@ int cmd_report(struct cli *c)
         size_t len = strlen(dir);
         while (len > 1 && dir[len - 1] == '/')
             len--;
-        for (int i = 0; i < TREND_INDICATORS && rc == EXIT_OK; i++) {
-            size_t size = len + strlen(trend_indicators[i].name) + 16;
+        for (int i = 0; i < nind && rc == EXIT_OK; i++) {
+            size_t size = len + strlen(ind[i].name) + 16;
             if (!(paths[i] = malloc(size))) {
                 msg_error("out of memory");
                 rc = EXIT_INTERNAL;
                 break;
             }
             if (len == 1 && dir[0] == '.')
-                snprintf(paths[i], size, "%s-%d.svg", trend_indicators[i].name,
+                snprintf(paths[i], size, "%s-%d.svg", ind[i].name,
                          year);
             else
                 snprintf(paths[i], size, "%.*s%s%s-%d.svg", (int)len, dir,
                          dir[len - 1] == '/' ? "" : "/",
-                         trend_indicators[i].name, year);
+                         ind[i].name, year);
             rc = outfile_open(&charts[i], paths[i], "the chart");
         }
     }
     if (rc == EXIT_OK) {
         PGconn *conn = cli_connect(c);
-        rc = conn ? report(conn, year, dir, charts, paths) : EXIT_DB;
+        rc = conn ? report(conn, year, dir, lang, charts, paths) : EXIT_DB;
         cli_disconnect(conn);
     }
-    for (int i = 0; i < TREND_INDICATORS; i++) {
+    for (int i = 0; i < CATALOG_MAX_INDICATORS; i++) {
         outfile_discard(&charts[i]);
         free(paths[i]);
     }

@@ -28,7 +28,8 @@ enum opt_flag {
     OPT_OUTPUT = 64,  /* --format, --indicator, --chart */
     OPT_CHART_DIR = 128, /* --chart-dir */
     OPT_SUMMARY = 256, /* --json-summary */
-    OPT_BATCH = 512    /* --batch */
+    OPT_BATCH = 512,   /* --batch */
+    OPT_ANALYST = 1024 /* --lang, --output, --csv-dialect, --weight */
 };
 
 struct command {
@@ -61,7 +62,8 @@ static const struct command commands[] = {
       "validate [LIMITS] PATH...",
       "Read and check PATH as import would, without a database.  Prints every\n"
       "problem; exits 1 when anything would be set aside.\n" },
-    { "trends", cmd_trends, OPT_DB | OPT_TIMEOUTS | OPT_SELECT | OPT_OUTPUT, 0, 0,
+    { "trends", cmd_trends,
+      OPT_DB | OPT_TIMEOUTS | OPT_SELECT | OPT_OUTPUT | OPT_ANALYST, 0, 0,
       "trends [--db CONNINFO] [SELECTION] [OUTPUT]",
       "Print each indicator by year and size class, the trend views'\n"
       "figures: nav_collab (collaboration with Nav established), nav_rating\n"
@@ -85,7 +87,17 @@ static const struct command commands[] = {
       "database has no reports for YEAR.\n"
       "\n"
       "  is248 report 2024 --chart-dir charts > report-2024.md\n" },
-    { "demo", cmd_demo, OPT_DB | OPT_OUTPUT, 0, 0,
+    { "export", cmd_export,
+      OPT_DB | OPT_TIMEOUTS | OPT_SELECT | OPT_OUTPUT | OPT_ANALYST, 0, 0,
+      "export [--db CONNINFO] [SELECTION] [--format csv|xlsx|json] [--output FILE]",
+      "Write the current report of every unit and year selected, one row\n"
+      "each: every normalized answer, the population and size class, the\n"
+      "county and its name that year, when it was submitted and the file it\n"
+      "came from.  CSV (default; --csv-dialect excel-nb for Norwegian Excel),\n"
+      "JSON, or an xlsx workbook (--output needed) with an about sheet.\n"
+      "\n"
+      "  is248 export --years 2019-2024 --format xlsx --output reports.xlsx\n" },
+    { "demo", cmd_demo, OPT_DB | OPT_OUTPUT | OPT_ANALYST, 0, 0,
       "demo [--db CONNINFO] [OUTPUT]",
       "Start a throwaway PostgreSQL in a temporary directory (as the user\n"
       "'postgres' when run as root), migrate it, import the fixtures shipped\n"
@@ -441,7 +453,8 @@ int main(int argc, char **argv)
     enum { O_DB = 256, O_WAIT, O_MAX_ENTRY, O_MAX_TOTAL, O_MAX_ENTRIES,
            O_LOCK_TIMEOUT, O_STATEMENT_TIMEOUT, O_RUNS, O_YEARS,
            O_SIZE_CLASS, O_COUNTY, O_FORMAT, O_INDICATOR, O_CHART,
-           O_CHART_DIR, O_JSON_SUMMARY, O_BATCH };
+           O_CHART_DIR, O_JSON_SUMMARY, O_BATCH, O_LANG, O_OUTPUT,
+           O_CSV_DIALECT, O_WEIGHT };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, O_DB },
         { "wait", optional_argument, NULL, O_WAIT },
@@ -460,6 +473,10 @@ int main(int argc, char **argv)
         { "chart-dir", required_argument, NULL, O_CHART_DIR },
         { "json-summary", required_argument, NULL, O_JSON_SUMMARY },
         { "batch", required_argument, NULL, O_BATCH },
+        { "lang", required_argument, NULL, O_LANG },
+        { "output", required_argument, NULL, O_OUTPUT },
+        { "csv-dialect", required_argument, NULL, O_CSV_DIALECT },
+        { "weight", required_argument, NULL, O_WEIGHT },
         { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
@@ -550,6 +567,10 @@ int main(int argc, char **argv)
         case O_FORMAT: c.format = optarg; used |= OPT_OUTPUT; break;
         case O_CHART: c.chart = optarg; used |= OPT_OUTPUT; break;
         case O_CHART_DIR: c.chart_dir = optarg; used |= OPT_CHART_DIR; break;
+        case O_LANG: c.lang = optarg; used |= OPT_ANALYST; break;
+        case O_OUTPUT: c.output = optarg; used |= OPT_ANALYST; break;
+        case O_CSV_DIALECT: c.csv_dialect = optarg; used |= OPT_ANALYST; break;
+        case O_WEIGHT: c.weight = optarg; used |= OPT_ANALYST; break;
         case 'q': msg_level = MSG_QUIET; break;
         case 'v': msg_level = MSG_VERBOSE; break;
         case 'h': help = 1; break;

@@ -5,8 +5,11 @@
  * Migrations are applied in one transaction under an advisory lock, so two
  * migrates run one after the other and the second finds nothing to do.  The
  * reference CSVs are parsed here (header line, comma-separated, no quoting:
- * anything else is refused) and sent with COPY; they are reloaded only when
- * the SHA-256 of the compiled-in bytes differs from is248.reference_meta.
+ * anything else is refused) and sent with COPY; the catalogue's CSVs
+ * (sql/catalogue/, RFC 4180, quoted where a text holds a comma) have their
+ * header checked here and are parsed by COPY's CSV format.  All are
+ * reloaded only when the SHA-256 of the compiled-in bytes differs from
+ * is248.reference_meta.
  */
 #include "db.h"
 
@@ -382,7 +385,7 @@ static int record_version(PGconn *conn, int version, const char *name,
 struct reference_table {
     const char *file;     /* name of the embedded CSV */
     const char *header;   /* its first line, exactly */
-    int fields;
+    int fields;           /* 0: RFC 4180, sent whole to COPY's CSV format */
     const char *copy;     /* COPY statement */
 };
 
@@ -395,6 +398,20 @@ static const struct reference_table reference_tables[] = {
       "new_code, new_name, change) FROM STDIN" },
     { "oslo_districts.csv", "bydelsnummer,bydelsnavn,kommunenummer", 3,
       "COPY is248.oslo_district (code, name, municipality_code) FROM STDIN" },
+    { "counties.csv", "code,name,first_year,last_year", 4,
+      "COPY is248.county (code, name, first_year, last_year) FROM STDIN" },
+    /* the catalogue; indicator before the columns that refer to it */
+    { "indicator.csv",
+      "name,ord,first_year,function,field,n_column,pct_column,question,"
+      "title_nb,title_en,chart_title_nb,chart_title_en,y_label_nb,y_label_en,"
+      "base_nb,base_en,note_nb,note_en", 0,
+      "COPY is248.indicator FROM STDIN (FORMAT csv, HEADER true)" },
+    { "indicator_column.csv",
+      "indicator,ord,column_name,type,report,label_nb,label_en,about_nb,"
+      "about_en", 0,
+      "COPY is248.indicator_column FROM STDIN (FORMAT csv, HEADER true)" },
+    { "answer_label.csv", "code,language,label", 0,
+      "COPY is248.answer_label FROM STDIN (FORMAT csv, HEADER true)" },
 };
 #define N_REFERENCE_TABLES \
     (sizeof reference_tables / sizeof reference_tables[0])
@@ -545,7 +562,21 @@ static int load_reference_table(PGconn *conn, const struct reference_table *t,
 
     struct copybuf cb = COPYBUF_INIT;
     char why[256] = "";
-    int ok = csv_to_rows(t, f, &cb, conn, why, sizeof why) == 0 &&
+    int ok;
+    if (t->fields == 0) {
+        /* COPY parses the CSV; its header is ours to check */
+        size_t hl = strlen(t->header);
+        ok = f->len > hl && memcmp(f->data, t->header, hl) == 0 &&
+             (f->data[hl] == '\n' || f->data[hl] == '\r');
+        if (!ok)
+            snprintf(why, sizeof why, "line 1: expected the header '%s'",
+                     t->header);
+        else if (PQputCopyData(conn, (const char *)f->data, (int)f->len) <= 0) {
+            snprintf(why, sizeof why, "cannot send COPY data");
+            ok = 0;
+        }
+    } else
+        ok = csv_to_rows(t, f, &cb, conn, why, sizeof why) == 0 &&
              copybuf_flush(&cb, conn, 1) == COPYBUF_OK;
     copybuf_free(&cb);
     if (!ok && !why[0])
@@ -593,12 +624,18 @@ static int sync_reference(PGconn *conn, int *loaded, char *err, size_t errlen)
 
     if (exec_cmd(conn,
                  "TRUNCATE is248.municipality, is248.municipality_change, "
-                 "is248.oslo_district",
+                 "is248.oslo_district, is248.county, is248.indicator, "
+                 "is248.indicator_column, is248.answer_label",
                  "cannot empty the reference tables", err, errlen) != 0)
         return -1;
     for (size_t i = 0; i < N_REFERENCE_TABLES; i++)
         if (load_reference_table(conn, &reference_tables[i], err, errlen) != 0)
             return -1;
+    /* what follows from them, computed once */
+    if (exec_cmd(conn, "REFRESH MATERIALIZED VIEW is248.unit_county",
+                 "cannot compute the counties of today (is248.unit_county)",
+                 err, errlen) != 0)
+        return -1;
     if (exec_cmd(conn, "DELETE FROM is248.reference_meta",
                  "cannot record the reference data's fingerprint", err,
                  errlen) != 0)

@@ -81,10 +81,10 @@ static void test_chart(void)
     const double total[] = { 50, 50, 50, 50, 50 };
     const double b[] = { 70, 70, 70, NAN, NAN };
     const struct chart_series series[] = {
-        { hostile, chart_palette[0], a, 0 },
-        { "B", chart_palette[1], b, 0 },
-        { "C", chart_palette[2], b, 0 },
-        { "Alle & co", chart_total_colour, total, 1 },
+        { hostile, chart_palette[0], a, 0, NULL },
+        { "B", chart_palette[1], b, 0, NULL },
+        { "C", chart_palette[2], b, 0, NULL },
+        { "Alle & co", chart_total_colour, total, 1, NULL },
     };
     char subtitle[600];
     memset(subtitle, 0, sizeof subtitle);
@@ -212,7 +212,7 @@ static void test_write_error(void)
     if (!f)
         return; /* not on Linux */
     const double v[] = { 1, 2, 3 };
-    const struct chart_series s = { "x", NULL, v, 0 };
+    const struct chart_series s = { "x", NULL, v, 0, NULL };
     struct chart c = { .title = "t", .first_year = 2000, .last_year = 2002,
                        .series = &s, .nseries = 1 };
     CHECK_INT(chart_write_svg(f, &c), -1);
