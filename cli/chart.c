@@ -295,7 +295,7 @@ static void series(FILE *out, const struct chart *c, const struct frame *f,
         int hollow = s->n && c->small_n > 0 && s->n[i] < c->small_n;
         if (hollow)
             fprintf(out, "<circle class=\"small-n\" data-n=\"%d\" cx=\"%.1f\" "
-                         "cy=\"%.1f\" r=\"%.2f\" fill=\"none\" stroke=\"%s\" "
+                         "cy=\"%.1f\" r=\"%.2f\" fill=\"#ffffff\" stroke=\"%s\" "
                          "stroke-width=\"%.1f\"><title>",
                     s->n[i], x_of(f, c->first_year + i), y_of(f, v), r - 1.0,
                     colour, s->total ? 3.0 : 2.0);

@@ -344,6 +344,32 @@ PGresult *trend_query(PGconn *conn, const struct indicator *ind,
         *rc = EXIT_INTERNAL;
         return NULL;
     }
+    if (sel->shown) {
+        /* the classes to show are not checked by the trend function */
+        const char *p1[1] = { sel->shown };
+        PGresult *chk = PQexecParams(conn,
+            "SELECT u, (SELECT string_agg('''' || s.label || '''', ', ' ORDER BY s.ord) "
+            "FROM is248.size_class s) FROM pg_catalog.unnest($1::text[]) u "
+            "WHERE u <> 'Alle' AND NOT EXISTS (SELECT 1 FROM is248.size_class s "
+            "WHERE s.label = u) LIMIT 1", 1, NULL, p1, NULL, NULL, 0);
+        int bad = PQresultStatus(chk) != PGRES_TUPLES_OK || PQntuples(chk) > 0;
+        if (bad && PQresultStatus(chk) == PGRES_TUPLES_OK)
+            msg_error("unknown size class '%s': the size classes are %s; "
+                      "'Alle', the total of the units selected, is always shown",
+                      PQgetvalue(chk, 0, 0), PQgetvalue(chk, 0, 1));
+        else if (bad)
+            msg_error("cannot read the size classes: %s",
+                      PQresultErrorField(chk, PG_DIAG_MESSAGE_PRIMARY)
+                          ? PQresultErrorField(chk, PG_DIAG_MESSAGE_PRIMARY)
+                          : "no answer");
+        if (bad) {
+            *rc = PQresultStatus(chk) == PGRES_TUPLES_OK ? EXIT_USAGE : EXIT_DB;
+            PQclear(chk);
+            free(sql);
+            return NULL;
+        }
+        PQclear(chk);
+    }
     const char *params[5] = { sel->years, sel->size_classes, sel->counties,
                               sel->shown, ind->field };
     PGresult *res = PQexecParams(conn, sql, ind->field ? 5 : 4, NULL, params,

@@ -29,7 +29,9 @@ enum opt_flag {
     OPT_CHART_DIR = 128, /* --chart-dir */
     OPT_SUMMARY = 256, /* --json-summary */
     OPT_BATCH = 512,   /* --batch */
-    OPT_ANALYST = 1024 /* --lang, --output, --csv-dialect, --weight */
+    OPT_ANALYST = 1024, /* --lang, --output, --csv-dialect, --weight */
+    OPT_FORMAT = 2048,  /* --format */
+    OPT_SIZE_CLASS = 4096 /* --size-class */
 };
 
 struct command {
@@ -63,7 +65,8 @@ static const struct command commands[] = {
       "Read and check PATH as import would, without a database.  Prints every\n"
       "problem; exits 1 when anything would be set aside.\n" },
     { "trends", cmd_trends,
-      OPT_DB | OPT_TIMEOUTS | OPT_SELECT | OPT_OUTPUT | OPT_ANALYST, 0, 0,
+      OPT_DB | OPT_TIMEOUTS | OPT_SELECT | OPT_SIZE_CLASS | OPT_OUTPUT |
+          OPT_FORMAT | OPT_ANALYST, 0, 0,
       "trends [--db CONNINFO] [SELECTION] [OUTPUT]",
       "Print each indicator by year and size class, the trend views'\n"
       "figures: nav_collab (collaboration with Nav established), nav_rating\n"
@@ -78,17 +81,24 @@ static const struct command commands[] = {
       "  is248 trends --years 2019-2024 --county 46 --format csv\n"
       "  is248 trends --chart collab.svg\n"
       "  is248 trends --indicator nav_rating --size-class 50000+,'Oslo bydel'\n" },
-    { "report", cmd_report, OPT_DB | OPT_TIMEOUTS | OPT_CHART_DIR, 1, 1,
-      "report [--db CONNINFO] [--chart-dir DIR] YEAR",
-      "Print YEAR's figures as a short Markdown report: for each indicator\n"
-      "the answers by size class, with n, the units behind every figure.\n"
-      "With --chart-dir, write a chart per indicator of the years up to YEAR\n"
-      "into DIR (made when missing) and link them.  Exits 1 when the\n"
-      "database has no reports for YEAR.\n"
+    { "report", cmd_report,
+      OPT_DB | OPT_TIMEOUTS | OPT_CHART_DIR | OPT_FORMAT | OPT_SIZE_CLASS |
+          OPT_ANALYST, 1, 1,
+      "report [--db CONNINFO] [--format md|html] [--output FILE] [--chart-dir DIR] YEAR",
+      "Print YEAR's figures as a short report: for each indicator the\n"
+      "answers by size class, with n, the units behind every figure.\n"
+      "Markdown (default): with --chart-dir, write a chart per indicator of\n"
+      "the years up to YEAR into DIR (made when missing) and link them,\n"
+      "relative to the report's file.  HTML (--format html): one file with\n"
+      "its charts inline, for a browser or to print.  --size-class limits\n"
+      "the lines of the charts.  Exits 1 when the database has no reports for\n"
+      "YEAR.\n"
       "\n"
-      "  is248 report 2024 --chart-dir charts > report-2024.md\n" },
+      "  is248 report 2024 --chart-dir charts --output report-2024.md\n"
+      "  is248 report 2024 --format html --lang nb --output rapport-2024.html\n" },
     { "export", cmd_export,
-      OPT_DB | OPT_TIMEOUTS | OPT_SELECT | OPT_OUTPUT | OPT_ANALYST, 0, 0,
+      OPT_DB | OPT_TIMEOUTS | OPT_SELECT | OPT_SIZE_CLASS | OPT_FORMAT |
+          OPT_ANALYST, 0, 0,
       "export [--db CONNINFO] [SELECTION] [--format csv|xlsx|json] [--output FILE]",
       "Write the current report of every unit and year selected, one row\n"
       "each: every normalized answer, the population and size class, the\n"
@@ -97,7 +107,7 @@ static const struct command commands[] = {
       "JSON, or an xlsx workbook (--output needed) with an about sheet.\n"
       "\n"
       "  is248 export --years 2019-2024 --format xlsx --output reports.xlsx\n" },
-    { "demo", cmd_demo, OPT_DB | OPT_OUTPUT | OPT_ANALYST, 0, 0,
+    { "demo", cmd_demo, OPT_DB | OPT_OUTPUT | OPT_FORMAT | OPT_ANALYST, 0, 0,
       "demo [--db CONNINFO] [OUTPUT]",
       "Start a throwaway PostgreSQL in a temporary directory (as the user\n"
       "'postgres' when run as root), migrate it, import the fixtures shipped\n"
@@ -557,14 +567,15 @@ int main(int argc, char **argv)
             struct cli_list *l = opt == O_YEARS ? &c.years
                                : opt == O_SIZE_CLASS ? &c.size_classes
                                : opt == O_COUNTY ? &c.counties : &c.indicators;
-            used |= opt == O_INDICATOR ? OPT_OUTPUT : OPT_SELECT;
+            used |= opt == O_INDICATOR ? OPT_OUTPUT
+                  : opt == O_SIZE_CLASS ? OPT_SIZE_CLASS : OPT_SELECT;
             if (l->n == CLI_LIST_MAX)
                 return usage_error("an option given more than %d times: use "
                                    "a comma list", CLI_LIST_MAX);
             l->item[l->n++] = optarg;
             break;
         }
-        case O_FORMAT: c.format = optarg; used |= OPT_OUTPUT; break;
+        case O_FORMAT: c.format = optarg; used |= OPT_FORMAT; break;
         case O_CHART: c.chart = optarg; used |= OPT_OUTPUT; break;
         case O_CHART_DIR: c.chart_dir = optarg; used |= OPT_CHART_DIR; break;
         case O_LANG: c.lang = optarg; used |= OPT_ANALYST; break;

@@ -116,10 +116,11 @@ if mode == "visible":
         checked[label] = 0
         for year, v in expected[key(label)].items():
             x, y = ticks[year], ypos(v)
-            later = [ypos(v2) - y for l2, _ in series[k + 1:]
+            later = [(ypos(v2) - y, ring(l2, x, ypos(v2))) for l2, _ in series[k + 1:]
                      for v2 in [expected[key(l2)].get(year)] if v2 is not None]
-            if any(0.75 <= abs(d) < 9 for d in later):
-                continue   # partly beneath a series drawn after it
+            if any(0.75 <= abs(d) < 9 + r for d, r in later):
+                continue   # partly beneath a series drawn after it (an open ring's white inside too)
+            later = [d for d, _ in later]
             same = sum(1 for d in later if abs(d) < 0.75)
             # alone: a marker at its place; under others with the same
             # figure: a ring around theirs
@@ -144,7 +145,7 @@ if mode == "visible":
         if any(n is None or abs(n - v) > 15 for n in ys) or total[0] not in checked:
             continue
         x, y = ticks[year], ypos(v)
-        if any(abs(ypos(v2) - y) < 12 for l2, _ in series if key(l2) != "Alle"
+        if any(abs(ypos(v2) - y) < 12 + ring(l2, x, ypos(v2)) for l2, _ in series if key(l2) != "Alle"
                for v2 in [expected[key(l2)].get(year)] if v2 is not None):
             continue
         hits = near(total[1], x, y, 0, 12)
@@ -249,7 +250,7 @@ for g in root.iter(NS + "g"):
             fail.append("%s %s: n %s, title %r, want %d" % (label, year, c.get("data-n"), title, n))
         if (c.get("class") == "small-n") != (n < 20):
             fail.append("%s %s: n = %d drawn %s" % (label, year, n, "open" if c.get("class") == "small-n" else "filled"))
-        if c.get("class") == "small-n" and c.get("fill") != "none":
+        if c.get("class") == "small-n" and c.get("fill") != "#ffffff":
             fail.append("%s %s: an open ring is filled (%s)" % (label, year, c.get("fill")))
 notes = [" ".join(t.text for t in g.iter(NS + "text")) for g in root.iter(NS + "g") if g.get("class") == "small-n-note"]
 notes = [t for t in notes if "fewer than 20 units" in t]
