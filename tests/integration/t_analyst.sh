@@ -83,8 +83,9 @@ if fail:
     sys.exit(1)
 PY
 "$PY" "$WORK/xlsx.py" "$WORK/trends.xlsx" "$WORK/views.json" en >"$WORK/xlsx.out" 2>"$WORK/xlsx.err"
+st=$?
 eq "the workbook: every cell of every sheet equals the trend views, typed, percent formats, frozen header, bold ($(head -n 1 "$WORK/xlsx.out") cells)" \
-   "$?|$(head -c 1500 "$WORK/xlsx.err")" "0|"
+   "$st|$(head -c 1500 "$WORK/xlsx.err")" "0|"
 ok "... and there are cells (so that the check can tell)" test "$(head -n 1 "$WORK/xlsx.out")" -gt 1000
 about=$(cat "$WORK/xlsx.out")
 contains "the about sheet says which database" "$about" "Database|$PGDATABASE"
@@ -97,7 +98,8 @@ contains "... when it was made" "$about" "Made at (UTC)|$(date -u +%Y-%m-%d)"
 LC_ALL=nb_NO.UTF-8 run trends --format xlsx --output "$WORK/trends-nb.xlsx"
 eq "the language from LC_ALL (nb_NO): exit 0" "$rc" 0
 "$PY" "$WORK/xlsx.py" "$WORK/trends-nb.xlsx" "$WORK/views.json" nb >"$WORK/xlsx.out" 2>"$WORK/xlsx.err"
-eq "... the workbook in Bokmål: the same cells, Norwegian headers and an 'Om' sheet" "$?|$(head -c 1500 "$WORK/xlsx.err")" "0|"
+st=$?
+eq "... the workbook in Bokmål: the same cells, Norwegian headers and an 'Om' sheet" "$st|$(head -c 1500 "$WORK/xlsx.err")" "0|"
 contains "... 'Vet ikke' among the headers" "$(cat "$WORK/xlsx.out")" "|dont_know|Vet ikke|"
 
 # --- CSV for Norwegian Excel, byte for byte -------------------------------------------
@@ -180,8 +182,9 @@ if fail:
     sys.exit(1)
 PY
 "$PY" "$WORK/export.py" "$WORK/reports.json" "$WORK/export.csv" "$WORK/export.json" "$WORK/export.xlsx" >"$WORK/export.out" 2>"$WORK/export.err"
+st=$?
 eq "export: CSV, JSON and xlsx each hold report_current with the county's name of each year, value for value ($(cat "$WORK/export.out") reports)" \
-   "$?|$(head -c 1500 "$WORK/export.err")" "0|"
+   "$st|$(head -c 1500 "$WORK/export.err")" "0|"
 eq "... every report, all years" "$(cat "$WORK/export.out")" "$(q "SELECT count(*) FROM is248.report_current")"
 run export --years 2019 --county Vestland
 eq "export --county Vestland in 2019: Hordaland's and Sogn og Fjordane's units that became Vestland's" \

@@ -270,8 +270,9 @@ for spec in "default trend_nav_collab units_answered pct_yes" "rating trend_nav_
     set -- $spec
     n_of "$2" "$3" "$4" "${5:-true}" >"$WORK/$1.n.json"
     got=$(python3 "$WORK/n.py" "$WORK/$1.svg" "$WORK/$1.n.json" 2>&1)
-    eq "$1: every point has its n in its tooltip, open below 20 units, with a footnote ($(head -n 1 <<<"$got") points)" "$?" 0
-    [ "$?" = 0 ] || echo "$got" >&2
+    st=$?
+    eq "$1: every point has its n in its tooltip, open below 20 units, with a footnote ($(head -n 1 <<<"$got") points)" "$st" 0
+    [ "$st" = 0 ] || echo "$got" >&2
 done
 ok "the fixtures' points are all of fewer than 20 units (13 a year): every one open" \
    test "$(grep -c 'class="small-n"' "$WORK/default.svg")" -gt 80
