@@ -331,9 +331,13 @@ static void opening(struct report *rp, int reporting, const PGresult *cov,
                    "Kommunal rapportering om psykisk helse- og rusarbeid (IS-24/8), "
                    "rapporteringsår %d: %d enheter rapporterte"),
             year, reporting);
-    if (PQntuples(cov) == 1)
-        fprintf(out, L(lang, " (of %s expected, %s %%)", " (av %s forventet, %s %%)"),
-                PQgetvalue(cov, 0, 0), PQgetvalue(cov, 0, 1));
+    if (PQntuples(cov) == 1) {
+        fprintf(out, L(lang, " (of %s expected, ", " (av %s forventet, "),
+                PQgetvalue(cov, 0, 0));
+        for (const char *p = PQgetvalue(cov, 0, 1); *p; p++)
+            fputc(*p == '.' && lang == LANG_NB ? ',' : *p, out);
+        fputs(" %)", out);
+    }
     fprintf(out, L(lang, ".  Each unit (a municipality, or one of Oslo's city districts) "
                          "counts once, by its current report (the latest submission).  "
                          "Size classes by population on 1 January %d; Oslo's districts are "

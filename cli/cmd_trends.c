@@ -272,17 +272,21 @@ int trend_selection_parse(const struct cli *c, struct trend_selection *sel)
         if (rc == EXIT_OK && bad)
             rc = EXIT_INTERNAL;
     }
+    enum lang lang;
+    if (rc == EXIT_OK)
+        rc = cli_lang(c, &lang);
     if (rc == EXIT_OK && (c->years.n || c->size_classes.n || c->counties.n)) {
         size_t size = 0;
         FILE *out = open_memstream(&sel->text, &size);
         if (!out)
             rc = EXIT_INTERNAL;
         else {
-            list_text(out, "years", &c->years);
-            list_text(out, "size classes", &c->size_classes);
+            list_text(out, L(lang, "years", "år"), &c->years);
+            list_text(out, L(lang, "size classes", "størrelsesgrupper"),
+                      &c->size_classes);
             if (counties_text)
-                fprintf(out, "%scounties %s", ftell(out) > 0 ? "; " : "",
-                        counties_text);
+                fprintf(out, "%s%s %s", ftell(out) > 0 ? "; " : "",
+                        L(lang, "counties", "fylker"), counties_text);
             if (fclose(out) != 0)
                 rc = EXIT_INTERNAL;
         }

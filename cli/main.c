@@ -75,11 +75,12 @@ static const struct command commands[] = {
       "current reports selected, the total line 'Alle' too.  --chart draws\n"
       "one indicator (default nav_collab) over the years as an SVG line\n"
       "chart, a line per size class; the figures are then printed only with\n"
-      "--format.  SELECTION is --years, --size-class and --county; OUTPUT\n"
-      "is --format, --indicator and --chart.\n"
+      "--format or --output.  SELECTION is --years, --size-class and\n"
+      "--county; OUTPUT is --format, --indicator and --chart.\n"
       "\n"
       "  is248 trends --years 2019-2024 --county 46 --format csv\n"
       "  is248 trends --chart collab.svg\n"
+      "  is248 trends --format xlsx --output trends.xlsx --lang nb\n"
       "  is248 trends --indicator nav_rating --size-class 50000+,'Oslo bydel'\n" },
     { "report", cmd_report,
       OPT_DB | OPT_TIMEOUTS | OPT_CHART_DIR | OPT_FORMAT | OPT_SIZE_CLASS |
@@ -134,9 +135,10 @@ static const char general_help[] =
     "  migrate    create or upgrade the database schema\n"
     "  import     load deliveries (archives, directories, XML files)\n"
     "  validate   check deliveries without a database\n"
-    "  trends     print the trends by year and size class (table, CSV, JSON),\n"
-    "             or draw one as an SVG chart\n"
-    "  report     one year's figures as a Markdown report\n"
+    "  trends     print the trends by year and size class (table, CSV, JSON,\n"
+    "             xlsx), or draw one as an SVG chart\n"
+    "  report     one year's figures as a Markdown or HTML report\n"
+    "  export     the current report of every unit and year (CSV, JSON, xlsx)\n"
     "  demo       load the shipped fixtures into a throwaway PostgreSQL and\n"
     "             print the trends\n"
     "  status     show recent imports, coverage and what was set aside\n"
@@ -169,13 +171,22 @@ static const char general_help[] =
     "  --size-class LABEL     trends: these size classes (<2000, 2000-4999,\n"
     "                         5000-9999, 10000-19999, 20000-49999, 50000+,\n"
     "                         Oslo bydel); repeatable or a comma list\n"
-    "  --county CODE          trends: these counties (two digits, as in\n"
-    "                         report_current.county_code); repeatable\n"
-    "  --format FORMAT        trends, demo: table (default), csv or json\n"
+    "  --county COUNTY        trends, export: these counties, by code (46) or\n"
+    "                         name (Vestland); one of today also selects its\n"
+    "                         units' predecessors; repeatable\n"
+    "  --format FORMAT        trends, demo: table (default), csv, json, xlsx;\n"
+    "                         report: md (default), html; export: csv\n"
+    "                         (default), json, xlsx\n"
+    "  --csv-dialect DIALECT  rfc4180 (default) or excel-nb (BOM, ';', decimal\n"
+    "                         comma: Norwegian Excel)\n"
+    "  --output FILE          trends, report, export: write to FILE (-: stdout)\n"
+    "  --lang LANG            nb or en (default: LC_ALL, LC_MESSAGES, LANG)\n"
+    "  --weight WEIGHT        units (default) or population: what the charts'\n"
+    "                         percentages are of\n"
     "  --indicator NAME       trends, demo: nav_collab, nav_rating,\n"
     "                         ips_se_mental_health, ips_se_substance\n"
     "  --chart FILE.svg       trends, demo: draw one indicator as an SVG chart\n"
-    "  --chart-dir DIR        report: write a chart per indicator into DIR\n"
+    "  --chart-dir DIR        report (md): write a chart per indicator into DIR\n"
     "  -q, --quiet            print only what went wrong\n"
     "  -v, --verbose          print more\n"
     "  -h, --help             show help (\"is248 COMMAND --help\" for one command)\n"
@@ -396,20 +407,38 @@ static void print_command_help(const struct command *cmd)
                "                         aside (default 10; 0: all)\n");
     if (cmd->opts & OPT_SELECT)
         printf("  --years LIST           years: 2019, 2019-2024, 2015,2019-2021\n"
-               "  --size-class LABEL     size classes (is248.size_class): <2000,\n"
+               "  --county COUNTY        counties, by code (46, as in\n"
+               "                         report_current.county_code) or name in any\n"
+               "                         case (Vestland); a county of today also\n"
+               "                         selects the units that became its own in\n"
+               "                         earlier years; repeatable\n");
+    if (cmd->opts & OPT_SIZE_CLASS)
+        printf("  --size-class LABEL     size classes (is248.size_class): <2000,\n"
                "                         2000-4999, 5000-9999, 10000-19999,\n"
                "                         20000-49999, 50000+, Oslo bydel; repeatable\n"
-               "                         or a comma list\n"
-               "  --county CODE          counties, two digits as in\n"
-               "                         report_current.county_code (the county of\n"
-               "                         that year: 12 Hordaland to 2019, 46\n"
-               "                         Vestland from 2020); repeatable\n");
-    if (cmd->opts & OPT_OUTPUT)
+               "                         or a comma list; with Alle among them: the\n"
+               "                         rows and chart lines shown, Alle every unit\n");
+    if ((cmd->opts & OPT_FORMAT) && strcmp(cmd->name, "report") == 0)
+        printf("  --format FORMAT        md (default: Markdown) or html (one file,\n"
+               "                         charts inline, printable)\n");
+    else if ((cmd->opts & OPT_FORMAT) && strcmp(cmd->name, "export") == 0)
+        printf("  --format FORMAT        csv (default), json or xlsx (--output needed)\n");
+    else if (cmd->opts & OPT_FORMAT)
         printf("  --format FORMAT        table (default: aligned, for reading), csv\n"
                "                         (RFC 4180, a header row, a column\n"
-               "                         'indicator') or json (an array of rows per\n"
-               "                         indicator, numbers typed, null for none)\n"
-               "  --indicator NAME       nav_collab, nav_rating, ips_se_mental_health,\n"
+               "                         'indicator'), json (an array of rows per\n"
+               "                         indicator, numbers typed, null for none) or\n"
+               "                         xlsx (a sheet per indicator; --output needed)\n");
+    if (cmd->opts & OPT_ANALYST)
+        printf("  --output FILE          write to FILE instead of standard output\n"
+               "  --csv-dialect DIALECT  rfc4180 (default) or excel-nb: a BOM, ';'\n"
+               "                         and decimal commas, for Norwegian Excel\n"
+               "  --lang LANG            nb or en: labels, headers, titles (default\n"
+               "                         from LC_ALL, LC_MESSAGES, LANG)\n"
+               "  --weight WEIGHT        units (default) or population: charts of the\n"
+               "                         share of the population (pct_population)\n");
+    if (cmd->opts & OPT_OUTPUT)
+        printf("  --indicator NAME       nav_collab, nav_rating, ips_se_mental_health,\n"
                "                         ips_se_substance; repeatable or a comma list\n"
                "                         (default: all; with --chart: nav_collab)\n"
                "  --chart FILE.svg       draw the indicator over the years as an SVG\n"

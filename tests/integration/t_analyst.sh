@@ -238,6 +238,21 @@ ok "... so the folder can move: every link still finds its chart" \
 run report 2019 --chart-dir "$WORK/c2"
 contains "to standard output: relative to the current directory" "$out" "](c2/nav_collab-2019.svg)"
 
+# --- the analyst guide's commands, as written ------------------------------------------
+mkdir -p "$WORK/guide" && cd "$WORK/guide" || exit 1
+guide=$(sed -n '/^## From the database to a report/,/^## The views/p' "$SRC/docs/analyst-guide.md" | grep '^    is248 ' | sed 's/^    is248 //')
+eq "the guide shows the workbook, the Norwegian HTML report and the export, one command each" \
+   "$(grep -c -e '--format xlsx --output' -e '--format html --lang nb --output' -e '^export ' <<<"$guide")" 3
+while read -r cmd; do
+    # shellcheck disable=SC2086
+    "$IS248" $cmd >/dev/null 2>"$WORK/guide.err"
+    st=$?
+    file=$(sed -n 's/.*--output \([^ ]*\).*/\1/p' <<<"$cmd")
+    eq "the guide's 'is248 $cmd' runs as written" "$st" 0
+    ok "... and makes '$file'" test -s "$file"
+done <<<"$guide"
+cd "$WORK" || exit 1
+
 # --- population weights in the charts ---------------------------------------------------
 run trends --chart "$WORK/weighted.svg" --weight population
 eq "--weight population: exit 0" "$rc" 0
