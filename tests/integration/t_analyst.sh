@@ -192,6 +192,14 @@ eq "export --county Vestland in 2019: Hordaland's and Sogn og Fjordane's units t
    "$(q "SELECT c.unit_code || ',' || y.county_name FROM is248.report_current c JOIN is248.county_year y USING (year, county_code)
          WHERE c.year = 2019 AND c.unit_code IN (SELECT unit_code FROM is248.unit_lineage WHERE year = 2019 AND left(current_code, 2) = '46')
          ORDER BY 1" | tr '\n' ' ')"
+echo "keep me" >"$WORK/kept.csv" && ln -sf "$WORK/kept.csv" "$WORK/link.csv"
+for cmd in "export" "trends --format csv" "report 2019"; do
+    # shellcheck disable=SC2086
+    run $cmd --output "$WORK/link.csv"
+    eq "$cmd --output onto a symbolic link: exit 2" "$rc" 2
+    contains "... refused, saying why" "$err" "it is a symbolic link"
+    eq "... the link and its file as they were" "$(readlink "$WORK/link.csv")|$(cat "$WORK/kept.csv")" "$WORK/kept.csv|keep me"
+done
 run export --format xlsx
 eq "export xlsx without --output: exit 2" "$rc" 2
 contains "... saying so" "$err" "--format xlsx writes a file: give it with --output FILE.xlsx"
