@@ -149,9 +149,10 @@ struct trend_chart_opts {
     int inline_svg;           /* no XML declaration (for HTML) */
 };
 /* Draw the indicator from its rows res as an SVG line chart on out, a
- * line per size class and one for 'Alle', each point with its n (hollow
- * below CHART_SMALL_N).  Returns 0, 1 when there is no figure to draw
- * (nothing written), -1 when writing failed or memory ran out. */
+ * line per size class and one for 'Alle', each point with its n (the
+ * indicator's n_column) on hover, an open ring below 20 units.  Returns 0,
+ * 1 when there is no figure to draw (nothing written), -1 when writing
+ * failed or memory ran out. */
 int trend_chart(FILE *out, const PGresult *res, const struct indicator *ind,
                 const struct trend_chart_opts *o);
 
