@@ -285,18 +285,38 @@ static void series(FILE *out, const struct chart *c, const struct frame *f,
     if (open)
         fputs("\"/>\n", out);
 
-    /* a marker per figure, with the figure as its tooltip */
+    /* a marker per figure, with the figure and its n as its tooltip; a
+     * figure of few units an open ring in the series' colour */
     for (int i = 0; i < n; i++) {
         double v = s->values[i];
         if (isnan(v))
             continue;
-        fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.2f\" fill=\"%s\" "
-                     "stroke=\"#ffffff\" stroke-width=\"%s\"><title>",
-                x_of(f, c->first_year + i), y_of(f, v),
-                radius + 2 * hidden_by(c, f, k, i, 0), colour,
-                s->total ? "0" : "0.5");
+        double r = radius + 2 * hidden_by(c, f, k, i, 0);
+        int hollow = s->n && c->small_n > 0 && s->n[i] < c->small_n;
+        if (hollow)
+            fprintf(out, "<circle class=\"small-n\" data-n=\"%d\" cx=\"%.1f\" "
+                         "cy=\"%.1f\" r=\"%.2f\" fill=\"#ffffff\" stroke=\"%s\" "
+                         "stroke-width=\"%.1f\"><title>",
+                    s->n[i], x_of(f, c->first_year + i), y_of(f, v), r - 1.0,
+                    colour, s->total ? 3.0 : 2.0);
+        else if (s->n)
+            fprintf(out, "<circle data-n=\"%d\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.2f\" "
+                         "fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"%s\"><title>",
+                    s->n[i], x_of(f, c->first_year + i), y_of(f, v), r, colour,
+                    s->total ? "0" : "0.5");
+        else
+            fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.2f\" fill=\"%s\" "
+                         "stroke=\"#ffffff\" stroke-width=\"%s\"><title>",
+                    x_of(f, c->first_year + i), y_of(f, v), r, colour,
+                    s->total ? "0" : "0.5");
         chart_xml_escape(out, s->label ? s->label : "");
-        fprintf(out, " %d: %.1f %%</title></circle>\n", c->first_year + i, v);
+        fprintf(out, " %d: %.1f %%", c->first_year + i, v);
+        if (s->n) {
+            fputs(" (", out);
+            chart_xml_escape(out, c->n_word ? c->n_word : "n");
+            fprintf(out, " = %d)", s->n[i]);
+        }
+        fputs("</title></circle>\n", out);
     }
     fputs("</g>\n", out);
 }
@@ -334,10 +354,23 @@ static void legend(FILE *out, const struct chart *c, const struct frame *f)
         }
 }
 
+/* 1 when some figure is drawn hollow. */
+static int any_hollow(const struct chart *c)
+{
+    int n = c->last_year - c->first_year + 1;
+    for (size_t k = 0; k < c->nseries; k++)
+        for (int i = 0; c->series[k].n && c->small_n > 0 && i < n; i++)
+            if (!isnan(c->series[k].values[i]) &&
+                c->series[k].n[i] < c->small_n)
+                return 1;
+    return 0;
+}
+
 int chart_write_svg(FILE *out, const struct chart *c)
 {
+    if (!c->inline_svg)
+        fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
     fprintf(out,
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
             "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
             "font-family=\"DejaVu Sans, Verdana, Arial, Helvetica, sans-serif\" "
@@ -374,6 +407,17 @@ int chart_write_svg(FILE *out, const struct chart *c)
             if ((c->series[i].total != 0) == pass)
                 series(out, c, &f, i);
     legend(out, c, &f);
+    int hollow = c->small_n_note && any_hollow(c);
+    if (hollow) {
+        /* the footnote under the legend, an open ring as its key */
+        fprintf(out, "<g class=\"small-n-note\">\n<circle cx=\"%d\" cy=\"%d\" "
+                     "r=\"3.5\" fill=\"none\" stroke=\"%s\" "
+                     "stroke-width=\"2\"/>\n",
+                LEGEND_LEFT + 4, PLOT_BOTTOM + 16, text_colour);
+        text_lines(out, c->small_n_note, 28, 3, LEGEND_LEFT + 14,
+                   PLOT_BOTTOM + 20, 13, "font-size=\"10\" fill=\"#666666\"");
+        fputs("</g>\n", out);
+    }
     if (c->note)
         text_lines(out, c->note, (CHART_WIDTH - 2 * MARGIN) * 10 / (NOTE_SIZE * 55 / 10),
                    MAX_NOTE_LINES, MARGIN, CHART_HEIGHT - 20, 13,

@@ -33,6 +33,8 @@ struct chart_series {
     int total;            /* 1: the total line, drawn wide beneath the
                            * others so that a line equal to it shows
                            * inside it */
+    const int *n;         /* one per year: the units behind each figure,
+                           * shown on hover; NULL: not known */
 };
 
 struct chart {
@@ -46,6 +48,13 @@ struct chart {
                                * selected); NULL: none */
     int first_year, last_year; /* the x axis; first_year <= last_year */
     int highlight_year;       /* a year marked by a band; 0: none */
+    int small_n;              /* a figure of fewer units (chart_series.n)
+                               * is drawn hollow; 0: none is */
+    const char *small_n_note; /* said at the foot when a figure is hollow
+                               * ("Hollow points: fewer than 20 units") */
+    const char *n_word;       /* in the tooltip: "n"; NULL: "n" */
+    int inline_svg;           /* 1: no XML declaration, for inclusion in
+                               * an HTML document */
     const struct chart_series *series;
     size_t nseries;
 };
@@ -54,7 +63,10 @@ struct chart {
  * Write c to out as an SVG document of CHART_WIDTH x CHART_HEIGHT pixels:
  * the y axis 0-100 % with grid lines every 20 %, a tick per year, the
  * lines (broken where a year has no figure) with a marker per figure, and
- * a legend.  Values are clamped to 0-100.  out is flushed.  Returns 0, or
+ * a legend.  Values are clamped to 0-100.  Each figure's marker has a
+ * tooltip (<title>) with the series, the year, the figure and its n; a
+ * figure of fewer than small_n units is an open ring, and small_n_note is
+ * added to the note.  out is flushed.  Returns 0, or
  * -1 when writing to out failed (fflush, ferror); it cannot fail otherwise.
  *
  * For tests and tools the document names its geometry: each grid line

@@ -10,7 +10,9 @@
 
 #include "ingest/walk.h"
 #include "ingest/xmlreport.h"
+#include "catalog.h"
 #include "outfile.h"
+#include "rtable.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -61,7 +63,12 @@ struct cli {
     struct cli_list size_classes; /* --size-class LABEL */
     struct cli_list counties;     /* --county CODE */
     struct cli_list indicators;   /* --indicator NAME */
-    const char *format;           /* --format table|csv|json; NULL: table */
+    const char *format;           /* --format table|csv|json|xlsx|md|html;
+                                   * NULL: the command's default */
+    const char *csv_dialect;      /* --csv-dialect rfc4180|excel-nb */
+    const char *output;           /* --output FILE ("-": stdout) */
+    const char *lang;             /* --lang nb|en; NULL: the environment */
+    const char *weight;           /* --weight units|population */
     const char *chart;            /* --chart FILE.svg ("-": stdout) */
     const char *chart_dir;        /* report --chart-dir DIR */
     long status_runs;         /* status --runs: runs shown (0: all) */
@@ -84,6 +91,7 @@ int cmd_trends(struct cli *c);
 int cmd_demo(struct cli *c);
 int cmd_report(struct cli *c);
 int cmd_status(struct cli *c);
+int cmd_export(struct cli *c);
 
 /* Connect as --db or libpq's environment say, with the time-outs of c;
  * NULL after printing why, with *rc the exit code: EXIT_USAGE when the
@@ -119,50 +127,59 @@ int cli_migrate(PGconn *conn);
 int cli_import(const struct cli *c, PGconn *conn, int npaths,
                char *const *paths);
 
-/* --- the trends (cmd_trends.c), shared with report and demo ------------- */
-
-/* An indicator: a question of the work chapter, its figures by year and
- * size class, and the percentage charted.  All static. */
-struct trend_indicator {
-    const char *name;        /* nav_collab, ...: --indicator, JSON keys,
-                              * chart file names */
-    const char *title;       /* heading of its table, in English */
-    const char *chart_title; /* what the chart shows, in English */
-    const char *question;    /* as on the form (delivery-format.md §5) */
-    const char *source;      /* the trend view it agrees with */
-    const char *sql;         /* its rows: $1 years (int[]), $2 size classes,
-                              * $3 counties (text[]); NULL: all */
-    const char *pct;         /* the column charted */
-    const char *y_label;     /* the chart's y axis */
-    const char *base;        /* what the percentage is of */
-    int first_year;          /* the first year the form asks it */
-};
-#define TREND_INDICATORS 4
-extern const struct trend_indicator trend_indicators[TREND_INDICATORS];
+/* --- the trends (cmd_trends.c), shared with report, export and demo ------ */
 
 /* The current reports selected by --years, --size-class, --county: array
  * literals for the SQL functions and a description, each NULL when not
- * given; owned, freed by trend_selection_free(). */
+ * given; owned, freed by trend_selection_free().  A --size-class list
+ * with 'Alle' in it selects no reports by size class: it says which rows
+ * (and chart lines) to show, 'Alle' the total of every unit selected. */
 struct trend_selection {
     char *years, *size_classes, *counties;
-    char *text;
+    char *shown;        /* the rows to show ('Alle' included); NULL: all */
+    char *text;         /* "years 2019-2024; counties Vestland (46)" */
+    char *county_names; /* "Vestland, Rogaland", for chart titles */
 };
 /* Parse the selection of c; EXIT_OK, or after a message EXIT_USAGE (a
- * malformed year or county) or EXIT_INTERNAL (out of memory). */
+ * malformed year, an unknown county name) or EXIT_INTERNAL (out of
+ * memory). */
 int trend_selection_parse(const struct cli *c, struct trend_selection *sel);
 void trend_selection_free(struct trend_selection *sel);
-/* The rows of indicator i for sel (the caller PQclear()s them); NULL after
- * a message with *rc set: EXIT_USAGE for a size class or county the
- * database does not know, EXIT_DB otherwise. */
-PGresult *trend_query(PGconn *conn, int i, const struct trend_selection *sel,
-                      int *rc);
-/* Draw indicator i from its rows res as an SVG line chart on out: the
- * years up to last_year (0: all), highlight_year marked (0: none),
- * selection (or NULL) named in the note.  Returns 0, 1 when there is no
- * figure to draw (nothing written), -1 when writing failed or memory ran
- * out. */
-int trend_chart(FILE *out, const PGresult *res, int i, int last_year,
-                int highlight_year, const char *selection);
+/* The rows of the indicator for sel, its catalogue columns in order (the
+ * caller PQclear()s them); NULL after a message with *rc set: EXIT_USAGE
+ * for a size class or county the database does not know, EXIT_DB
+ * otherwise. */
+PGresult *trend_query(PGconn *conn, const struct indicator *ind,
+                      const struct trend_selection *sel, int *rc);
+/* The rows of res as an rtable of the indicator's columns, labelled in
+ * lang (report_only: the size class and the report's columns only); its
+ * cells point into res.  0, or -1 out of memory. */
+int trend_rtable(struct rtable *t, const struct indicator *ind,
+                 const PGresult *res, enum lang lang, int report_only);
+
+/* How a chart of an indicator is drawn. */
+struct trend_chart_opts {
+    int last_year;            /* the years up to it (0: all) */
+    int highlight_year;       /* marked by a band (0: none) */
+    const char *selection;    /* named in the note; NULL: none */
+    const char *title_suffix; /* after the title (counties); NULL: none */
+    const char *lines;        /* array literal of the size classes drawn
+                               * ('Alle' included); NULL: all */
+    enum lang lang;
+    int weight_population;    /* pct_population instead of the units' */
+    int inline_svg;           /* no XML declaration (for HTML) */
+};
+/* Draw the indicator from its rows res as an SVG line chart on out, a
+ * line per size class and one for 'Alle', each point with its n (the
+ * indicator's n_column) on hover, an open ring below 20 units.  Returns 0,
+ * 1 when there is no figure to draw (nothing written), -1 when writing
+ * failed or memory ran out. */
+int trend_chart(FILE *out, const PGresult *res, const struct indicator *ind,
+                const struct trend_chart_opts *o);
+
+/* --lang of c, or the environment's language (catalog.h); EXIT_OK or
+ * EXIT_USAGE after a message. */
+int cli_lang(const struct cli *c, enum lang *out);
 
 /* "is248 trends" as steps, so that demo can check its options before it
  * starts a server and print the trends after the import: prepare (parse

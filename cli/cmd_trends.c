@@ -1,80 +1,27 @@
 /*
- * cmd_trends.c - "is248 trends": each indicator by year and size class, as
- * aligned tables (the way psql prints them), CSV or JSON, for all current
- * reports or a selection of years, size classes and counties, and as an
- * SVG line chart (chart.c).
+ * cmd_trends.c - "is248 trends": each indicator of the catalogue
+ * (catalog.h) by year and size class, as aligned tables (the way psql
+ * prints them), CSV, JSON or an xlsx workbook, for all current reports or
+ * a selection of years, size classes and counties, and as an SVG line
+ * chart (chart.c).
  *
- * The figures come from the functions of sql/schema/04_trends.sql, which
- * return exactly the trend views' rows when nothing is selected.  Report
- * (cmd_report.c) and demo share the indicators, the queries and the charts
- * from here (cli.h); chart files are written through outfile.h.
+ * The figures come from the trend functions of sql/schema/04_trends.sql
+ * that the catalogue names, which return exactly the trend views' rows
+ * when nothing is selected.  Report (cmd_report.c), export and demo share
+ * the selection, the queries and the charts from here (cli.h); files are
+ * written through outfile.h.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "about.h"
 #include "chart.h"
 #include "cli.h"
 #include "msg.h"
 #include "table.h"
-
-#define FILTER_ARGS "($1::int[], $2::text[], $3::text[]) WITH ORDINALITY AS t"
-
-const struct trend_indicator trend_indicators[TREND_INDICATORS] = {
-    { "nav_collab",
-      "Collaboration between health and care services and Nav on "
-      "work-oriented rehabilitation",
-      "Collaboration with Nav on work-oriented rehabilitation established",
-      "Har kommunen etablert et samarbeid mellom helse- og omsorgstjenesten "
-      "og NAV om arbeidsrettet rehabilitering til personer med psykiske "
-      "lidelser og/eller rusmiddelproblemer?",
-      "is248.trend_nav_collab",
-      "SELECT t.year, t.size_class, t.units_reporting, t.units_answered, "
-      "t.units_yes, t.units_no, t.units_dont_know, t.pct_yes "
-      "FROM is248.trend_nav_collab_filtered" FILTER_ARGS
-      " ORDER BY t.ordinality",
-      "pct_yes", "% of units answering yes",
-      "percent of the units that answered (don't know included)", 2015 },
-    { "nav_rating",
-      "How the municipality rates its collaboration with Nav on work "
-      "measures",
-      "Collaboration with Nav rated very good or good",
-      "Hvordan vurderer kommunen samhandlingen med NAV om arbeidstiltak for "
-      "personer med psykiske lidelser og/eller rusmiddelproblemer?",
-      "is248.trend_nav_rating",
-      "SELECT t.year, t.size_class, t.units_answered, t.very_good, t.good, "
-      "t.neither, t.less_good, t.bad, t.dont_know, t.pct_good, "
-      "t.pct_neither, t.pct_less_good_or_bad "
-      "FROM is248.trend_nav_rating_filtered" FILTER_ARGS
-      " ORDER BY t.ordinality",
-      "pct_good", "% rating it very good or good",
-      "percent of the units that rated it (don't know left out)", 2015 },
-    { "ips_se_mental_health",
-      "IPS or SE in mental health work",
-      "IPS or supported employment (SE) in use in mental health work",
-      "Har kommunen tatt i bruk individuell jobbstøtte (IPS) / supported "
-      "employment (SE) innen psykisk helsearbeid?",
-      "is248.trend_ips_se, field mental_health",
-      "SELECT t.year, t.size_class, t.units_answered, t.units_yes, "
-      "t.units_ips, t.units_se, t.pct_yes "
-      "FROM is248.trend_ips_se_filtered" FILTER_ARGS
-      " WHERE t.field = 'mental_health' ORDER BY t.ordinality",
-      "pct_yes", "% of units with IPS or SE in use",
-      "percent of the units that answered (don't know included)", 2016 },
-    { "ips_se_substance",
-      "IPS or SE in substance abuse work",
-      "IPS or supported employment (SE) in use in substance abuse work",
-      "Har kommunen tatt i bruk individuell jobbstøtte (IPS) / supported "
-      "employment (SE) innen rusarbeid?",
-      "is248.trend_ips_se, field substance",
-      "SELECT t.year, t.size_class, t.units_answered, t.units_yes, "
-      "t.units_ips, t.units_se, t.pct_yes "
-      "FROM is248.trend_ips_se_filtered" FILTER_ARGS
-      " WHERE t.field = 'substance' ORDER BY t.ordinality",
-      "pct_yes", "% of units with IPS or SE in use",
-      "percent of the units that answered (don't know included)", 2016 },
-};
+#include "xlsx.h"
 
 /* The size classes of delivery-format.md §6, in order: each keeps its
  * colour in every chart, whatever else is drawn beside it. */
@@ -83,16 +30,37 @@ static const char *const size_class_colour_order[] = {
     "50000+", "Oslo bydel"
 };
 
-enum format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON };
+/* A figure of fewer units than this is drawn hollow: too few for a
+ * share to be read as a trend. */
+#define CHART_SMALL_N 20
+
+enum format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON, FORMAT_XLSX };
 
 struct trends {
     struct trend_selection sel;
     enum format format;
-    int print;               /* print the figures on stdout */
-    unsigned indicators;     /* bit i: trend_indicators[i] is printed */
+    enum csv_dialect dialect;
+    enum lang lang;
+    int weight_population;
+    int print;               /* print the figures */
+    unsigned indicators;     /* bit i: indicator i is printed */
     int chart_indicator;     /* -1: no chart */
     struct outfile chart;    /* --chart, checked and opened first */
+    struct outfile output;   /* --output, likewise; NULL path: stdout */
 };
+
+int cli_lang(const struct cli *c, enum lang *out)
+{
+    if (!c->lang) {
+        *out = lang_from_environment();
+        return EXIT_OK;
+    }
+    if (lang_parse(c->lang, out) != 0) {
+        msg_error("unknown --lang '%s' (languages: nb, en)", c->lang);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
 
 /* ------------------------------------------------------------------------ */
 /* The selection: --years, --size-class, --county                           */
@@ -161,16 +129,33 @@ static int year_part(void *ctx, const char *item, const char *s, size_t len)
     return 0;
 }
 
+/* A county: a code or a name (catalog_county()); its code goes into the
+ * array literal, and "Name (code)" into the description. */
+struct county_ctx {
+    FILE *codes, *text, *names;
+};
+
 static int county_part(void *ctx, const char *item, const char *s, size_t len)
 {
-    FILE *out = ctx;
-    if (len != 2 || s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9') {
-        msg_error("invalid --county '%s': a county code is two digits, as "
-                  "in report_current.county_code (such as 46, Vestland)",
-                  item);
+    struct county_ctx *x = ctx;
+    char code[3];
+    const char *name = NULL;
+    if (catalog_county(s, len, code, &name) != 0) {
+        msg_error("invalid --county '%s': '%.*s' is neither a county code "
+                  "(two digits, as in report_current.county_code) nor the "
+                  "name of a county (such as Vestland, or 46)", item,
+                  (int)len, s);
         return EXIT_USAGE;
     }
-    fprintf(out, "%s\"%.2s\"", ftell(out) > 1 ? "," : "", s);
+    int first = ftell(x->codes) <= 1;
+    fprintf(x->codes, "%s\"%s\"", first ? "" : ",", code);
+    if (name) {
+        fprintf(x->text, "%s%s (%s)", first ? "" : ", ", name, code);
+        fprintf(x->names, "%s%s", first ? "" : ", ", name);
+    } else {
+        fprintf(x->text, "%s%s", first ? "" : ", ", code);
+        fprintf(x->names, "%s%s", first ? "" : ", ", code);
+    }
     return 0;
 }
 
@@ -233,31 +218,82 @@ static void list_text(FILE *out, const char *what, const struct cli_list *l)
         fprintf(out, "%s%s", i ? "," : "", l->item[i]);
 }
 
+/* --size-class: 1 when 'Alle' is among the classes. */
+static int lists_total(const struct cli_list *l)
+{
+    for (int i = 0; i < l->n; i++) {
+        const char *p = l->item[i];
+        for (;;) {
+            size_t len = strcspn(p, ",");
+            const char *q = p;
+            size_t k = len;
+            while (k && *q == ' ')
+                q++, k--;
+            while (k && q[k - 1] == ' ')
+                k--;
+            if (k == 4 && strncmp(q, "Alle", 4) == 0)
+                return 1;
+            if (!p[len])
+                break;
+            p += len + 1;
+        }
+    }
+    return 0;
+}
+
 int trend_selection_parse(const struct cli *c, struct trend_selection *sel)
 {
     memset(sel, 0, sizeof *sel);
     int rc = EXIT_OK;
+    char *counties_text = NULL;
     sel->years = array_literal(&c->years, year_part, &rc);
+    if (rc == EXIT_OK) {
+        char *classes = array_literal(&c->size_classes, size_class_part, &rc);
+        /* with 'Alle' the classes say what to show, not what to count */
+        if (classes && lists_total(&c->size_classes))
+            sel->shown = classes;
+        else
+            sel->size_classes = classes;
+    }
+    if (rc == EXIT_OK && c->counties.n) {
+        size_t s1 = 0, s2 = 0, s3 = 0;
+        struct county_ctx x = { open_memstream(&sel->counties, &s1),
+                                open_memstream(&counties_text, &s2),
+                                open_memstream(&sel->county_names, &s3) };
+        if (x.codes && x.text && x.names) {
+            fputc('{', x.codes);
+            rc = each_part(&c->counties, &x, county_part);
+            fputc('}', x.codes);
+        } else
+            rc = EXIT_INTERNAL;
+        int bad = (x.codes && fclose(x.codes) != 0) |
+                  (x.text && fclose(x.text) != 0) |
+                  (x.names && fclose(x.names) != 0);
+        if (rc == EXIT_OK && bad)
+            rc = EXIT_INTERNAL;
+    }
+    enum lang lang;
     if (rc == EXIT_OK)
-        sel->size_classes = array_literal(&c->size_classes, size_class_part,
-                                          &rc);
-    if (rc == EXIT_OK)
-        sel->counties = array_literal(&c->counties, county_part, &rc);
+        rc = cli_lang(c, &lang);
     if (rc == EXIT_OK && (c->years.n || c->size_classes.n || c->counties.n)) {
         size_t size = 0;
         FILE *out = open_memstream(&sel->text, &size);
         if (!out)
             rc = EXIT_INTERNAL;
         else {
-            list_text(out, "years", &c->years);
-            list_text(out, "size classes", &c->size_classes);
-            list_text(out, "counties", &c->counties);
+            list_text(out, L(lang, "years", "år"), &c->years);
+            list_text(out, L(lang, "size classes", "størrelsesgrupper"),
+                      &c->size_classes);
+            if (counties_text)
+                fprintf(out, "%s%s %s", ftell(out) > 0 ? "; " : "",
+                        L(lang, "counties", "fylker"), counties_text);
             if (fclose(out) != 0)
                 rc = EXIT_INTERNAL;
         }
-        if (rc != EXIT_OK)
-            msg_error("out of memory");
     }
+    if (rc == EXIT_INTERNAL)
+        msg_error("out of memory");
+    free(counties_text);
     if (rc != EXIT_OK)
         trend_selection_free(sel);
     return rc;
@@ -268,16 +304,81 @@ void trend_selection_free(struct trend_selection *sel)
     free(sel->years);
     free(sel->size_classes);
     free(sel->counties);
+    free(sel->shown);
     free(sel->text);
+    free(sel->county_names);
     memset(sel, 0, sizeof *sel);
 }
 
-PGresult *trend_query(PGconn *conn, int i, const struct trend_selection *sel,
-                      int *rc)
+/* ------------------------------------------------------------------------ */
+/* The query                                                                */
+
+PGresult *trend_query(PGconn *conn, const struct indicator *ind,
+                      const struct trend_selection *sel, int *rc)
 {
-    const char *params[3] = { sel->years, sel->size_classes, sel->counties };
-    PGresult *res = PQexecParams(conn, trend_indicators[i].sql, 3, NULL,
-                                 params, NULL, NULL, 0);
+    char *sql = NULL;
+    size_t size = 0;
+    FILE *q = open_memstream(&sql, &size);
+    int ok = q != NULL;
+    if (q) {
+        fputs("SELECT ", q);
+        for (int k = 0; k < ind->ncolumns && ok; k++) {
+            char *id = PQescapeIdentifier(conn, ind->columns[k].name,
+                                          strlen(ind->columns[k].name));
+            ok = id != NULL;
+            if (id)
+                fprintf(q, "%st.%s", k ? ", " : "", id);
+            PQfreemem(id);
+        }
+        char *fn = PQescapeIdentifier(conn, ind->function, strlen(ind->function));
+        ok = ok && fn;
+        if (fn)
+            fprintf(q, " FROM is248.%s($1::int[], $2::text[], $3::text[]) "
+                       "WITH ORDINALITY AS t "
+                       "WHERE ($4::text[] IS NULL OR t.size_class = ANY ($4))%s "
+                       "ORDER BY t.ordinality",
+                    fn, ind->field ? " AND t.field = $5" : "");
+        PQfreemem(fn);
+        if (fclose(q) != 0)
+            ok = 0;
+    }
+    if (!ok) {
+        free(sql);
+        msg_error("out of memory");
+        *rc = EXIT_INTERNAL;
+        return NULL;
+    }
+    if (sel->shown) {
+        /* the classes to show are not checked by the trend function */
+        const char *p1[1] = { sel->shown };
+        PGresult *chk = PQexecParams(conn,
+            "SELECT u, (SELECT string_agg('''' || s.label || '''', ', ' ORDER BY s.ord) "
+            "FROM is248.size_class s) FROM pg_catalog.unnest($1::text[]) u "
+            "WHERE u <> 'Alle' AND NOT EXISTS (SELECT 1 FROM is248.size_class s "
+            "WHERE s.label = u) LIMIT 1", 1, NULL, p1, NULL, NULL, 0);
+        int bad = PQresultStatus(chk) != PGRES_TUPLES_OK || PQntuples(chk) > 0;
+        if (bad && PQresultStatus(chk) == PGRES_TUPLES_OK)
+            msg_error("unknown size class '%s': the size classes are %s; "
+                      "'Alle', the total of the units selected, is always shown",
+                      PQgetvalue(chk, 0, 0), PQgetvalue(chk, 0, 1));
+        else if (bad)
+            msg_error("cannot read the size classes: %s",
+                      PQresultErrorField(chk, PG_DIAG_MESSAGE_PRIMARY)
+                          ? PQresultErrorField(chk, PG_DIAG_MESSAGE_PRIMARY)
+                          : "no answer");
+        if (bad) {
+            *rc = PQresultStatus(chk) == PGRES_TUPLES_OK ? EXIT_USAGE : EXIT_DB;
+            PQclear(chk);
+            free(sql);
+            return NULL;
+        }
+        PQclear(chk);
+    }
+    const char *params[5] = { sel->years, sel->size_classes, sel->counties,
+                              sel->shown, ind->field };
+    PGresult *res = PQexecParams(conn, sql, ind->field ? 5 : 4, NULL, params,
+                                 NULL, NULL, 0);
+    free(sql);
     if (PQresultStatus(res) == PGRES_TUPLES_OK)
         return res;
     const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
@@ -291,7 +392,7 @@ PGresult *trend_query(PGconn *conn, int i, const struct trend_selection *sel,
         char *why = primary ? NULL : strdup(PQerrorMessage(conn));
         if (why)
             why[strcspn(why, "\n")] = '\0';
-        msg_error("cannot read the trends (%s): %s", trend_indicators[i].name,
+        msg_error("cannot read the trends (%s): %s", ind->name,
                   primary ? primary : why ? why : "out of memory");
         free(why);
         *rc = EXIT_DB;
@@ -300,141 +401,79 @@ PGresult *trend_query(PGconn *conn, int i, const struct trend_selection *sel,
     return NULL;
 }
 
-/* ------------------------------------------------------------------------ */
-/* Tables, CSV, JSON                                                        */
-
-/* Every column of every indicator, in the order CSV gives them. */
-static const char *const csv_columns[] = {
-    "year", "size_class", "units_reporting", "units_answered", "units_yes",
-    "units_no", "units_dont_know", "very_good", "good", "neither",
-    "less_good", "bad", "dont_know", "units_ips", "units_se", "pct_yes",
-    "pct_good", "pct_neither", "pct_less_good_or_bad"
-};
-#define CSV_COLUMNS (sizeof csv_columns / sizeof csv_columns[0])
-
-/* An RFC 4180 field: quoted when it holds a comma, a quote or a line
- * break, quotes doubled. */
-static void csv_field(const char *s)
+int trend_rtable(struct rtable *t, const struct indicator *ind,
+                 const PGresult *res, enum lang lang, int report_only)
 {
-    if (!s[strcspn(s, ",\"\r\n")]) {
-        fputs(s, stdout);
-        return;
-    }
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"')
-            putchar('"');
-        putchar(*s);
-    }
-    putchar('"');
-}
-
-/* One table: a column "indicator", then the columns of csv_columns that
- * some indicator printed has; a field is empty where the value is NULL or
- * the indicator has no such column.  Lines end in CRLF (RFC 4180). */
-static void print_csv(PGresult *const res[TREND_INDICATORS], unsigned which)
-{
-    int used[CSV_COLUMNS] = { 0 };
-    for (size_t k = 0; k < CSV_COLUMNS; k++)
-        for (int i = 0; i < TREND_INDICATORS; i++)
-            if ((which & (1u << i)) && PQfnumber(res[i], csv_columns[k]) >= 0)
-                used[k] = 1;
-    fputs("indicator", stdout);
-    for (size_t k = 0; k < CSV_COLUMNS; k++)
-        if (used[k])
-            printf(",%s", csv_columns[k]);
-    fputs("\r\n", stdout);
-    for (int i = 0; i < TREND_INDICATORS; i++) {
-        if (!(which & (1u << i)))
+    struct rtable_column *cols = calloc((size_t)ind->ncolumns, sizeof *cols);
+    if (!cols)
+        return -1;
+    int n = 0;
+    for (int k = 0; k < ind->ncolumns; k++) {
+        const struct indicator_column *c = &ind->columns[k];
+        if (report_only && !c->report && strcmp(c->name, "size_class") != 0)
             continue;
-        int col[CSV_COLUMNS];
-        for (size_t k = 0; k < CSV_COLUMNS; k++)
-            col[k] = PQfnumber(res[i], csv_columns[k]);
-        for (int r = 0; r < PQntuples(res[i]); r++) {
-            fputs(trend_indicators[i].name, stdout);
-            for (size_t k = 0; k < CSV_COLUMNS; k++) {
-                if (!used[k])
-                    continue;
-                putchar(',');
-                if (col[k] >= 0 && !PQgetisnull(res[i], r, col[k]))
-                    csv_field(PQgetvalue(res[i], r, col[k]));
-            }
-            fputs("\r\n", stdout);
-        }
+        cols[n++] = (struct rtable_column){ c->name, c->label[lang],
+                                            c->about[lang], c->type };
     }
-}
-
-static void json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            printf("\\%c", ch);
-        else if (ch == '\n')
-            fputs("\\n", stdout);
-        else if (ch == '\t')
-            fputs("\\t", stdout);
-        else if (ch < 0x20)
-            printf("\\u%04x", ch);
-        else
-            putchar(ch);
+    *t = (struct rtable){ .name = ind->name, .title = ind->title[lang],
+                          .cols = cols, .ncols = n, .freeze_cols = 2,
+                          .own = cols };
+    if (rtable_from_pg(t, res, NULL, NULL) != 0) {
+        free(cols);
+        t->own = NULL;
+        return -1;
     }
-    putchar('"');
-}
-
-/* An object with a key per indicator printed; its value is an array of
- * rows, each an object of the indicator's columns: numbers as numbers,
- * NULL as null. */
-static void print_json(PGresult *const res[TREND_INDICATORS], unsigned which)
-{
-    int first = 1;
-    putchar('{');
-    for (int i = 0; i < TREND_INDICATORS; i++) {
-        if (!(which & (1u << i)))
-            continue;
-        printf("%s\n  ", first ? "" : ",");
-        first = 0;
-        json_string(trend_indicators[i].name);
-        fputs(": [", stdout);
-        int rows = PQntuples(res[i]), cols = PQnfields(res[i]);
-        for (int r = 0; r < rows; r++) {
-            printf("%s\n    {", r ? "," : "");
-            for (int j = 0; j < cols; j++) {
-                printf("%s", j ? ", " : "");
-                json_string(PQfname(res[i], j));
-                fputs(": ", stdout);
-                if (PQgetisnull(res[i], r, j))
-                    fputs("null", stdout);
-                else if (table_numeric(PQftype(res[i], j)))
-                    fputs(PQgetvalue(res[i], r, j), stdout);
-                else
-                    json_string(PQgetvalue(res[i], r, j));
-            }
-            putchar('}');
-        }
-        fputs(rows ? "\n  ]" : "]", stdout);
-    }
-    fputs(first ? "}\n" : "\n}\n", stdout);
+    return 0;
 }
 
 /* ------------------------------------------------------------------------ */
 /* Charts                                                                   */
 
-int trend_chart(FILE *out, const PGresult *res, int i, int last_year,
-                int highlight_year, const char *selection)
+/* 1 when the array literal lit ({"a","b"}) holds label. */
+static int literal_has(const char *lit, const char *label)
 {
-    const struct trend_indicator *ind = &trend_indicators[i];
+    size_t n = strlen(label);
+    for (const char *p = strchr(lit, '"'); p; p = strchr(p, '"')) {
+        const char *s = p + 1, *e = s;
+        size_t k = 0;
+        int same = 1;
+        while (*e && *e != '"') {
+            if (*e == '\\')
+                e++;
+            if (!*e)
+                break;
+            if (k >= n || *e != label[k])
+                same = 0;
+            k++, e++;
+        }
+        if (same && k == n)
+            return 1;
+        if (!*e)
+            break;
+        p = e + 1;
+    }
+    return 0;
+}
+
+int trend_chart(FILE *out, const PGresult *res, const struct indicator *ind,
+                const struct trend_chart_opts *o)
+{
+    enum lang lang = o->lang;
     int cy = PQfnumber(res, "year"), cs = PQfnumber(res, "size_class");
-    int cp = PQfnumber(res, ind->pct);
+    int cp = PQfnumber(res, o->weight_population ? "pct_population"
+                                                 : ind->pct_column);
+    int cn = PQfnumber(res, ind->n_column);
     int rows = PQntuples(res);
     if (cy < 0 || cs < 0 || cp < 0)
         return -1;
+    int last_year = o->last_year;
 
     int first = 0, last = 0;
     for (int r = 0; r < rows; r++) {
         int y = atoi(PQgetvalue(res, r, cy));
         if ((last_year && y > last_year) || PQgetisnull(res, r, cp))
+            continue;
+        if (o->lines && !literal_has(o->lines, PQgetvalue(res, r, cs)))
             continue;
         if (!first || y < first)
             first = y;
@@ -443,8 +482,8 @@ int trend_chart(FILE *out, const PGresult *res, int i, int last_year,
     }
     if (!first)
         return 1; /* no figure to draw */
-    if (highlight_year > last)
-        last = highlight_year;
+    if (o->highlight_year > last)
+        last = o->highlight_year;
     size_t nyears = (size_t)(last - first + 1);
 
     /* The series in the order of the rows: each new label goes after the
@@ -452,14 +491,17 @@ int trend_chart(FILE *out, const PGresult *res, int i, int last_year,
      * keeps its place. */
     const char **label = calloc((size_t)rows + 1, sizeof *label);
     double *values = malloc(((size_t)rows + 1) * nyears * sizeof *values);
+    int *ns = calloc(((size_t)rows + 1) * nyears, sizeof *ns);
     struct chart_series *series = calloc((size_t)rows + 1, sizeof *series);
     int rc = -1;
-    if (!label || !values || !series)
+    if (!label || !values || !ns || !series)
         goto out;
     size_t n = 0;
     for (int r = 0; r < rows; r++) {
         const char *l = PQgetvalue(res, r, cs);
         if (last_year && atoi(PQgetvalue(res, r, cy)) > last_year)
+            continue;
+        if (o->lines && !literal_has(o->lines, l))
             continue;
         size_t k = 0;
         while (k < n && strcmp(label[k], l) != 0)
@@ -485,16 +527,21 @@ int trend_chart(FILE *out, const PGresult *res, int i, int last_year,
         if (y < first || y > last || PQgetisnull(res, r, cp))
             continue;
         for (size_t k = 0; k < n; k++)
-            if (strcmp(label[k], PQgetvalue(res, r, cs)) == 0)
+            if (strcmp(label[k], PQgetvalue(res, r, cs)) == 0) {
                 values[k * nyears + (size_t)(y - first)] =
                     strtod(PQgetvalue(res, r, cp), NULL);
+                ns[k * nyears + (size_t)(y - first)] =
+                    cn >= 0 ? atoi(PQgetvalue(res, r, cn)) : 0;
+            }
     }
     size_t spare = 0;
     for (size_t k = 0; k < n; k++) {
         series[k].values = &values[k * nyears];
+        series[k].n = cn >= 0 ? &ns[k * nyears] : NULL;
         if (strcmp(label[k], "Alle") == 0) {
-            series[k].label = selection ? "Alle (the units selected)"
-                                        : "Alle (all units)";
+            series[k].label = o->selection && !o->lines
+                ? L(lang, "Alle (the units selected)", "Alle (enhetene som er valgt)")
+                : L(lang, "Alle (all units)", "Alle (alle enhetene)");
             series[k].colour = chart_total_colour;
             series[k].total = 1;
             continue;
@@ -508,14 +555,19 @@ int trend_chart(FILE *out, const PGresult *res, int i, int last_year,
                                          CHART_PALETTE_SIZE];
     }
 
-    char *note = NULL, *subtitle = NULL;
+    char *note = NULL, *subtitle = NULL, *title = NULL, *small = NULL;
     size_t size = 0;
     FILE *f = open_memstream(&note, &size);
     if (f) {
-        fprintf(f, "IS-24/8 municipal returns, the current report of each "
-                   "unit (is248); %s.", ind->base);
-        if (selection)
-            fprintf(f, " Selection: %s.", selection);
+        fprintf(f, "%s; %s.",
+                L(lang, "IS-24/8 municipal returns, the current report of each unit (is248)",
+                  "IS-24/8 kommunal rapportering, gjeldende rapport for hver enhet (is248)"),
+                o->weight_population
+                    ? L(lang, "percent of the population of the units behind the figure, as they reported it",
+                        "prosent av innbyggerne i enhetene bak tallet, slik de rapporterte det")
+                    : ind->base[lang]);
+        if (o->selection)
+            fprintf(f, " %s: %s.", L(lang, "Selection", "Utvalg"), o->selection);
         fclose(f);
     }
     f = open_memstream(&subtitle, &size);
@@ -523,25 +575,51 @@ int trend_chart(FILE *out, const PGresult *res, int i, int last_year,
         fprintf(f, "\xC2\xAB%s\xC2\xBB", ind->question);
         fclose(f);
     }
+    f = open_memstream(&title, &size);
+    if (f) {
+        fputs(ind->chart_title[lang], f);
+        if (o->title_suffix)
+            fprintf(f, " \xE2\x80\x93 %s", o->title_suffix);
+        fclose(f);
+    }
+    f = open_memstream(&small, &size);
+    if (f) {
+        fprintf(f, L(lang, "Open points: fewer than %d units (n).",
+                     "Åpne punkter: færre enn %d enheter (n)."), CHART_SMALL_N);
+        fclose(f);
+    }
+    if (!note || !subtitle || !title || !small) {
+        rc = -1;
+        goto done;
+    }
     struct chart chart = {
-        .title = ind->chart_title,
+        .title = title,
         .subtitle = subtitle,
-        .y_label = ind->y_label,
-        .x_label = "Reporting year",
-        .legend_title = "Size class",
+        .y_label = o->weight_population
+            ? L(lang, "% of the population", "% av befolkningen")
+            : ind->y_label[lang],
+        .x_label = L(lang, "Reporting year", "Rapporteringsår"),
+        .legend_title = L(lang, "Size class", "Størrelsesgruppe"),
         .note = note,
         .first_year = first,
         .last_year = last,
-        .highlight_year = highlight_year,
+        .highlight_year = o->highlight_year,
+        .small_n = CHART_SMALL_N,
+        .small_n_note = small,
+        .inline_svg = o->inline_svg,
         .series = series,
         .nseries = n,
     };
     rc = chart_write_svg(out, &chart) != 0 ? -1 : 0;
+done:
     free(note);
     free(subtitle);
+    free(title);
+    free(small);
 out:
     free(label);
     free(values);
+    free(ns);
     free(series);
     return rc;
 }
@@ -554,15 +632,17 @@ static int indicator_part(void *ctx, const char *item, const char *s,
                           size_t len)
 {
     (void)item;
-    for (int i = 0; i < TREND_INDICATORS; i++)
-        if (strlen(trend_indicators[i].name) == len &&
-            strncmp(s, trend_indicators[i].name, len) == 0) {
-            *(unsigned *)ctx |= 1u << i;
-            return 0;
-        }
-    msg_error("unknown --indicator '%.*s' (indicators: nav_collab, "
-              "nav_rating, ips_se_mental_health, ips_se_substance)",
-              (int)len, s);
+    int n;
+    const struct indicator *all = catalog_indicators(&n);
+    if (!all)
+        return EXIT_INTERNAL;
+    const struct indicator *ind = catalog_indicator(s, len);
+    if (ind) {
+        *(unsigned *)ctx |= 1u << (ind - all);
+        return 0;
+    }
+    msg_error("unknown --indicator '%.*s' (indicators: %s)", (int)len, s,
+              catalog_indicator_names());
     return EXIT_USAGE;
 }
 
@@ -576,6 +656,12 @@ struct trends *trends_prepare(const struct cli *c, int print_always, int *rc)
     }
     t->chart_indicator = -1;
     t->chart = (struct outfile)OUTFILE_INIT;
+    t->output = (struct outfile)OUTFILE_INIT;
+    int nind;
+    if (!catalog_indicators(&nind)) {
+        *rc = EXIT_INTERNAL;
+        goto fail;
+    }
     *rc = EXIT_USAGE;
     if (!c->format || strcmp(c->format, "table") == 0)
         t->format = FORMAT_TABLE;
@@ -583,25 +669,50 @@ struct trends *trends_prepare(const struct cli *c, int print_always, int *rc)
         t->format = FORMAT_CSV;
     else if (strcmp(c->format, "json") == 0)
         t->format = FORMAT_JSON;
+    else if (strcmp(c->format, "xlsx") == 0)
+        t->format = FORMAT_XLSX;
     else {
-        msg_error("unknown --format '%s' (formats: table, csv, json)",
+        msg_error("unknown --format '%s' (formats: table, csv, json, xlsx)",
                   c->format);
         goto fail;
     }
-    t->print = !c->chart || c->format || print_always;
+    if (c->csv_dialect && t->format != FORMAT_CSV) {
+        msg_error("--csv-dialect is for --format csv");
+        goto fail;
+    }
+    if (c->csv_dialect && csv_dialect_parse(c->csv_dialect, &t->dialect) != 0) {
+        msg_error("unknown --csv-dialect '%s' (dialects: rfc4180, excel-nb)",
+                  c->csv_dialect);
+        goto fail;
+    }
+    if (cli_lang(c, &t->lang) != EXIT_OK)
+        goto fail;
+    if (c->weight && strcmp(c->weight, "population") == 0)
+        t->weight_population = 1;
+    else if (c->weight && strcmp(c->weight, "units") != 0) {
+        msg_error("unknown --weight '%s' (weights: units, population)",
+                  c->weight);
+        goto fail;
+    }
+    t->print = !c->chart || c->format || c->output || print_always;
+    if (t->format == FORMAT_XLSX && (!c->output || strcmp(c->output, "-") == 0)) {
+        msg_error("--format xlsx writes a file: give it with --output FILE.xlsx");
+        goto fail;
+    }
 
     if (each_part(&c->indicators, &t->indicators, indicator_part) != 0)
         goto fail;
     unsigned named = t->indicators; /* bit i: named by --indicator */
     if (!t->indicators)
-        t->indicators = (1u << TREND_INDICATORS) - 1;
+        t->indicators = nind == 32 ? ~0u : (1u << nind) - 1;
 
     if (c->chart) {
         if (named & (named - 1)) {
             msg_error("--chart draws one indicator: give one --indicator");
             goto fail;
         }
-        if (strcmp(c->chart, "-") == 0 && t->print) {
+        if (strcmp(c->chart, "-") == 0 && t->print &&
+            (!c->output || strcmp(c->output, "-") == 0)) {
             msg_error("--chart - would mix the chart with the figures on "
                       "standard output: give the chart a file name");
             goto fail;
@@ -614,6 +725,11 @@ struct trends *trends_prepare(const struct cli *c, int print_always, int *rc)
     *rc = trend_selection_parse(c, &t->sel);
     if (*rc != EXIT_OK)
         goto fail;
+    if (c->output && strcmp(c->output, "-") != 0) {
+        *rc = outfile_open(&t->output, c->output, "the output");
+        if (*rc != EXIT_OK)
+            goto fail;
+    }
     if (c->chart) {
         *rc = outfile_open(&t->chart, c->chart, "the chart");
         if (*rc != EXIT_OK)
@@ -631,8 +747,69 @@ void trends_free(struct trends *t)
     if (!t)
         return;
     outfile_discard(&t->chart);
+    outfile_discard(&t->output);
     trend_selection_free(&t->sel);
     free(t);
+}
+
+/* The figures in t's format to out (stdout or --output). */
+static int print_figures(struct trends *t, PGconn *conn, FILE *out,
+                         PGresult *const *res, const struct indicator *all,
+                         int nind)
+{
+    struct rtable tabs[CATALOG_MAX_INDICATORS];
+    int n = 0, rc = EXIT_OK;
+    for (int i = 0; i < nind; i++) {
+        if (!(t->indicators & (1u << i)))
+            continue;
+        if (trend_rtable(&tabs[n], &all[i], res[i], t->lang, 0) != 0) {
+            msg_error("out of memory");
+            rc = EXIT_INTERNAL;
+            goto out;
+        }
+        n++;
+    }
+    if (t->format == FORMAT_CSV) {
+        if (rtable_csv(out, tabs, n, "indicator", t->dialect) != 0) {
+            msg_error("out of memory");
+            rc = EXIT_INTERNAL;
+        }
+    } else if (t->format == FORMAT_JSON)
+        rtable_json(out, tabs, n);
+    else if (t->format == FORMAT_XLSX) {
+        struct about about;
+        rc = about_load(&about, conn, &t->sel, tabs, n, t->lang);
+        if (rc == EXIT_OK)
+            rc = xlsx_write(&t->output, tabs, n, &about);
+        about_free(&about);
+    } else {
+        if (t->sel.text)
+            fprintf(out, "%s: %s (%s)\n\n", L(t->lang, "Selection", "Utvalg"),
+                    t->sel.text,
+                    L(t->lang, "'Alle' is the total of the units selected",
+                      "«Alle» er summen av enhetene som er valgt"));
+        for (int k = 0; k < n; k++) {
+            const struct indicator *ind = catalog_indicator(tabs[k].name,
+                                                            strlen(tabs[k].name));
+            /* the view it agrees with: the function less "_filtered" */
+            size_t fl = strlen(ind->function);
+            if (fl > 9 && strcmp(ind->function + fl - 9, "_filtered") == 0)
+                fl -= 9;
+            fprintf(out, "%s%s (is248.%.*s%s%s)\n\n", k ? "\n" : "",
+                    tabs[k].title, (int)fl, ind->function,
+                    ind->field ? ", field " : "",
+                    ind->field ? ind->field : "");
+            if (rtable_print(out, &tabs[k], 0) != 0) {
+                msg_error("out of memory");
+                rc = EXIT_INTERNAL;
+                goto out;
+            }
+        }
+    }
+out:
+    for (int k = 0; k < n; k++)
+        rtable_free(&tabs[k]);
+    return rc;
 }
 
 int trends_run(struct trends *t, PGconn *conn)
@@ -640,14 +817,18 @@ int trends_run(struct trends *t, PGconn *conn)
     int rc = cli_check_schema(conn, CLI_NEED_READ);
     if (rc != EXIT_OK)
         return rc;
-    PGresult *res[TREND_INDICATORS] = { NULL };
+    int nind;
+    const struct indicator *all = catalog_indicators(&nind);
+    if (!all)
+        return EXIT_INTERNAL;
+    PGresult *res[CATALOG_MAX_INDICATORS] = { NULL };
     unsigned need = t->print ? t->indicators : 0;
     if (t->chart_indicator >= 0)
         need |= 1u << t->chart_indicator;
     int rows = 0;
-    for (int i = 0; i < TREND_INDICATORS; i++)
+    for (int i = 0; i < nind; i++)
         if (need & (1u << i)) {
-            res[i] = trend_query(conn, i, &t->sel, &rc);
+            res[i] = trend_query(conn, &all[i], &t->sel, &rc);
             if (!res[i])
                 goto out;
             rows += PQntuples(res[i]);
@@ -657,39 +838,27 @@ int trends_run(struct trends *t, PGconn *conn)
                  t->sel.text ? t->sel.text : " in the database");
 
     if (t->print) {
-        if (t->format == FORMAT_CSV)
-            print_csv(res, t->indicators);
-        else if (t->format == FORMAT_JSON)
-            print_json(res, t->indicators);
-        else {
-            int first = 1;
-            if (t->sel.text)
-                printf("Selection: %s ('Alle' is the total of the units "
-                       "selected)\n\n", t->sel.text);
-            for (int i = 0; i < TREND_INDICATORS; i++) {
-                if (!(t->indicators & (1u << i)))
-                    continue;
-                printf("%s%s (%s)\n\n", first ? "" : "\n",
-                       trend_indicators[i].title, trend_indicators[i].source);
-                if (table_print(res[i]) != 0) {
-                    msg_error("out of memory");
-                    rc = EXIT_INTERNAL;
-                    goto out;
-                }
-                first = 0;
-            }
-        }
+        FILE *out = t->output.f ? t->output.f : stdout;
+        rc = print_figures(t, conn, out, res, all, nind);
+        if (rc != EXIT_OK)
+            goto out;
     }
 
     if (t->chart_indicator >= 0) {
         int k = t->chart_indicator;
-        int drawn = trend_chart(t->chart.f, res[k], k, 0, 0, t->sel.text);
+        struct trend_chart_opts o = {
+            .selection = t->sel.text, .title_suffix = t->sel.county_names,
+            .lang = t->lang, .weight_population = t->weight_population
+        };
+        int drawn = trend_chart(t->chart.f, res[k], &all[k], &o);
         if (drawn == 1) {
             msg_notice("nothing to chart: no figures for %s%s%s",
-                       trend_indicators[k].name, t->sel.text ? " for " : "",
+                       all[k].name, t->sel.text ? " for " : "",
                        t->sel.text ? t->sel.text : "");
             outfile_discard(&t->chart);
+            outfile_discard(&t->output);
             rc = EXIT_PROBLEMS;
+            goto out;
         } else if (drawn != 0) {
             /* into memory (outfile.h) only memory can run out */
             if (t->chart.f == stdout)
@@ -699,15 +868,23 @@ int trends_run(struct trends *t, PGconn *conn)
                           t->chart.path);
             outfile_discard(&t->chart);
             rc = EXIT_INTERNAL;
-        } else {
-            rc = outfile_close(&t->chart);
-            if (rc == EXIT_OK && strcmp(t->chart.path, "-") != 0)
-                msg_info("chart of %s written to '%s'",
-                         trend_indicators[k].name, t->chart.path);
+            goto out;
         }
     }
+    if (t->output.f && (rc = outfile_close(&t->output)) != EXIT_OK)
+        goto out;
+    if (t->output.path && strcmp(t->output.path, "-") != 0)
+        msg_info("%s written to '%s'",
+                 t->format == FORMAT_XLSX ? "workbook" : "figures",
+                 t->output.path);
+    if (t->chart_indicator >= 0) {
+        rc = outfile_close(&t->chart);
+        if (rc == EXIT_OK && strcmp(t->chart.path, "-") != 0)
+            msg_info("chart of %s written to '%s'",
+                     all[t->chart_indicator].name, t->chart.path);
+    }
 out:
-    for (int i = 0; i < TREND_INDICATORS; i++)
+    for (int i = 0; i < nind; i++)
         PQclear(res[i]);
     return rc;
 }

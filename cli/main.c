@@ -32,7 +32,10 @@ enum opt_flag {
     OPT_SUMMARY = 256, /* --json-summary */
     OPT_BATCH = 512,   /* --batch */
     OPT_OPEN = 1024,   /* --open */
-    OPT_DRY_RUN = 2048 /* --dry-run */
+    OPT_DRY_RUN = 2048, /* --dry-run */
+    OPT_ANALYST = 4096, /* --lang, --output, --csv-dialect, --weight */
+    OPT_FORMAT = 8192,  /* --format */
+    OPT_SIZE_CLASS = 16384 /* --size-class */
 };
 
 /* The exit codes a command uses, as a set of bits (1 << code). */
@@ -93,7 +96,9 @@ static const struct command commands[] = {
       "problem; exits 1 when anything would be set aside.\n",
       (const int[]){ 0, 1, 2, 5, 6, -1 }, "nothing would be set aside",
       "something would be set aside" },
-    { "trends", cmd_trends, OPT_DB | OPT_TIMEOUTS | OPT_SELECT | OPT_OUTPUT, 0, 0,
+    { "trends", cmd_trends,
+      OPT_DB | OPT_TIMEOUTS | OPT_SELECT | OPT_SIZE_CLASS | OPT_OUTPUT |
+          OPT_FORMAT | OPT_ANALYST, 0, 0,
       "trends [--db CONNINFO] [SELECTION] [OUTPUT]",
       "Print each indicator by year and size class, the trend views'\n"
       "figures: nav_collab (collaboration with Nav established), nav_rating\n"
@@ -102,24 +107,43 @@ static const struct command commands[] = {
       "current reports selected, the total line 'Alle' too.  --chart draws\n"
       "one indicator (default nav_collab) over the years as an SVG line\n"
       "chart, a line per size class; the figures are then printed only with\n"
-      "--format.  SELECTION is --years, --size-class and --county; OUTPUT\n"
-      "is --format, --indicator and --chart.\n"
+      "--format or --output.  SELECTION is --years, --size-class and\n"
+      "--county; OUTPUT is --format, --indicator and --chart.\n"
       "\n"
       "  is248 trends --years 2019-2024 --county 46 --format csv\n"
       "  is248 trends --chart collab.svg\n"
+      "  is248 trends --format xlsx --output trends.xlsx --lang nb\n"
       "  is248 trends --indicator nav_rating --size-class 50000+,'Oslo bydel'\n",
       (const int[]){ 0, 1, 2, 3, 6, -1 }, "done", "--chart: no figure to draw" },
-    { "report", cmd_report, OPT_DB | OPT_TIMEOUTS | OPT_CHART_DIR, 1, 1,
-      "report [--db CONNINFO] [--chart-dir DIR] YEAR",
-      "Print YEAR's figures as a short Markdown report: for each indicator\n"
-      "the answers by size class, with n, the units behind every figure.\n"
-      "With --chart-dir, write a chart per indicator of the years up to YEAR\n"
-      "into DIR (made when missing) and link them.  Exits 1 when the\n"
-      "database has no reports for YEAR.\n"
+    { "report", cmd_report,
+      OPT_DB | OPT_TIMEOUTS | OPT_CHART_DIR | OPT_FORMAT | OPT_SIZE_CLASS |
+          OPT_ANALYST, 1, 1,
+      "report [--db CONNINFO] [--format md|html] [--output FILE] [--chart-dir DIR] YEAR",
+      "Print YEAR's figures as a short report: for each indicator the\n"
+      "answers by size class, with n, the units behind every figure.\n"
+      "Markdown (default): with --chart-dir, write a chart per indicator of\n"
+      "the years up to YEAR into DIR (made when missing) and link them,\n"
+      "relative to the report's file.  HTML (--format html): one file with\n"
+      "its charts inline, for a browser or to print.  --size-class limits\n"
+      "the lines of the charts.  Exits 1 when the database has no reports for\n"
+      "YEAR.\n"
       "\n"
-      "  is248 report 2024 --chart-dir charts > report-2024.md\n",
+      "  is248 report 2024 --chart-dir charts --output report-2024.md\n"
+      "  is248 report 2024 --format html --lang nb --output rapport-2024.html\n",
       (const int[]){ 0, 1, 2, 3, 6, -1 }, "done", "no reports for YEAR" },
-    { "demo", cmd_demo, OPT_DB | OPT_OUTPUT, 0, 0,
+    { "export", cmd_export,
+      OPT_DB | OPT_TIMEOUTS | OPT_SELECT | OPT_SIZE_CLASS | OPT_FORMAT |
+          OPT_ANALYST, 0, 0,
+      "export [--db CONNINFO] [SELECTION] [--format csv|xlsx|json] [--output FILE]",
+      "Write the current report of every unit and year selected, one row\n"
+      "each: every normalized answer, the population and size class, the\n"
+      "county and its name that year, when it was submitted and the file it\n"
+      "came from.  CSV (default; --csv-dialect excel-nb for Norwegian Excel),\n"
+      "JSON, or an xlsx workbook (--output needed) with an about sheet.\n"
+      "\n"
+      "  is248 export --years 2019-2024 --format xlsx --output reports.xlsx\n",
+      (const int[]){ 0, 2, 3, 6, -1 }, "done", NULL },
+    { "demo", cmd_demo, OPT_DB | OPT_OUTPUT | OPT_FORMAT | OPT_ANALYST, 0, 0,
       "demo [--db CONNINFO] [OUTPUT]",
       "Start a throwaway PostgreSQL in a temporary directory (as the user\n"
       "'postgres' when run as root), migrate it, import the fixtures shipped\n"
@@ -157,9 +181,10 @@ static const char general_help[] =
     "  migrate    create or upgrade the database schema\n"
     "  import     load deliveries (archives, directories, XML files)\n"
     "  validate   check deliveries without a database\n"
-    "  trends     print the trends by year and size class (table, CSV, JSON),\n"
-    "             or draw one as an SVG chart\n"
-    "  report     one year's figures as a Markdown report\n"
+    "  trends     print the trends by year and size class (table, CSV, JSON,\n"
+    "             xlsx), or draw one as an SVG chart\n"
+    "  report     one year's figures as a Markdown or HTML report\n"
+    "  export     the current report of every unit and year (CSV, JSON, xlsx)\n"
     "  demo       load the shipped fixtures into a throwaway PostgreSQL and\n"
     "             print the trends\n"
     "  status     show recent imports, coverage and what was set aside\n"
@@ -195,13 +220,22 @@ static const char general_help[] =
     "  --size-class LABEL     trends: these size classes (<2000, 2000-4999,\n"
     "                         5000-9999, 10000-19999, 20000-49999, 50000+,\n"
     "                         Oslo bydel); repeatable or a comma list\n"
-    "  --county CODE          trends: these counties (two digits, as in\n"
-    "                         report_current.county_code); repeatable\n"
-    "  --format FORMAT        trends, demo: table (default), csv or json\n"
+    "  --county COUNTY        trends, export: these counties, by code (46) or\n"
+    "                         name (Vestland); one of today also selects its\n"
+    "                         units' predecessors; repeatable\n"
+    "  --format FORMAT        trends, demo: table (default), csv, json, xlsx;\n"
+    "                         report: md (default), html; export: csv\n"
+    "                         (default), json, xlsx\n"
+    "  --csv-dialect DIALECT  rfc4180 (default) or excel-nb (BOM, ';', decimal\n"
+    "                         comma: Norwegian Excel)\n"
+    "  --output FILE          trends, report, export: write to FILE (-: stdout)\n"
+    "  --lang LANG            nb or en (default: LC_ALL, LC_MESSAGES, LANG)\n"
+    "  --weight WEIGHT        units (default) or population: what the charts'\n"
+    "                         percentages are of\n"
     "  --indicator NAME       trends, demo: nav_collab, nav_rating,\n"
     "                         ips_se_mental_health, ips_se_substance\n"
     "  --chart FILE.svg       trends, demo: draw one indicator as an SVG chart\n"
-    "  --chart-dir DIR        report: write a chart per indicator into DIR\n"
+    "  --chart-dir DIR        report (md): write a chart per indicator into DIR\n"
     "  -q, --quiet            print only what went wrong\n"
     "  -v, --verbose          print more: import adds a line per entry\n"
     "                         skipped and per batch committed\n"
@@ -446,20 +480,38 @@ static void print_command_help(const struct command *cmd)
                "                         year, or a file of its name, loaded later\n");
     if (cmd->opts & OPT_SELECT)
         printf("  --years LIST           years: 2019, 2019-2024, 2015,2019-2021\n"
-               "  --size-class LABEL     size classes (is248.size_class): <2000,\n"
+               "  --county COUNTY        counties, by code (46, as in\n"
+               "                         report_current.county_code) or name in any\n"
+               "                         case (Vestland); a county of today also\n"
+               "                         selects the units that became its own in\n"
+               "                         earlier years; repeatable\n");
+    if (cmd->opts & OPT_SIZE_CLASS)
+        printf("  --size-class LABEL     size classes (is248.size_class): <2000,\n"
                "                         2000-4999, 5000-9999, 10000-19999,\n"
                "                         20000-49999, 50000+, Oslo bydel; repeatable\n"
-               "                         or a comma list\n"
-               "  --county CODE          counties, two digits as in\n"
-               "                         report_current.county_code (the county of\n"
-               "                         that year: 12 Hordaland to 2019, 46\n"
-               "                         Vestland from 2020); repeatable\n");
-    if (cmd->opts & OPT_OUTPUT)
+               "                         or a comma list; with Alle among them: the\n"
+               "                         rows and chart lines shown, Alle every unit\n");
+    if ((cmd->opts & OPT_FORMAT) && strcmp(cmd->name, "report") == 0)
+        printf("  --format FORMAT        md (default: Markdown) or html (one file,\n"
+               "                         charts inline, printable)\n");
+    else if ((cmd->opts & OPT_FORMAT) && strcmp(cmd->name, "export") == 0)
+        printf("  --format FORMAT        csv (default), json or xlsx (--output needed)\n");
+    else if (cmd->opts & OPT_FORMAT)
         printf("  --format FORMAT        table (default: aligned, for reading), csv\n"
                "                         (RFC 4180, a header row, a column\n"
-               "                         'indicator') or json (an array of rows per\n"
-               "                         indicator, numbers typed, null for none)\n"
-               "  --indicator NAME       nav_collab, nav_rating, ips_se_mental_health,\n"
+               "                         'indicator'), json (an array of rows per\n"
+               "                         indicator, numbers typed, null for none) or\n"
+               "                         xlsx (a sheet per indicator; --output needed)\n");
+    if (cmd->opts & OPT_ANALYST)
+        printf("  --output FILE          write to FILE instead of standard output\n"
+               "  --csv-dialect DIALECT  rfc4180 (default) or excel-nb: a BOM, ';'\n"
+               "                         and decimal commas, for Norwegian Excel\n"
+               "  --lang LANG            nb or en: labels, headers, titles (default\n"
+               "                         from LC_ALL, LC_MESSAGES, LANG)\n"
+               "  --weight WEIGHT        units (default) or population: charts of the\n"
+               "                         share of the population (pct_population)\n");
+    if (cmd->opts & OPT_OUTPUT)
+        printf("  --indicator NAME       nav_collab, nav_rating, ips_se_mental_health,\n"
                "                         ips_se_substance; repeatable or a comma list\n"
                "                         (default: all; with --chart: nav_collab)\n"
                "  --chart FILE.svg       draw the indicator over the years as an SVG\n"
@@ -602,7 +654,8 @@ int main(int argc, char **argv)
     enum { O_DB = 256, O_WAIT, O_MAX_ENTRY, O_MAX_TOTAL, O_MAX_ENTRIES,
            O_LOCK_TIMEOUT, O_STATEMENT_TIMEOUT, O_RUNS, O_YEARS,
            O_SIZE_CLASS, O_COUNTY, O_FORMAT, O_INDICATOR, O_CHART,
-           O_CHART_DIR, O_JSON_SUMMARY, O_BATCH, O_OPEN, O_DRY_RUN };
+           O_CHART_DIR, O_JSON_SUMMARY, O_BATCH, O_OPEN, O_DRY_RUN, O_LANG,
+           O_OUTPUT, O_CSV_DIALECT, O_WEIGHT };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, O_DB },
         { "wait", optional_argument, NULL, O_WAIT },
@@ -623,6 +676,10 @@ int main(int argc, char **argv)
         { "batch", required_argument, NULL, O_BATCH },
         { "open", no_argument, NULL, O_OPEN },
         { "dry-run", no_argument, NULL, O_DRY_RUN },
+        { "lang", required_argument, NULL, O_LANG },
+        { "output", required_argument, NULL, O_OUTPUT },
+        { "csv-dialect", required_argument, NULL, O_CSV_DIALECT },
+        { "weight", required_argument, NULL, O_WEIGHT },
         { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
@@ -648,7 +705,7 @@ int main(int argc, char **argv)
      * in slots already read, and the command is the first of them. */
     int help = 0, opt, nops = 1, longindex;
     unsigned used = 0;
-    const char *used_name[16] = { NULL }; /* the first option of each
+    const char *used_name[32] = { NULL }; /* the first option of each
                                            * enum opt_flag given */
     opterr = 0;
     while ((longindex = -1,
@@ -709,16 +766,21 @@ int main(int argc, char **argv)
             struct cli_list *l = opt == O_YEARS ? &c.years
                                : opt == O_SIZE_CLASS ? &c.size_classes
                                : opt == O_COUNTY ? &c.counties : &c.indicators;
-            used |= opt == O_INDICATOR ? OPT_OUTPUT : OPT_SELECT;
+            used |= opt == O_INDICATOR ? OPT_OUTPUT
+                  : opt == O_SIZE_CLASS ? OPT_SIZE_CLASS : OPT_SELECT;
             if (l->n == CLI_LIST_MAX)
                 return usage_error("an option given more than %d times: use "
                                    "a comma list", CLI_LIST_MAX);
             l->item[l->n++] = optarg;
             break;
         }
-        case O_FORMAT: c.format = optarg; used |= OPT_OUTPUT; break;
+        case O_FORMAT: c.format = optarg; used |= OPT_FORMAT; break;
         case O_CHART: c.chart = optarg; used |= OPT_OUTPUT; break;
         case O_CHART_DIR: c.chart_dir = optarg; used |= OPT_CHART_DIR; break;
+        case O_LANG: c.lang = optarg; used |= OPT_ANALYST; break;
+        case O_OUTPUT: c.output = optarg; used |= OPT_ANALYST; break;
+        case O_CSV_DIALECT: c.csv_dialect = optarg; used |= OPT_ANALYST; break;
+        case O_WEIGHT: c.weight = optarg; used |= OPT_ANALYST; break;
         case 'q': msg_level = MSG_QUIET; break;
         case 'v': msg_level = MSG_VERBOSE; break;
         case 'h': help = 1; break;

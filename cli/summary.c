@@ -2,6 +2,7 @@
  * summary.c - the summary of an import (see summary.h).
  */
 #include "summary.h"
+#include "json.h"
 #include "table.h"
 
 #include "ingest/printable.h"
@@ -86,22 +87,6 @@ void summary_table(FILE *out, const struct summary_row *rows, int n,
         free(c.path[i]);
     free(c.path);
     free(c.v);
-}
-
-/* s as a JSON string: quotes, backslashes and control characters escaped;
- * the bytes are UTF-8 already (labels are escaped by the walker). */
-static void json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if (*c == '"' || *c == '\\')
-            fprintf(out, "\\%c", *c);
-        else if (*c < 0x20 || *c == 0x7f)
-            fprintf(out, "\\u%04x", *c);
-        else
-            fputc(*c, out);
-    }
-    fputc('"', out);
 }
 
 static void json_counts(FILE *out, const struct summary_row *r)

@@ -176,6 +176,15 @@ static const struct reference_copy {
       "new_code, new_name, change) FROM STDIN" },
     { REFDATA_DISTRICTS,
       "COPY is248.oslo_district (code, name, municipality_code) FROM STDIN" },
+    { REFDATA_COUNTIES,
+      "COPY is248.county (code, name, first_year, last_year) FROM STDIN" },
+    /* the catalogue; indicator before the columns that refer to it */
+    { REFDATA_INDICATORS,
+      "COPY is248.indicator FROM STDIN (FORMAT csv, HEADER true)" },
+    { REFDATA_INDICATOR_COLUMNS,
+      "COPY is248.indicator_column FROM STDIN (FORMAT csv, HEADER true)" },
+    { REFDATA_ANSWER_LABELS,
+      "COPY is248.answer_label FROM STDIN (FORMAT csv, HEADER true)" },
 };
 #define N_REFERENCE_TABLES \
     (sizeof reference_copies / sizeof reference_copies[0])
@@ -284,7 +293,21 @@ static int load_reference_table(PGconn *conn, const struct reference_copy *t,
 
     struct copybuf cb = COPYBUF_INIT;
     char why[REFDATA_WHY_MAX] = "";
-    int ok = csv_to_rows(layout, text, len, &cb, conn, why, sizeof why) == 0 &&
+    int ok;
+    if (layout->fields == 0) {
+        /* RFC 4180: COPY parses it; its header is ours to check */
+        size_t hl = strlen(layout->header);
+        ok = len > hl && memcmp(text, layout->header, hl) == 0 &&
+             (text[hl] == '\n' || text[hl] == '\r');
+        if (!ok)
+            snprintf(why, sizeof why, "line 1: expected the header '%s'",
+                     layout->header);
+        else if (PQputCopyData(conn, text, (int)len) <= 0) {
+            snprintf(why, sizeof why, "cannot send COPY data");
+            ok = 0;
+        }
+    } else
+        ok = csv_to_rows(layout, text, len, &cb, conn, why, sizeof why) == 0 &&
              copybuf_flush(&cb, conn, 1) == COPYBUF_OK;
     copybuf_free(&cb);
     if (!ok && !why[0])
@@ -332,12 +355,18 @@ static int sync_reference(PGconn *conn, int *loaded, char *err, size_t errlen)
 
     if (db_command(conn,
                    "TRUNCATE is248.municipality, is248.municipality_change, "
-                   "is248.oslo_district",
+                   "is248.oslo_district, is248.county, is248.indicator, "
+                   "is248.indicator_column, is248.answer_label",
                    "cannot empty the reference tables", err, errlen) != 0)
         return -1;
     for (size_t i = 0; i < N_REFERENCE_TABLES; i++)
         if (load_reference_table(conn, &reference_copies[i], err, errlen) != 0)
             return -1;
+    /* what follows from them, computed once */
+    if (db_command(conn, "REFRESH MATERIALIZED VIEW is248.unit_county",
+                   "cannot compute the counties of today (is248.unit_county)",
+                   err, errlen) != 0)
+        return -1;
     if (db_command(conn, "DELETE FROM is248.reference_meta",
                    "cannot record the reference data's fingerprint", err,
                    errlen) != 0)

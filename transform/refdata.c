@@ -18,6 +18,19 @@ const struct refdata_layout refdata_layouts[REFDATA_TABLES] = {
                           "change", 6 },
     [REFDATA_DISTRICTS] = { "oslo_districts.csv",
                             "bydelsnummer,bydelsnavn,kommunenummer", 3 },
+    [REFDATA_COUNTIES] = { "counties.csv", "code,name,first_year,last_year",
+                           4 },
+    [REFDATA_INDICATORS] = {
+        "indicator.csv",
+        "name,ord,first_year,function,field,n_column,pct_column,question,"
+        "title_nb,title_en,chart_title_nb,chart_title_en,y_label_nb,"
+        "y_label_en,base_nb,base_en,note_nb,note_en", 0 },
+    [REFDATA_INDICATOR_COLUMNS] = {
+        "indicator_column.csv",
+        "indicator,ord,column_name,type,report,label_nb,label_en,about_nb,"
+        "about_en", 0 },
+    [REFDATA_ANSWER_LABELS] = { "answer_label.csv", "code,language,label",
+                                0 },
 };
 
 const char *refdata_find(const char *name, size_t *len)

@@ -40,6 +40,13 @@ enum refdata_table {
     REFDATA_MUNICIPALITIES,      /* municipalities_by_year.csv */
     REFDATA_CHANGES,             /* municipality_changes.csv */
     REFDATA_DISTRICTS,           /* oslo_districts.csv */
+    REFDATA_COUNTIES,            /* counties.csv */
+    /* the catalogue of indicators (sql/catalogue/): RFC 4180, quoted
+     * where a text holds a comma, so fields is 0 and COPY's CSV format
+     * parses them (cli/catalog.c reads them for the program) */
+    REFDATA_INDICATORS,          /* indicator.csv */
+    REFDATA_INDICATOR_COLUMNS,   /* indicator_column.csv */
+    REFDATA_ANSWER_LABELS,       /* answer_label.csv */
     REFDATA_TABLES
 };
 
@@ -48,7 +55,8 @@ enum refdata_table {
 struct refdata_layout {
     const char *file;            /* the file's base name */
     const char *header;          /* its first line, exactly */
-    int fields;                  /* fields on every line */
+    int fields;                  /* fields on every line; 0: RFC 4180,
+                                  * not for refdata_csv_*() */
 };
 
 /* By enum refdata_table. */

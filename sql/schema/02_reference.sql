@@ -1,6 +1,7 @@
 -- 02_reference.sql - the reference data: municipality codes by year, their
--- changes, Oslo's city districts (filled by `is248 migrate` from the CSV
--- files of sql/reference/, compiled into the program, see load/db.c), the
+-- changes, Oslo's city districts, the counties and their names (filled by
+-- `is248 migrate` from the CSV files of sql/reference/, compiled into the
+-- program, see load/db.c), the
 -- size classes of delivery-format.md §6, and what follows from them: the
 -- lineage of every code and the units expected to report each year.
 
@@ -49,6 +50,21 @@ comment on table is248.oslo_district is
 comment on column is248.oslo_district.code is 'District code: 0301 followed by 01-17';
 comment on column is248.oslo_district.name is 'Name of the district';
 comment on column is248.oslo_district.municipality_code is 'The municipality it belongs to (0301 Oslo)';
+
+create table is248.county (
+    code        text not null,
+    name        text not null,
+    first_year  int  not null,
+    last_year   int,
+    primary key (code, first_year)
+);
+
+comment on table is248.county is
+    'The counties (fylker) whose codes were valid on 1 January of some year from 2015 on, with the years each was valid (sql/reference/counties.csv, from Statistics Norway''s classification): 12 Hordaland and 14 Sogn og Fjordane until 2019, 46 Vestland from 2020, ...  Readers use is248.county_year.';
+comment on column is248.county.code is 'County code (2 digits), the first two digits of its municipalities'' codes';
+comment on column is248.county.name is 'Name of the county (a name may come back under another code: Østfold is 01 until 2019 and 31 from 2024)';
+comment on column is248.county.first_year is 'First year the code was valid on 1 January';
+comment on column is248.county.last_year is 'Last year the code was valid on 1 January; NULL: valid today';
 
 create table is248.size_class (
     label           text primary key,
@@ -107,6 +123,24 @@ comment on column is248.unit_lineage.unit_code is 'Municipality code as valid in
 comment on column is248.unit_lineage.current_code is 'Code valid today that the unit is part of (several rows after a split).';
 comment on column is248.unit_lineage.change is 'unchanged, renumbered, merged (with others) or split, whichever is largest on the way.';
 
+-- The county of today of every unit code of every year: what a county
+-- selects in the years before a reform (is248.trend_reports()).  Computed
+-- once from unit_lineage, which takes seconds, when migrate loads the
+-- reference data (load/db.c refreshes it).
+create materialized view is248.unit_county as
+select distinct l.year, l.unit_code,
+       pg_catalog.left(l.current_code, 2) as county_code
+  from is248.unit_lineage l
+with no data;
+
+create index unit_county_county on is248.unit_county (county_code);
+
+comment on materialized view is248.unit_county is
+    'Internal: for every municipality code valid in a year, the county (or counties, after a split) of the code(s) it belongs to today (unit_lineage); refreshed by migrate with the reference data.';
+comment on column is248.unit_county.year is 'Year in which unit_code was valid';
+comment on column is248.unit_county.unit_code is 'Municipality code as valid in that year';
+comment on column is248.unit_county.county_code is 'County of today of a code it belongs to today';
+
 -- The units that should report in each year: every municipality but Oslo as
 -- a whole, and Oslo's city districts.
 create view is248.expected_unit as
@@ -122,3 +156,18 @@ comment on column is248.expected_unit.year is 'Year (from is248.municipality)';
 comment on column is248.expected_unit.unit_code is 'Municipality code valid that year, or Oslo city district code';
 comment on column is248.expected_unit.unit_type is 'kommune or bydel';
 comment on column is248.expected_unit.unit_name is 'Name in the reference data';
+
+-- The counties of each year of the reference data, by name.
+create view is248.county_year as
+select y.year, k.code as county_code, k.name as county_name,
+       k.last_year is null as is_current
+  from (select distinct m.year from is248.municipality m) y
+  join is248.county k
+    on y.year >= k.first_year and (k.last_year is null or y.year <= k.last_year);
+
+comment on view is248.county_year is
+    'The counties valid on 1 January of each year of the reference data, with their names: join report_current.county_code and year to it for the county''s name in that year.';
+comment on column is248.county_year.year is 'Year';
+comment on column is248.county_year.county_code is 'County code (2 digits) valid that year, as report_current.county_code';
+comment on column is248.county_year.county_name is 'Name of the county that year';
+comment on column is248.county_year.is_current is 'True for a county that still exists today (its code selects its units'' predecessors in earlier years: is248 trends --county)';

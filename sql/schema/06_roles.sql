@@ -1,6 +1,7 @@
 -- 06_roles.sql - who may do what (docs/security.md).
 --
---   is248_reader  reads the views and calls the trend functions; no table.
+--   is248_reader  reads the views, the catalogue and the size classes, and
+--                 calls the trend functions; no table of reports or runs.
 --   is248_loader  imports: inserts into is248.stage and calls
 --                 run_begin(), merge_batch() and run_end(); reads the
 --                 schema's version; nothing else.  It writes no table the
@@ -44,11 +45,14 @@ grant select on is248.report_current, is248.report_history,
                 is248.trend_nav_collab, is248.trend_nav_rating,
                 is248.trend_ips_se, is248.unit_lineage, is248.expected_unit,
                 is248.coverage, is248.missing_report, is248.import_summary,
-                is248.rejection_summary, is248.schema_version
+                is248.rejection_summary, is248.schema_version,
+                is248.size_class, is248.county_year, is248.indicator,
+                is248.indicator_column, is248.answer_label
    to is248_reader;
 grant execute on function is248.trend_nav_collab_filtered(int[], text[], text[]),
                           is248.trend_nav_rating_filtered(int[], text[], text[]),
                           is248.trend_ips_se_filtered(int[], text[], text[]),
+                          is248.export_reports(int[], text[], text[]),
                           is248.reason_class(text)
    to is248_reader;
 

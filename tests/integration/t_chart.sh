@@ -5,6 +5,7 @@
 # the legend, the axes and the title say what they should.  Then the
 # failures: what cannot be written, what there is nothing to draw for.
 . "$(dirname "$0")/lib.sh"
+export LC_ALL=C.UTF-8  # the words of the charts: English (--lang decides otherwise)
 command -v rsvg-convert >/dev/null || { echo "rsvg-convert missing (scripts/deps installs librsvg2-bin)"; exit 77; }
 
 run migrate
@@ -17,7 +18,8 @@ eq "the fixtures import" "$rc" 0
 # MODE visible: every figure of every series shows that series' colour at
 #   its place (within 2 px), or, where series drawn after it have the same
 #   figure, in a ring around theirs (figures close but not the same are
-#   left out); each series shows somewhere in the plot; the total line's centre, where both
+#   left out; a figure of fewer than 20 units, an open ring, shows its colour
+#   on the ring); each series shows somewhere in the plot; the total line's centre, where both
 #   its segments are gentle and no other line is near, is within 1.5 px of
 #   its figure (with a 5th argument "centre": at one figure at least).
 # MODE inside: one size class equal to the total: the class's colour at
@@ -74,6 +76,14 @@ grid = {int(e.get("data-value")): float(e.get("y1")) * scale_y
 ticks = {e.get("data-year"): float(e.get("x1")) * scale_x
          for e in root.iter(NS + "line") if e.get("class") == "x-tick"}
 series = [(g.get("data-label"), g.get("data-colour")) for g in root.iter(NS + "g") if g.get("class") == "series"]
+# figures of fewer than 20 units are open rings: (label, x, y) -> radius
+hollow = {(g.get("data-label"), round(float(c.get("cx")) * scale_x), round(float(c.get("cy")) * scale_y)):
+          float(c.get("r")) * scale_y
+          for g in root.iter(NS + "g") if g.get("class") == "series"
+          for c in g.iter(NS + "circle") if c.get("class") == "small-n"}
+def ring(label, x, y):   # how far from a figure its colour shows: a ring's radius
+    r = hollow.get((label, round(x), round(y)))
+    return int(r + 2) if r else 0
 assert sorted(grid) == [0, 20, 40, 60, 80, 100], sorted(grid)
 fail = []
 
@@ -106,14 +116,16 @@ if mode == "visible":
         checked[label] = 0
         for year, v in expected[key(label)].items():
             x, y = ticks[year], ypos(v)
-            later = [ypos(v2) - y for l2, _ in series[k + 1:]
+            later = [(ypos(v2) - y, ring(l2, x, ypos(v2))) for l2, _ in series[k + 1:]
                      for v2 in [expected[key(l2)].get(year)] if v2 is not None]
-            if any(0.75 <= abs(d) < 9 for d in later):
-                continue   # partly beneath a series drawn after it
+            if any(0.75 <= abs(d) < 9 + r for d, r in later):
+                continue   # partly beneath a series drawn after it (an open ring's white inside too)
+            later = [d for d, _ in later]
             same = sum(1 for d in later if abs(d) < 0.75)
             # alone: a marker at its place; under others with the same
             # figure: a ring around theirs
             reach = 2 if not same else int((5.5 if key(label) == "Alle" else 3.75) + 1.5 * same + 2)
+            reach = max(reach, ring(label, x, y))
             if not near(colour, x, y, 1, reach):
                 fail.append("%s %s: %.1f %% not drawn at (%.0f, %.0f)+-%d in %s" % (label, year, v, x, y, reach, colour))
             checked[label] += 1
@@ -133,11 +145,12 @@ if mode == "visible":
         if any(n is None or abs(n - v) > 15 for n in ys) or total[0] not in checked:
             continue
         x, y = ticks[year], ypos(v)
-        if any(abs(ypos(v2) - y) < 12 for l2, _ in series if key(l2) != "Alle"
+        if any(abs(ypos(v2) - y) < 12 + ring(l2, x, ypos(v2)) for l2, _ in series if key(l2) != "Alle"
                for v2 in [expected[key(l2)].get(year)] if v2 is not None):
             continue
         hits = near(total[1], x, y, 0, 12)
-        centre = sum(yy for _, yy in hits) / float(len(hits)) if hits else -1
+        # the middle of the marker, filled or an open ring
+        centre = (min(yy for _, yy in hits) + max(yy for _, yy in hits)) / 2.0 if hits else -1
         if abs(centre - y) > 1.5:
             fail.append("Alle %s: %.1f %% centred at row %.1f, want %.1f" % (year, v, centre, y))
         centres += 1
@@ -152,7 +165,7 @@ else:
     n = 0
     for year, v in expected[cl].items():
         x, y = ticks[year], ypos(v)
-        if not near(cc, x, y, 1, 2):
+        if not near(cc, x, y, 1, max(2, ring(cl, x, y))):
             fail.append("%s %s: %.1f %% not drawn at (%.0f, %.0f)" % (cl, year, v, x, y))
         if not near(tc, x, y, 1, 7):
             fail.append("Alle %s: not drawn around %s at (%.0f, %.0f)" % (year, cl, x, y))
@@ -212,7 +225,58 @@ chart county visible \
 ok "county: the total differs from the nation's in some year (the check can tell)" \
    test "$(q "SELECT count(*) FROM is248.trend_nav_collab_filtered(counties => '{46,50}') f
               JOIN is248.trend_nav_collab v USING (year, size_class) WHERE size_class = 'Alle' AND f.pct_yes <> v.pct_yes")" -gt 0
-contains "county: the note names the selection" "$(grep -o "font-size=\"10\"[^>]*>[^<]*" "$WORK/county.svg" | sed "s/.*>//" | tr "\n" " ")" "Selection: counties 46,50."
+contains "county: the note names the selection" "$(grep -o "font-size=\"10\"[^>]*>[^<]*" "$WORK/county.svg" | sed "s/.*>//" | tr "\n" " ")" "Selection: counties Vestland (46), Trøndelag (50)."
+contains "county: the title names the counties" "$(cat "$WORK/county.svg")" "established – Vestland, Trøndelag</title>"
+
+# n on every point: its tooltip, open rings below 20 units, and a footnote
+cat >"$WORK/n.py" <<'PY'
+import json, sys
+import xml.etree.ElementTree as ET
+NS = "{http://www.w3.org/2000/svg}"
+root = ET.parse(sys.argv[1]).getroot()
+want = json.load(open(sys.argv[2]))     # {size class: {year: n}}
+fail, points = [], 0
+for g in root.iter(NS + "g"):
+    if g.get("class") != "series":
+        continue
+    label = g.get("data-label")
+    key = "Alle" if label.startswith("Alle") else label
+    for c in g.iter(NS + "circle"):
+        title = c.find(NS + "title").text
+        year = title.split(": ")[0].rsplit(" ", 1)[1]
+        n = want[key][year]
+        points += 1
+        if c.get("data-n") != str(n) or not title.endswith("(n = %d)" % n):
+            fail.append("%s %s: n %s, title %r, want %d" % (label, year, c.get("data-n"), title, n))
+        if (c.get("class") == "small-n") != (n < 20):
+            fail.append("%s %s: n = %d drawn %s" % (label, year, n, "open" if c.get("class") == "small-n" else "filled"))
+        if c.get("class") == "small-n" and c.get("fill") != "#ffffff":
+            fail.append("%s %s: an open ring is filled (%s)" % (label, year, c.get("fill")))
+notes = [" ".join(t.text for t in g.iter(NS + "text")) for g in root.iter(NS + "g") if g.get("class") == "small-n-note"]
+notes = [t for t in notes if "fewer than 20 units" in t]
+if any(c.get("class") == "small-n" for c in root.iter(NS + "circle")) and not notes:
+    fail.append("open rings without a footnote")
+print(points)
+if fail:
+    print("\n".join(fail[:20]), file=sys.stderr)
+    sys.exit(1)
+PY
+n_of() {  # n_of VIEW NCOLUMN PCT [WHERE]: {size class: {year: n}} of the figures drawn
+    q "SELECT json_object_agg(size_class, v) FROM (SELECT size_class, json_object_agg(year, $2 ORDER BY year) v
+         FROM is248.$1 WHERE $3 IS NOT NULL AND (${4:-true}) GROUP BY size_class) x"
+}
+for spec in "default trend_nav_collab units_answered pct_yes" "rating trend_nav_rating units_rated pct_good" \
+            "ips_mh trend_ips_se units_answered pct_yes field='mental_health'"; do
+    set -- $spec
+    n_of "$2" "$3" "$4" "${5:-true}" >"$WORK/$1.n.json"
+    got=$(python3 "$WORK/n.py" "$WORK/$1.svg" "$WORK/$1.n.json" 2>&1)
+    st=$?
+    eq "$1: every point has its n in its tooltip, open below 20 units, with a footnote ($(head -n 1 <<<"$got") points)" "$st" 0
+    [ "$st" = 0 ] || echo "$got" >&2
+done
+ok "the fixtures' points are all of fewer than 20 units (13 a year): every one open" \
+   test "$(grep -c 'class="small-n"' "$WORK/default.svg")" -gt 80
+contains "the footnote says what an open point is" "$(cat "$WORK/default.svg")" ">Open points: fewer than 20</text>"
 
 # each size class alone: its line inside the total's, which equals it
 for sc in '<2000' '2000-4999' '5000-9999' '10000-19999' '20000-49999' '50000+' 'Oslo bydel'; do
@@ -233,7 +297,7 @@ eq "--chart - with --format: exit 2" "$rc" 2
 # --format with --chart prints the figures too
 run trends --chart "$WORK/also.svg" --format csv --indicator nav_collab
 eq "--chart with --format: the CSV too" "$(head -n 1 <<<"$out" | tr -d '\r')" \
-   "indicator,year,size_class,units_reporting,units_answered,units_yes,units_no,units_dont_know,pct_yes"
+   "indicator,year,size_class,units_reporting,units_answered,units_yes,units_no,units_dont_know,population_answered,pct_yes,pct_population"
 ok "... and the chart" test -s "$WORK/also.svg"
 
 umask 022

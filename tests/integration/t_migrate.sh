@@ -47,9 +47,9 @@ q "DROP ROLE t_migrate_analyst" >/dev/null
 eq "public interface: report_current columns" \
    "$(q "SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'is248' AND table_name = 'report_current'")" \
    "year integer, unit_code text, unit_type text, unit_name text, county_code text, population integer, size_class text, nav_collab text, nav_collab_specialist text, nav_rating text, ips_se_mental_health text, ips_mental_health boolean, se_mental_health boolean, ips_se_substance text, ips_substance boolean, se_substance boolean, submitted_at timestamp with time zone, source text"
-for v in "trend_nav_collab:year, size_class, units_reporting, units_answered, units_yes, units_no, units_dont_know, pct_yes" \
-         "trend_nav_rating:year, size_class, units_answered, very_good, good, neither, less_good, bad, dont_know, pct_good, pct_neither, pct_less_good_or_bad" \
-         "trend_ips_se:year, size_class, field, units_answered, units_yes, units_ips, units_se, pct_yes"; do
+for v in "trend_nav_collab:year, size_class, units_reporting, units_answered, units_yes, units_no, units_dont_know, pct_yes, population_answered, pct_population" \
+         "trend_nav_rating:year, size_class, units_answered, very_good, good, neither, less_good, bad, dont_know, units_rated, pct_good, pct_neither, pct_less_good_or_bad, population_answered, pct_population" \
+         "trend_ips_se:year, size_class, field, units_answered, units_yes, units_ips, units_se, pct_yes, population_answered, pct_population"; do
     eq "public interface: ${v%%:*} columns" \
        "$(q "SELECT string_agg(column_name, ', ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'is248' AND table_name = '${v%%:*}'")" "${v#*:}"
 done

@@ -302,12 +302,16 @@ CREATE TABLE is248.stage2 (i int);")
   \$\$BEGIN EXECUTE 'ALTER ROLE $reader SUPERUSER'; RETURN true; END\$\$;
 CREATE TEMP VIEW report_current_full AS SELECT * FROM is248.report_current WHERE pg_temp.pwn();
 CREATE TEMP VIEW size_class AS SELECT 'x' AS label, 1 AS ord WHERE pg_temp.pwn();
+CREATE TEMP VIEW county AS SELECT '46' AS code, 'x' AS name, 2000 AS first_year, NULL::int AS last_year WHERE pg_temp.pwn();
+CREATE TEMP VIEW unit_county AS SELECT 2024 AS year, '4601' AS unit_code, '46' AS county_code WHERE pg_temp.pwn();
 SET search_path = pg_temp, is248;
-SELECT count(*) FROM is248.trend_nav_collab_filtered(years => '{2024}');")
-    eq "$L: the reader's temporary views named as the trend functions' objects: no superuser" \
+SELECT count(*) FROM is248.trend_nav_collab_filtered(years => '{2024}');
+SELECT count(*) FROM is248.export_reports(years => '{2024}', counties => '{46}');")
+    eq "$L: the reader's temporary views named as the trend and export functions' objects: no superuser" \
        "$(q "SELECT rolsuper FROM pg_roles WHERE rolname = '$reader'")" f
-    eq "$L: ... and the trends as they are" "$got" \
-       "$(q "SELECT count(*) FROM is248.trend_nav_collab WHERE year = 2024")"
+    eq "$L: ... and the trends and the export as they are" "$got" \
+       "$(q "SELECT count(*) FROM is248.trend_nav_collab WHERE year = 2024")
+$(q "SELECT count(*) FROM is248.export_reports(years => '{2024}', counties => '{46}')")"
 
     eq "$L: the loader is no superuser at the end" "$(superuser)" f
 }

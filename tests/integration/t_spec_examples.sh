@@ -37,7 +37,7 @@ eq "Valg answers are kept under their Svar (v2 example)" "$(q "
   "0:-:4:4.1: 1:-:21:ARB_NAV_SAMARBEID:1 2:-:21:ARB_NAV_SAMARBEID_SPES:2 3:-:21:ARB_NAV_SAMHANDLING:4 4:-:21:ARB_IPS_SE_PSYK: 5:4:21:ARB_IPS_SE_PSYK:IPS 6:4:21:ARB_IPS_SE_PSYK:SE 7:-:21:ARB_IPS_SE_RUS: 8:7:21:ARB_IPS_SE_RUS:INGEN "
 
 eq "trend_nav_collab, counted by hand from the examples" \
-   "$(q "SELECT * FROM is248.trend_nav_collab")" \
+   "$(q "SELECT year, size_class, units_reporting, units_answered, units_yes, units_no, units_dont_know, pct_yes FROM is248.trend_nav_collab")" \
 "2017|50000+|1|1|1|0|0|100.0
 2017|Alle|1|1|1|0|0|100.0
 2018|50000+|1|1|1|0|0|100.0
@@ -46,7 +46,7 @@ eq "trend_nav_collab, counted by hand from the examples" \
 2019|Alle|2|2|1|1|0|50.0"
 
 eq "trend_nav_rating, counted by hand" \
-   "$(q "SELECT * FROM is248.trend_nav_rating")" \
+   "$(q "SELECT year, size_class, units_answered, very_good, good, neither, less_good, bad, dont_know, pct_good, pct_neither, pct_less_good_or_bad FROM is248.trend_nav_rating")" \
 "2017|50000+|1|0|0|1|0|0|0|0.0|100.0|0.0
 2017|Alle|1|0|0|1|0|0|0|0.0|100.0|0.0
 2018|50000+|1|0|1|0|0|0|0|100.0|0.0|0.0
@@ -55,7 +55,7 @@ eq "trend_nav_rating, counted by hand" \
 2019|Alle|2|1|0|1|0|0|0|50.0|50.0|0.0"
 
 eq "trend_ips_se, counted by hand (IPS and SE apart only from 2018)" \
-   "$(q "SELECT * FROM is248.trend_ips_se")" \
+   "$(q "SELECT year, size_class, field, units_answered, units_yes, units_ips, units_se, pct_yes FROM is248.trend_ips_se")" \
 "2017|50000+|mental_health|1|1|||100.0
 2017|50000+|substance|1|0|||0.0
 2017|Alle|mental_health|1|1|||100.0

@@ -2,9 +2,12 @@
 # The fixture delivery (2015-2025, both versions, a correction): the trend
 # views agree with the same figures computed independently, in plain SQL,
 # from the raw answers kept in is248.answer; so do "is248 trends" and its
-# selections (--years, --size-class, --county) in every --format, and the
-# SQL functions behind them (sql/schema/04_trends.sql).
+# selections (--years, --size-class, --county by code or name, across the
+# county reform through unit_lineage) in every --format, and the SQL
+# functions behind them (sql/schema/04_trends.sql); the population-weighted
+# figures against the population the units reported.
 . "$(dirname "$0")/lib.sh"
+export LC_ALL=C.UTF-8  # the words of the output: English (--lang decides otherwise)
 
 run migrate
 run import "$SRC/fixtures/delivery"
@@ -24,7 +27,7 @@ eq "Bergen's first 2019 report is kept as history" \
 oracle() {
     local base="
 WITH cur AS (
-  SELECT h.report_id, h.year, h.size_class FROM is248.report_history h WHERE h.is_current AND (${2:-true})),
+  SELECT h.report_id, h.year, h.size_class, h.population FROM is248.report_history h WHERE h.is_current AND (${2:-true})),
 raw AS (
   SELECT a.report_id, a.question, a.seq, a.parent_seq,
          trim(coalesce(a.code, '')) AS code, lower(trim(coalesce(a.text, ''))) AS label
@@ -54,7 +57,10 @@ SELECT g.year, g.size_class,
        count(*)::int, count(c.v)::int,
        count(*) FILTER (WHERE c.v = 'yes')::int, count(*) FILTER (WHERE c.v = 'no')::int,
        count(*) FILTER (WHERE c.v = 'dont_know')::int,
-       round(100.0 * count(*) FILTER (WHERE c.v = 'yes') / nullif(count(c.v), 0), 1)
+       round(100.0 * count(*) FILTER (WHERE c.v = 'yes') / nullif(count(c.v), 0), 1),
+       coalesce(sum(cur.population) FILTER (WHERE c.v IS NOT NULL), 0),
+       round(100.0 * coalesce(sum(cur.population) FILTER (WHERE c.v = 'yes'), 0)
+             / nullif(coalesce(sum(cur.population) FILTER (WHERE c.v IS NOT NULL), 0), 0), 1)
 FROM (SELECT DISTINCT year, size_class FROM groups) g
 JOIN cur ON cur.year = g.year AND (g.size_class = 'Alle' OR cur.size_class = g.size_class)
 LEFT JOIN collab c USING (report_id)
@@ -65,9 +71,13 @@ SELECT g.year, g.size_class, count(r.v)::int,
        count(*) FILTER (WHERE r.v = 'very_good')::int, count(*) FILTER (WHERE r.v = 'good')::int,
        count(*) FILTER (WHERE r.v = 'neither')::int, count(*) FILTER (WHERE r.v = 'less_good')::int,
        count(*) FILTER (WHERE r.v = 'bad')::int, count(*) FILTER (WHERE r.v = 'dont_know')::int,
+       count(*) FILTER (WHERE r.v <> 'dont_know')::int,
        round(100.0 * count(*) FILTER (WHERE r.v IN ('very_good', 'good')) / nullif(count(*) FILTER (WHERE r.v <> 'dont_know'), 0), 1),
        round(100.0 * count(*) FILTER (WHERE r.v = 'neither') / nullif(count(*) FILTER (WHERE r.v <> 'dont_know'), 0), 1),
-       round(100.0 * count(*) FILTER (WHERE r.v IN ('less_good', 'bad')) / nullif(count(*) FILTER (WHERE r.v <> 'dont_know'), 0), 1)
+       round(100.0 * count(*) FILTER (WHERE r.v IN ('less_good', 'bad')) / nullif(count(*) FILTER (WHERE r.v <> 'dont_know'), 0), 1),
+       coalesce(sum(cur.population) FILTER (WHERE r.v <> 'dont_know'), 0),
+       round(100.0 * coalesce(sum(cur.population) FILTER (WHERE r.v IN ('very_good', 'good')), 0)
+             / nullif(coalesce(sum(cur.population) FILTER (WHERE r.v <> 'dont_know'), 0), 0), 1)
 FROM (SELECT DISTINCT year, size_class FROM groups) g
 JOIN cur ON cur.year = g.year AND (g.size_class = 'Alle' OR cur.size_class = g.size_class)
 LEFT JOIN rating r USING (report_id)
@@ -91,7 +101,10 @@ SELECT g.year, g.size_class, f.field, count(i.v)::int,
        count(*) FILTER (WHERE i.v = 'yes')::int,
        CASE WHEN g.year >= 2018 THEN count(*) FILTER (WHERE i.has_ips)::int END,
        CASE WHEN g.year >= 2018 THEN count(*) FILTER (WHERE i.has_se)::int END,
-       round(100.0 * count(*) FILTER (WHERE i.v = 'yes') / nullif(count(i.v), 0), 1)
+       round(100.0 * count(*) FILTER (WHERE i.v = 'yes') / nullif(count(i.v), 0), 1),
+       coalesce(sum(cur.population) FILTER (WHERE i.v IS NOT NULL), 0),
+       round(100.0 * coalesce(sum(cur.population) FILTER (WHERE i.v = 'yes'), 0)
+             / nullif(coalesce(sum(cur.population) FILTER (WHERE i.v IS NOT NULL), 0), 0), 1)
 FROM (SELECT DISTINCT year, size_class FROM groups) g
 CROSS JOIN (VALUES ('mental_health'), ('substance')) f(field)
 JOIN cur ON cur.year = g.year AND (g.size_class = 'Alle' OR cur.size_class = g.size_class)
@@ -147,10 +160,10 @@ eq "trends prints one table row per view row (plus headers)" \
 cat >"$WORK/rows.py" <<'PY'
 import csv, json, re, sys
 cols = {
-    "nav_collab": "year size_class units_reporting units_answered units_yes units_no units_dont_know pct_yes".split(),
-    "nav_rating": "year size_class units_answered very_good good neither less_good bad dont_know pct_good pct_neither pct_less_good_or_bad".split(),
-    "ips_se_mental_health": "year size_class units_answered units_yes units_ips units_se pct_yes".split(),
-    "ips_se_substance": "year size_class units_answered units_yes units_ips units_se pct_yes".split(),
+    "nav_collab": "year size_class units_reporting units_answered units_yes units_no units_dont_know pct_yes population_answered pct_population".split(),
+    "nav_rating": "year size_class units_answered very_good good neither less_good bad dont_know units_rated pct_good pct_neither pct_less_good_or_bad population_answered pct_population".split(),
+    "ips_se_mental_health": "year size_class units_answered units_yes units_ips units_se pct_yes population_answered pct_population".split(),
+    "ips_se_substance": "year size_class units_answered units_yes units_ips units_se pct_yes population_answered pct_population".split(),
 }
 titles = {"Collaboration between": "nav_collab", "How the municipality rates": "nav_rating",
           "IPS or SE in mental health": "ips_se_mental_health", "IPS or SE in substance": "ips_se_substance"}
@@ -209,7 +222,7 @@ want() {
     for i in ${2:-nav_collab nav_rating ips_se_mental_health ips_se_substance}; do
         case $i in
         ips_se_*) oracle ips_se "$where" | awk -F'|' -v OFS='|' -v f="${i#ips_se_}" -v n="$i" \
-                     '$3 == f { print n, $1, $2, $4, $5, $6, $7, $8 }' ;;
+                     '$3 == f { print n, $1, $2, $4, $5, $6, $7, $8, $9, $10 }' ;;
         *) oracle "$i" "$where" | sed "s/^/$i|/" ;;
         esac
     done
@@ -235,9 +248,19 @@ check_selection() {
 
 indicators=
 check_selection "no selection" "true"
-check_selection "one county (46, Vestland, from 2020)" "left(h.unit_code, 2) = '46'" --county 46
+# a county of today also selects the units that became part of it (in the
+# years before the 2020 reform: Hordaland's and Sogn og Fjordane's)
+in_county() {  # in_county CODE...: the oracle's WHERE for those counties
+    local list
+    list=$(printf "'%s'," "$@")
+    echo "(left(h.unit_code, 2) IN (${list%,}) OR EXISTS (SELECT 1 FROM is248.unit_lineage l
+           WHERE l.year = h.year AND l.unit_code = h.unit_code AND left(l.current_code, 2) IN (${list%,})))"
+}
+check_selection "one county (46, Vestland, from 2020, and its predecessors before)" "$(in_county 46)" --county 46
+check_selection "a county by its name, in another case" "$(in_county 46)" --county vESTLAND
+check_selection "a county by a name with Norwegian letters, in capitals" "$(in_county 15)" --county 'MØRE OG ROMSDAL'
 check_selection "two counties across the 2020 reform, a range of years" \
-    "left(h.unit_code, 2) IN ('12', '46') AND h.year BETWEEN 2018 AND 2021" --county 12 --county 46 --years 2018-2021
+    "$(in_county 12 46) AND h.year BETWEEN 2018 AND 2021" --county 12 --county 46 --years 2018-2021
 check_selection "size classes as a comma list, years as a list and a range" \
     "h.size_class IN ('50000+', 'Oslo bydel') AND h.year IN (2015, 2019, 2020, 2021)" \
     --size-class '50000+,Oslo bydel' --years 2015,2019-2021
@@ -255,7 +278,43 @@ contains "... and selects something" "$out" "nav_collab,2019,Oslo bydel,"
 
 run trends --format csv --indicator nav_collab
 eq "--indicator: the CSV has that indicator's columns only" "$(head -n 1 <<<"$out")" \
-   "$(printf 'indicator,year,size_class,units_reporting,units_answered,units_yes,units_no,units_dont_know,pct_yes\r')"
+   "$(printf 'indicator,year,size_class,units_reporting,units_answered,units_yes,units_no,units_dont_know,population_answered,pct_yes,pct_population\r')"
+
+# --- counties across the reform ---------------------------------------------------
+eq "Vestland's units (46) in 2019 are Hordaland's and Sogn og Fjordane's that became Vestland's" \
+   "$(q "SELECT units_reporting FROM is248.trend_nav_collab_filtered(years => '{2019}', counties => '{46}') WHERE size_class = 'Alle'")" \
+   "$(q "SELECT count(*) FROM is248.report_current c WHERE year = 2019 AND EXISTS (SELECT 1 FROM is248.unit_lineage l WHERE l.year = 2019 AND l.unit_code = c.unit_code AND left(l.current_code, 2) = '46')")"
+ok "... of which there are some (so that the check above can tell)" \
+   test "$(q "SELECT count(*) FROM is248.report_current WHERE year = 2019 AND county_code IN ('12', '14')")" -gt 0
+run trends --format csv --indicator nav_collab --years 2019-2024 --county 46
+eq "--years 2019-2024 --county 46 keeps 2019" "$(grep -c '^nav_collab,2019,Alle,' <<<"$out")" 1
+run trends --format csv --indicator nav_collab --county Østfold
+eq "a name that two codes had (01 to 2019, 31 from 2024) is the county of today" \
+   "$out" "$(PGUSER=postgres "$IS248" trends --format csv --indicator nav_collab --county 31 2>/dev/null)"
+run trends --county Vestland --years 2020
+contains "the selection is named by the county's name" "$out" "Selection: years 2020; counties Vestland (46)"
+eq "the county view names the counties of each year" \
+   "$(q "SELECT string_agg(county_code || ' ' || county_name, ', ' ORDER BY county_code) FROM is248.county_year WHERE year = 2019 AND county_code IN ('12', '14', '46')")" \
+   "12 Hordaland, 14 Sogn og Fjordane"
+
+# --- --size-class with Alle: the rows shown, Alle every unit ------------------------
+run trends --format csv --indicator nav_collab --size-class 'Alle,50000+'
+eq "--size-class Alle,50000+: exit 0" "$rc" 0
+eq "... only those rows" "$(cut -d, -f3 <<<"$out" | sort -u | tr -d '\r' | tr '\n' ' ')" "50000+ Alle size_class "
+eq "... Alle is every unit, not the 50000+ alone" \
+   "$(grep ',Alle,' <<<"$out" | cut -d, -f2,4 | tr -d '\r')" \
+   "$(q "SELECT year || ',' || units_reporting FROM is248.trend_nav_collab WHERE size_class = 'Alle' ORDER BY year")"
+
+# --- population-weighted figures --------------------------------------------------
+eq "pct_population: the yes units' population over the answering units' (a unit without a population in neither)" \
+   "$(q "SELECT year, pct_population, population_answered FROM is248.trend_nav_collab WHERE size_class = 'Alle' ORDER BY year")" \
+   "$(q "SELECT year, round(100.0 * coalesce(sum(population) FILTER (WHERE nav_collab = 'yes'), 0) / nullif(sum(population) FILTER (WHERE nav_collab IS NOT NULL), 0), 1),
+                coalesce(sum(population) FILTER (WHERE nav_collab IS NOT NULL), 0)
+         FROM is248.report_current GROUP BY year ORDER BY year")"
+ok "... differs from the share of units somewhere (so that it says something else)" \
+   test "$(q "SELECT count(*) FROM is248.trend_nav_collab WHERE pct_population <> pct_yes")" -gt 0
+eq "units_rated is units_answered less dont_know" \
+   "$(q "SELECT count(*) FROM is248.trend_nav_rating WHERE units_rated <> units_answered - dont_know")" 0
 run trends --format json --indicator ips_se_mental_health --years 2015
 eq "JSON: 2015 (not asked) has null percentages and IPS/SE" \
    "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sorted({(r["pct_yes"], r["units_ips"], r["units_se"]) for r in d["ips_se_mental_health"]}))' <(printf '%s' "$out"))" \
@@ -263,11 +322,11 @@ eq "JSON: 2015 (not asked) has null percentages and IPS/SE" \
 
 run trends --years 2030 --format csv
 eq "a selection without reports: exit 0" "$rc" 0
-eq "... the CSV header alone" "$out" "$(printf 'indicator,year,size_class,units_reporting,units_answered,units_yes,units_no,units_dont_know,very_good,good,neither,less_good,bad,dont_know,units_ips,units_se,pct_yes,pct_good,pct_neither,pct_less_good_or_bad\r')"
+eq "... the CSV header alone" "$out" "$(printf 'indicator,year,size_class,units_reporting,units_answered,units_yes,units_no,units_dont_know,population_answered,very_good,good,neither,less_good,bad,dont_know,units_rated,units_ips,units_se,pct_yes,pct_population,pct_good,pct_neither,pct_less_good_or_bad\r')"
 contains "... and a warning" "$err" "no current reports for years 2030"
 
 run trends --county 46 --years 2020
-contains "the table names the selection" "$out" "Selection: years 2020; counties 46"
+contains "the table names the selection" "$out" "Selection: years 2020; counties Vestland (46)"
 
 # --- the reader ---------------------------------------------------------------
 q "DROP ROLE IF EXISTS t_trends_analyst; CREATE ROLE t_trends_analyst LOGIN IN ROLE is248_reader" >/dev/null
@@ -288,11 +347,17 @@ usage "a range that runs backwards" "invalid --years '2024-2019': the range 2024
 usage "a year that is not one" "invalid --years '2019,20x1'" --years 2019,20x1
 usage "an open range" "invalid --years '2019-'" --years 2019-
 usage "an empty --years" "invalid --years ''" --years ''
-usage "an unknown size class" "unknown size class 'Alle': the size classes are '<2000', '2000-4999'" --size-class Alle
+usage "an unknown size class" "unknown size class 'huge': the size classes are '<2000', '2000-4999'" --size-class huge
 usage "an empty size class in a list" "invalid --size-class '50000+,': an empty size class" --size-class 50000+,
-usage "a county code that is not two digits" "invalid --county '4': a county code is two digits" --county 4
+usage "a county code that is not two digits" "invalid --county '4': '4' is neither a county code" --county 4
+usage "a county name that is none" "invalid --county 'Narnia': 'Narnia' is neither a county code (two digits" --county Narnia
 usage "a county that does not exist" "unknown county code '99'" --county 99
 usage "an unknown indicator" "unknown --indicator 'nav' (indicators: nav_collab, nav_rating" --indicator nav
-usage "an unknown format" "unknown --format 'xml' (formats: table, csv, json)" --format xml
+usage "an unknown format" "unknown --format 'xml' (formats: table, csv, json, xlsx)" --format xml
+usage "xlsx without a file" "--format xlsx writes a file: give it with --output FILE.xlsx" --format xlsx
+usage "a CSV dialect without CSV" "--csv-dialect is for --format csv" --csv-dialect excel-nb
+usage "an unknown CSV dialect" "unknown --csv-dialect 'excel'" --format csv --csv-dialect excel
+usage "an unknown language" "unknown --lang 'de' (languages: nb, en)" --lang de
+usage "an unknown weight" "unknown --weight 'people' (weights: units, population)" --weight people
 usage "--chart-dir is report's" "option '--chart-dir' does not apply to 'trends'" --chart-dir x
 finish

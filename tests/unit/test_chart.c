@@ -4,7 +4,8 @@
  * hostile), and the geometry is checked against the chart's own axes:
  * figures on their grid lines and year ticks, clamped to 0-100 %, lines
  * broken at missing years, the total drawn first, a series hidden by an
- * equal one drawn larger; escaping, wrapping, and a write error.
+ * equal one drawn larger; n on every point and open rings below small_n,
+ * with a footnote; escaping, wrapping, and a write error.
  */
 #include <math.h>
 #include <stdio.h>
@@ -81,10 +82,10 @@ static void test_chart(void)
     const double total[] = { 50, 50, 50, 50, 50 };
     const double b[] = { 70, 70, 70, NAN, NAN };
     const struct chart_series series[] = {
-        { hostile, chart_palette[0], a, 0 },
-        { "B", chart_palette[1], b, 0 },
-        { "C", chart_palette[2], b, 0 },
-        { "Alle & co", chart_total_colour, total, 1 },
+        { hostile, chart_palette[0], a, 0, NULL },
+        { "B", chart_palette[1], b, 0, NULL },
+        { "C", chart_palette[2], b, 0, NULL },
+        { "Alle & co", chart_total_colour, total, 1, NULL },
     };
     char subtitle[600];
     memset(subtitle, 0, sizeof subtitle);
@@ -206,13 +207,80 @@ static void test_one_year_no_series(void)
     free(buf);
 }
 
+/* n per point: its tooltip; open rings below small_n and the footnote;
+ * without n, filled and no footnote; inline_svg: no XML declaration. */
+static void test_small_n(void)
+{
+    const double v[] = { 10, NAN, 30, 40 };
+    const int n[] = { 19, 0, 20, 3 };
+    const struct chart_series s[] = {
+        { "Oslo bydel", chart_palette[6], v, 0, n },
+        { "Alle", chart_total_colour, v, 1, NULL },
+    };
+    for (int inl = 0; inl < 2; inl++) {
+        struct chart c = { .title = "t", .first_year = 2020, .last_year = 2023,
+                           .series = s, .nseries = 2, .small_n = 20,
+                           .small_n_note = "Open points: fewer than 20 units (n).",
+                           .n_word = "n", .inline_svg = inl };
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&buf, &size);
+        CHECK(f != NULL);
+        if (!f)
+            return;
+        CHECK_INT(chart_write_svg(f, &c), 0);
+        fclose(f);
+        CHECK_INT(strncmp(buf, "<?xml", 5) == 0, !inl);
+        xmlDocPtr doc = xmlReadMemory(buf, (int)size, "c.svg", "UTF-8", XML_PARSE_NONET);
+        CHECK(doc != NULL);
+        if (doc) {
+            ctx = xmlXPathNewContext(doc);
+            xmlXPathRegisterNs(ctx, BAD_CAST "s", BAD_CAST "http://www.w3.org/2000/svg");
+            /* 19 and 3 open, 20 filled; the missing year no point */
+            CHECK_NEAR(num("count(//s:g[@data-label='Oslo bydel']/s:circle)"), 3);
+            CHECK_NEAR(num("count(//s:g[@data-label='Oslo bydel']/s:circle[@class='small-n'])"), 2);
+            CHECK_STR(str("//s:g[@data-label='Oslo bydel']/s:circle[@data-n='19']/@class"), "small-n");
+            CHECK_STR(str("//s:g[@data-label='Oslo bydel']/s:circle[@data-n='19']/@fill"), "#ffffff");
+            CHECK_STR(str("//s:g[@data-label='Oslo bydel']/s:circle[@data-n='19']/@stroke"),
+                      chart_palette[6]);
+            CHECK_STR(str("//s:g[@data-label='Oslo bydel']/s:circle[@data-n='20']/@class"), "");
+            CHECK_STR(str("//s:g[@data-label='Oslo bydel']/s:circle[@data-n='20']/s:title"),
+                      "Oslo bydel 2022: 30.0 % (n = 20)");
+            CHECK_STR(str("//s:g[@data-label='Oslo bydel']/s:circle[@data-n='3']/s:title"),
+                      "Oslo bydel 2023: 40.0 % (n = 3)");
+            /* a series without n: filled, its tooltip without one */
+            CHECK_NEAR(num("count(//s:g[@data-label='Alle']/s:circle[@class='small-n'])"), 0);
+            CHECK_STR(str("//s:g[@data-label='Alle']/s:circle[1]/s:title"), "Alle 2020: 10.0 %");
+            CHECK(strstr(str("//s:g[@class='small-n-note']"), "Open points: fewer") != NULL);
+            xmlXPathFreeContext(ctx);
+            xmlFreeDoc(doc);
+        }
+        free(buf);
+    }
+    /* no open point: no footnote */
+    const int big[] = { 20, 20, 20, 20 };
+    const struct chart_series one = { "x", NULL, v, 0, big };
+    struct chart c = { .title = "t", .first_year = 2020, .last_year = 2023,
+                       .series = &one, .nseries = 1, .small_n = 20,
+                       .small_n_note = "Open points" };
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    if (f) {
+        CHECK_INT(chart_write_svg(f, &c), 0);
+        fclose(f);
+        CHECK(strstr(buf, "small-n") == NULL);
+        free(buf);
+    }
+}
+
 static void test_write_error(void)
 {
     FILE *f = fopen("/dev/full", "w");
     if (!f)
         return; /* not on Linux */
     const double v[] = { 1, 2, 3 };
-    const struct chart_series s = { "x", NULL, v, 0 };
+    const struct chart_series s = { "x", NULL, v, 0, NULL };
     struct chart c = { .title = "t", .first_year = 2000, .last_year = 2002,
                        .series = &s, .nseries = 1 };
     CHECK_INT(chart_write_svg(f, &c), -1);
@@ -224,6 +292,7 @@ int main(void)
     test_escape();
     test_chart();
     test_one_year_no_series();
+    test_small_n();
     test_write_error();
     xmlCleanupParser();
     return check_done();
