@@ -69,6 +69,11 @@ struct cli {
     const char *json_summary; /* --json-summary FILE ("-": stdout) */
     long batch_files;         /* --batch N: files per transaction; 0:
                                * the default */
+    long run;                 /* rejections, extract --run N; -1: not
+                               * given */
+    int all_runs;             /* rejections --all */
+    const char *output;       /* rejections --output FILE ("-": stdout) */
+    int force;                /* extract --force: replace files in DIR */
     struct outfile *json_out; /* ... opened (outfile_open), or NULL;
                                * summary_json_file() completes it */
     int argc;                 /* operands after the options */
@@ -82,6 +87,8 @@ int cmd_trends(struct cli *c);
 int cmd_demo(struct cli *c);
 int cmd_report(struct cli *c);
 int cmd_status(struct cli *c);
+int cmd_rejections(struct cli *c);
+int cmd_extract(struct cli *c);
 
 /* Connect as --db or libpq's environment say, with the time-outs of c;
  * NULL after printing why.  The connection is watched (cli_watch()) until

@@ -28,7 +28,12 @@ enum opt_flag {
     OPT_OUTPUT = 64,  /* --format, --indicator, --chart */
     OPT_CHART_DIR = 128, /* --chart-dir */
     OPT_SUMMARY = 256, /* --json-summary */
-    OPT_BATCH = 512    /* --batch */
+    OPT_BATCH = 512,   /* --batch */
+    OPT_FORMAT = 1024, /* --format (trends, demo: with OPT_OUTPUT) */
+    OPT_RUN = 2048,    /* --run */
+    OPT_ALL = 4096,    /* --all */
+    OPT_OUTFILE = 8192, /* --output */
+    OPT_FORCE = 16384  /* --force */
 };
 
 struct command {
@@ -61,7 +66,8 @@ static const struct command commands[] = {
       "validate [LIMITS] PATH...",
       "Read and check PATH as import would, without a database.  Prints every\n"
       "problem; exits 1 when anything would be set aside.\n" },
-    { "trends", cmd_trends, OPT_DB | OPT_TIMEOUTS | OPT_SELECT | OPT_OUTPUT, 0, 0,
+    { "trends", cmd_trends,
+      OPT_DB | OPT_TIMEOUTS | OPT_SELECT | OPT_OUTPUT | OPT_FORMAT, 0, 0,
       "trends [--db CONNINFO] [SELECTION] [OUTPUT]",
       "Print each indicator by year and size class, the trend views'\n"
       "figures: nav_collab (collaboration with Nav established), nav_rating\n"
@@ -85,7 +91,7 @@ static const struct command commands[] = {
       "database has no reports for YEAR.\n"
       "\n"
       "  is248 report 2024 --chart-dir charts > report-2024.md\n" },
-    { "demo", cmd_demo, OPT_DB | OPT_OUTPUT, 0, 0,
+    { "demo", cmd_demo, OPT_DB | OPT_OUTPUT | OPT_FORMAT, 0, 0,
       "demo [--db CONNINFO] [OUTPUT]",
       "Start a throwaway PostgreSQL in a temporary directory (as the user\n"
       "'postgres' when run as root), migrate it, import the fixtures shipped\n"
@@ -100,6 +106,31 @@ static const struct command commands[] = {
       "reported each year against how many were expected, and what those\n"
       "runs set aside, grouped by level and reason with a count and an\n"
       "example.  Reads only views that is248_reader may read.\n" },
+    { "rejections", cmd_rejections,
+      OPT_DB | OPT_TIMEOUTS | OPT_RUN | OPT_ALL | OPT_FORMAT | OPT_OUTFILE,
+      0, 0,
+      "rejections [--db CONNINFO] [--run N | --all] [--format table|csv]\n"
+      "                    [--output FILE]",
+      "List what an import run set aside, to send back to the data provider:\n"
+      "every file, report and answer, with its source, the entry inside the\n"
+      "archive, the file's SHA-256, the report's position, year and unit, the\n"
+      "question, the level and the reason; by file, then report, then as\n"
+      "recorded.  Without --run: the last run that set anything aside (stderr\n"
+      "says which).  Reads is248.rejection: run it as the schema's owner.\n"
+      "\n"
+      "  is248 rejections --format csv --output set-aside.csv\n" },
+    { "extract", cmd_extract,
+      OPT_DB | OPT_TIMEOUTS | OPT_LIMITS | OPT_RUN | OPT_FORCE, 1, -1,
+      "extract --run N [--db CONNINFO] [--force] [LIMITS] DIR [PATH...]",
+      "Copy the files that run N set aside (whole, or for a report or an\n"
+      "answer in them) out of the deliveries they came in, into DIR, with\n"
+      "MANIFEST.csv: every rejection of the run and the file it is in.  The\n"
+      "deliveries are read where the run found them, or at the PATHs given\n"
+      "(when they have moved); files are found by their SHA-256, named after\n"
+      "their entry, made safe.  DIR is made (mode 700) when missing.  Exits 1\n"
+      "when a file set aside is not in DIR.\n"
+      "\n"
+      "  is248 extract --run 7 to-provider/\n" },
 };
 
 static const char general_help[] =
@@ -118,6 +149,8 @@ static const char general_help[] =
     "  demo       load the shipped fixtures into a throwaway PostgreSQL and\n"
     "             print the trends\n"
     "  status     show recent imports, coverage and what was set aside\n"
+    "  rejections list what an import set aside (table or CSV)\n"
+    "  extract    copy the files an import set aside out of their deliveries\n"
     "\n"
     "Options:\n"
     "  --db CONNINFO          database to use (\"dbname=x host=y\" or a URI);\n"
@@ -149,11 +182,16 @@ static const char general_help[] =
     "                         Oslo bydel); repeatable or a comma list\n"
     "  --county CODE          trends: these counties (two digits, as in\n"
     "                         report_current.county_code); repeatable\n"
-    "  --format FORMAT        trends, demo: table (default), csv or json\n"
+    "  --format FORMAT        trends, demo: table (default), csv or json;\n"
+    "                         rejections: table (default) or csv\n"
     "  --indicator NAME       trends, demo: nav_collab, nav_rating,\n"
     "                         ips_se_mental_health, ips_se_substance\n"
     "  --chart FILE.svg       trends, demo: draw one indicator as an SVG chart\n"
     "  --chart-dir DIR        report: write a chart per indicator into DIR\n"
+    "  --run N                rejections, extract: import run N\n"
+    "  --all                  rejections: every run\n"
+    "  --output FILE          rejections: write to FILE, not stdout\n"
+    "  --force                extract: replace files of the same name in DIR\n"
     "  -q, --quiet            print only what went wrong\n"
     "  -v, --verbose          print more\n"
     "  -h, --help             show help (\"is248 COMMAND --help\" for one command)\n"
@@ -166,7 +204,8 @@ static const char general_help[] =
     "Exit status:\n"
     "  0  all loaded, or loaded before\n"
     "  1  done, but something was set aside (see is248.rejection); report:\n"
-    "     no reports for the year; trends --chart: no figure to draw\n"
+    "     no reports for the year; trends --chart: no figure to draw;\n"
+    "     extract: a file set aside is not in DIR\n"
     "  2  usage or configuration error\n"
     "  3  database unavailable or failed\n"
     "  4  another import is running\n"
@@ -396,6 +435,19 @@ static void print_command_help(const struct command *cmd)
     if (cmd->opts & OPT_CHART_DIR)
         printf("  --chart-dir DIR        write a chart per indicator into DIR and\n"
                "                         link them from the report\n");
+    if (cmd->opts & OPT_RUN)
+        printf("  --run N                import run N (is248 status lists the runs)\n");
+    if (cmd->opts & OPT_ALL)
+        printf("  --all                  every run\n");
+    if ((cmd->opts & OPT_FORMAT) && !(cmd->opts & OPT_OUTPUT))
+        printf("  --format FORMAT        table (default: aligned, for reading) or\n"
+               "                         csv (RFC 4180, a header row)\n");
+    if (cmd->opts & OPT_OUTFILE)
+        printf("  --output FILE          write to FILE (replaced whole, never\n"
+               "                         through a link) instead of stdout\n");
+    if (cmd->opts & OPT_FORCE)
+        printf("  --force                replace files of the same name in DIR\n"
+               "                         (regular files only)\n");
     printf("  -q, --quiet            print only what went wrong\n"
            "  -v, --verbose          print more\n"
            "  -h, --help             show this help\n"
@@ -441,7 +493,8 @@ int main(int argc, char **argv)
     enum { O_DB = 256, O_WAIT, O_MAX_ENTRY, O_MAX_TOTAL, O_MAX_ENTRIES,
            O_LOCK_TIMEOUT, O_STATEMENT_TIMEOUT, O_RUNS, O_YEARS,
            O_SIZE_CLASS, O_COUNTY, O_FORMAT, O_INDICATOR, O_CHART,
-           O_CHART_DIR, O_JSON_SUMMARY, O_BATCH };
+           O_CHART_DIR, O_JSON_SUMMARY, O_BATCH, O_RUN, O_ALL, O_OUTPUT,
+           O_FORCE };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, O_DB },
         { "wait", optional_argument, NULL, O_WAIT },
@@ -460,6 +513,10 @@ int main(int argc, char **argv)
         { "chart-dir", required_argument, NULL, O_CHART_DIR },
         { "json-summary", required_argument, NULL, O_JSON_SUMMARY },
         { "batch", required_argument, NULL, O_BATCH },
+        { "run", required_argument, NULL, O_RUN },
+        { "all", no_argument, NULL, O_ALL },
+        { "output", required_argument, NULL, O_OUTPUT },
+        { "force", no_argument, NULL, O_FORCE },
         { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
@@ -477,6 +534,7 @@ int main(int argc, char **argv)
         .lock_timeout_ms = CLI_DEFAULT_LOCK_TIMEOUT_MS,
         .statement_timeout_ms = CLI_DEFAULT_STATEMENT_TIMEOUT_MS,
         .status_runs = CLI_DEFAULT_STATUS_RUNS,
+        .run = -1,
     };
 
     /* Options may stand anywhere, also before the command.  The leading
@@ -547,9 +605,18 @@ int main(int argc, char **argv)
             l->item[l->n++] = optarg;
             break;
         }
-        case O_FORMAT: c.format = optarg; used |= OPT_OUTPUT; break;
+        case O_FORMAT: c.format = optarg; used |= OPT_FORMAT; break;
         case O_CHART: c.chart = optarg; used |= OPT_OUTPUT; break;
         case O_CHART_DIR: c.chart_dir = optarg; used |= OPT_CHART_DIR; break;
+        case O_RUN:
+            used |= OPT_RUN;
+            if (parse_count(optarg, &c.run) != 0)
+                return usage_error("invalid run '%s' for --run (digits)",
+                                   optarg);
+            break;
+        case O_ALL: c.all_runs = 1; used |= OPT_ALL; break;
+        case O_OUTPUT: c.output = optarg; used |= OPT_OUTFILE; break;
+        case O_FORCE: c.force = 1; used |= OPT_FORCE; break;
         case 'q': msg_level = MSG_QUIET; break;
         case 'v': msg_level = MSG_VERBOSE; break;
         case 'h': help = 1; break;
