@@ -340,6 +340,23 @@ static int write_file(struct extract *x, struct want *w, size_t len)
     return outfile_close(&of);
 }
 
+/* An entry that cannot be read to its end gives other bytes at each
+ * reading (where a cut archive breaks off depends on the reads), so its
+ * SHA-256 may not be the one recorded: the file wanted that the run
+ * recorded under the same labels, if any, to say why it is not extracted
+ * (nothing is ever written by its name). */
+static struct want *same_label(const struct extract *x,
+                               const struct walk_entry *e)
+{
+    for (size_t i = 0; i < x->n; i++)
+        if (x->w[i].state == NOT_FOUND &&
+            strcmp(PQgetvalue(x->res, x->w[i].row, REJ_SOURCE),
+                   e->source) == 0 &&
+            strcmp(PQgetvalue(x->res, x->w[i].row, REJ_ENTRY), e->entry) == 0)
+            return &x->w[i];
+    return NULL;
+}
+
 static int on_file(void *ctx, const struct walk_entry *e,
                    struct walk_input *in)
 {
@@ -383,6 +400,8 @@ static int on_file(void *ctx, const struct walk_entry *e,
     if (cli_stop_signal)
         return 1;
     struct want *w = wanted(x, sha);
+    if (!w && failed)
+        w = same_label(x, e);
     if (!w || w->state == WRITTEN)
         return 0;
     char where[2048];
@@ -538,9 +557,9 @@ static size_t report_missing(const struct extract *x)
             continue;
         missing++;
         char *why = rejection_shown(PQgetvalue(x->res, i, REJ_REASON));
-        msg_notice("not extracted: %s: set aside without being read (%s): "
-                   "send %s itself", label(s, e, where, sizeof where),
-                   why ? why : "?", e[0] ? "the archive" : "it");
+        msg_notice("not extracted: %s: set aside without being read (%s); "
+                   "the delivery it came in is what to send back",
+                   label(s, e, where, sizeof where), why ? why : "?");
         free(why);
     }
     return missing;

@@ -87,9 +87,13 @@ int rejection_run(PGconn *conn, long run, struct rejection_run *r)
     return EXIT_OK;
 }
 
-/* $1: the run, or NULL for all.  %s: the bytes column and its join. */
+/* $1: the run, or NULL for all.  %s: the bytes column and its join.  A
+ * SHA-256 of 32 zero bytes is none: what the import records for a file it
+ * never read (a link, an archive cut short; load/loader.c sends a SHA-256
+ * for every file). */
 static const char rows_sql[] =
-    "SELECT r.run_id, r.source, r.entry, encode(r.sha256, 'hex'),"
+    "SELECT r.run_id, r.source, r.entry,"
+    "       nullif(encode(r.sha256, 'hex'), repeat('0', 64)),"
     "       r.report_index, r.year, r.unit_code, r.question, r.level,"
     "       r.reason%s"
     "  FROM is248.rejection r%s"

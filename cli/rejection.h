@@ -45,7 +45,8 @@ int rejection_run(PGconn *conn, long run, struct rejection_run *r);
 /* The rows of run (0: every run; < 0: none, the columns only), in the
  * order listed: by file (source,
  * then entry, in byte order), run, report (the file's own first, then by
- * position), and as recorded.  sha256 in hex.  With with_bytes the column
+ * position), and as recorded.  sha256 in hex, NULL for a file never read
+ * (a link, an archive cut short).  With with_bytes the column
  * REJ_BYTES too (read from is248.source_file).  The caller PQclear()s;
  * NULL after a message, *rc set as for rejection_run(). */
 PGresult *rejection_rows(PGconn *conn, long long run, int with_bytes,
