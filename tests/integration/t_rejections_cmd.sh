@@ -215,7 +215,7 @@ q "INSERT INTO is248.rejection (run_id, source, entry, level, reason)
    VALUES (3, E'raw\\x1b[2J\\n.zip', E'a\\u202Eb\\tc.xml', 'file', E'bell\\x07, \"quoted\"')" >/dev/null
 run rejections
 eq "a hand-made row: exit 0" "$rc" 0
-ok "... no raw control character on stdout" bash -c "! LC_ALL=C grep -q \$'[\\x01-\\x08\\x0b-\\x1f]' '$WORK/out'"
+ok "... no raw control character on stdout" bash -c "! LC_ALL=C grep -q \$'[\\x01-\\x09\\x0b-\\x1f]' '$WORK/out'"
 ok "... nor a bidirectional override" bash -c "! grep -q \$'\\u202e' '$WORK/out'"
 contains "... the source escaped" "$out" 'raw\x1B[2J\n.zip'
 contains "... the entry escaped" "$out" 'a\u202Eb\tc.xml'
