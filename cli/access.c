@@ -44,6 +44,10 @@ static int refused(const char *login, enum cli_need need)
     if (need == CLI_NEED_IMPORT)
         msg_error("the login '%s' may not import: it is not a member of "
                   "is248_loader " ROLES_DOC, login);
+    else if (need == CLI_NEED_OPERATOR)
+        msg_error("the login '%s' may not read what was set aside row by "
+                  "row: only the schema's owner may (is248.rejection) "
+                  ROLES_DOC, login);
     else
         msg_error("the login '%s' may not read is248's figures: it is not a "
                   "member of is248_reader " ROLES_DOC, login);
@@ -62,6 +66,9 @@ int cli_check_access(PGconn *conn, enum cli_need need, int schema_ready)
         : need == CLI_NEED_IMPORT
             ? "SELECT current_user, pg_catalog.has_function_privilege"
               "('is248.run_begin(text)', 'EXECUTE')"
+        : need == CLI_NEED_OPERATOR
+            ? "SELECT current_user, pg_catalog.has_table_privilege"
+              "('is248.rejection', 'SELECT')"
             : "SELECT current_user, pg_catalog.has_table_privilege"
               "('is248.report_current', 'SELECT')";
     PGresult *res = ask(conn, sql);

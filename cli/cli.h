@@ -66,7 +66,8 @@ struct cli {
     const char *format;           /* --format table|csv|json|xlsx|md|html;
                                    * NULL: the command's default */
     const char *csv_dialect;      /* --csv-dialect rfc4180|excel-nb */
-    const char *output;           /* --output FILE ("-": stdout) */
+    const char *output;           /* --output FILE ("-": stdout): trends,
+                                   * report, export, rejections */
     const char *lang;             /* --lang nb|en; NULL: the environment */
     const char *weight;           /* --weight units|population */
     const char *chart;            /* --chart FILE.svg ("-": stdout) */
@@ -78,6 +79,10 @@ struct cli {
     const char *json_summary; /* --json-summary FILE ("-": stdout) */
     long batch_files;         /* --batch N: files per transaction; 0:
                                * the default */
+    long run;                 /* rejections, extract --run N; -1: not
+                               * given */
+    int all_runs;             /* rejections --all */
+    int force;                /* extract --force: replace files in DIR */
     struct outfile *json_out; /* ... opened (outfile_open), or NULL;
                                * summary_json_file() completes it */
     int argc;                 /* operands after the options */
@@ -92,6 +97,8 @@ int cmd_demo(struct cli *c);
 int cmd_report(struct cli *c);
 int cmd_status(struct cli *c);
 int cmd_export(struct cli *c);
+int cmd_rejections(struct cli *c);
+int cmd_extract(struct cli *c);
 
 /* Connect as --db or libpq's environment say, with the time-outs of c;
  * NULL after printing why, with *rc the exit code: EXIT_USAGE when the
@@ -105,7 +112,9 @@ void cli_disconnect(PGconn *conn);
 /* What a command needs of the database (cli_check_schema()). */
 enum cli_need {
     CLI_NEED_READ,      /* the views: a role in is248_reader */
-    CLI_NEED_IMPORT     /* the merge: a role in is248_loader */
+    CLI_NEED_IMPORT,    /* the merge: a role in is248_loader */
+    CLI_NEED_OPERATOR   /* what was set aside, row by row: the schema's
+                         * owner (SELECT on is248.rejection) */
 };
 /* EXIT_OK when the schema is at the version this program needs and the
  * login may do what need says; else prints what to do and returns the

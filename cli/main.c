@@ -33,9 +33,13 @@ enum opt_flag {
     OPT_BATCH = 512,   /* --batch */
     OPT_OPEN = 1024,   /* --open */
     OPT_DRY_RUN = 2048, /* --dry-run */
-    OPT_ANALYST = 4096, /* --lang, --output, --csv-dialect, --weight */
+    OPT_ANALYST = 4096, /* --lang, --csv-dialect, --weight */
     OPT_FORMAT = 8192,  /* --format */
-    OPT_SIZE_CLASS = 16384 /* --size-class */
+    OPT_SIZE_CLASS = 16384, /* --size-class */
+    OPT_RUN = 32768,    /* --run */
+    OPT_ALL = 65536,    /* --all */
+    OPT_OUTFILE = 131072, /* --output */
+    OPT_FORCE = 262144  /* --force */
 };
 
 /* The exit codes a command uses, as a set of bits (1 << code). */
@@ -98,7 +102,7 @@ static const struct command commands[] = {
       "something would be set aside" },
     { "trends", cmd_trends,
       OPT_DB | OPT_TIMEOUTS | OPT_SELECT | OPT_SIZE_CLASS | OPT_OUTPUT |
-          OPT_FORMAT | OPT_ANALYST, 0, 0,
+          OPT_FORMAT | OPT_ANALYST | OPT_OUTFILE, 0, 0,
       "trends [--db CONNINFO] [SELECTION] [OUTPUT]",
       "Print each indicator by year and size class, the trend views'\n"
       "figures: nav_collab (collaboration with Nav established), nav_rating\n"
@@ -117,7 +121,7 @@ static const struct command commands[] = {
       (const int[]){ 0, 1, 2, 3, 6, -1 }, "done", "--chart: no figure to draw" },
     { "report", cmd_report,
       OPT_DB | OPT_TIMEOUTS | OPT_CHART_DIR | OPT_FORMAT | OPT_SIZE_CLASS |
-          OPT_ANALYST, 1, 1,
+          OPT_ANALYST | OPT_OUTFILE, 1, 1,
       "report [--db CONNINFO] [--format md|html] [--output FILE] [--chart-dir DIR] YEAR",
       "Print YEAR's figures as a short report: for each indicator the\n"
       "answers by size class, with n, the units behind every figure.\n"
@@ -133,7 +137,7 @@ static const struct command commands[] = {
       (const int[]){ 0, 1, 2, 3, 6, -1 }, "done", "no reports for YEAR" },
     { "export", cmd_export,
       OPT_DB | OPT_TIMEOUTS | OPT_SELECT | OPT_SIZE_CLASS | OPT_FORMAT |
-          OPT_ANALYST, 0, 0,
+          OPT_ANALYST | OPT_OUTFILE, 0, 0,
       "export [--db CONNINFO] [SELECTION] [--format csv|xlsx|json] [--output FILE]",
       "Write the current report of every unit and year selected, one row\n"
       "each: every normalized answer, the population and size class, the\n"
@@ -143,7 +147,8 @@ static const struct command commands[] = {
       "\n"
       "  is248 export --years 2019-2024 --format xlsx --output reports.xlsx\n",
       (const int[]){ 0, 2, 3, 6, -1 }, "done", NULL },
-    { "demo", cmd_demo, OPT_DB | OPT_OUTPUT | OPT_FORMAT | OPT_ANALYST, 0, 0,
+    { "demo", cmd_demo,
+      OPT_DB | OPT_OUTPUT | OPT_FORMAT | OPT_ANALYST | OPT_OUTFILE, 0, 0,
       "demo [--db CONNINFO] [OUTPUT]",
       "Start a throwaway PostgreSQL in a temporary directory (as the user\n"
       "'postgres' when run as root), migrate it, import the fixtures shipped\n"
@@ -168,6 +173,34 @@ static const struct command commands[] = {
     { "version", cmd_version, 0, 0, 0, "version",
       "Show the version (as \"is248 --version\").\n",
       (const int[]){ 0, 6, -1 }, "done", NULL },
+    { "rejections", cmd_rejections,
+      OPT_DB | OPT_TIMEOUTS | OPT_RUN | OPT_ALL | OPT_FORMAT | OPT_OUTFILE,
+      0, 0,
+      "rejections [--db CONNINFO] [--run N | --all] [--format table|csv]\n"
+      "                    [--output FILE]",
+      "List what an import run set aside, to send back to the data provider:\n"
+      "every file, report and answer, with its source, the entry inside the\n"
+      "archive, the file's SHA-256, the report's position, year and unit, the\n"
+      "question, the level and the reason; by file, then report, then as\n"
+      "recorded.  Without --run: the last run that set anything aside (stderr\n"
+      "says which).  Reads is248.rejection: run it as the schema's owner.\n"
+      "\n"
+      "  is248 rejections --format csv --output set-aside.csv\n",
+      (const int[]){ 0, 2, 3, 6, -1 }, "done", NULL },
+    { "extract", cmd_extract,
+      OPT_DB | OPT_TIMEOUTS | OPT_LIMITS | OPT_RUN | OPT_FORCE, 1, -1,
+      "extract --run N [--db CONNINFO] [--force] [LIMITS] DIR [PATH...]",
+      "Copy the files that run N set aside (whole, or for a report or an\n"
+      "answer in them) out of the deliveries they came in, into DIR, with\n"
+      "MANIFEST.csv: every rejection of the run and the file it is in.  The\n"
+      "deliveries are read where the run found them, or at the PATHs given\n"
+      "(when they have moved); files are found by their SHA-256, named after\n"
+      "their entry, made safe.  DIR is made (mode 700) when missing.  Exits 1\n"
+      "when a file set aside is not in DIR.\n"
+      "\n"
+      "  is248 extract --run 7 to-provider/\n",
+      (const int[]){ 0, 1, 2, 3, 5, 6, -1 }, "every file set aside is in DIR",
+      "a file set aside is not in DIR" },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -190,6 +223,8 @@ static const char general_help[] =
     "  status     show recent imports, coverage and what was set aside\n"
     "  help       show this help, or a command's (\"is248 help import\")\n"
     "  version    show the version\n"
+    "  rejections list what an import set aside (table or CSV)\n"
+    "  extract    copy the files an import set aside out of their deliveries\n"
     "\n"
     "Options:\n"
     "  --db CONNINFO          database to use (\"dbname=x host=y\" or a URI);\n"
@@ -225,10 +260,12 @@ static const char general_help[] =
     "                         units' predecessors; repeatable\n"
     "  --format FORMAT        trends, demo: table (default), csv, json, xlsx;\n"
     "                         report: md (default), html; export: csv\n"
-    "                         (default), json, xlsx\n"
+    "                         (default), json, xlsx; rejections: table\n"
+    "                         (default), csv\n"
     "  --csv-dialect DIALECT  rfc4180 (default) or excel-nb (BOM, ';', decimal\n"
     "                         comma: Norwegian Excel)\n"
-    "  --output FILE          trends, report, export: write to FILE (-: stdout)\n"
+    "  --output FILE          trends, report, export, rejections: write to\n"
+    "                         FILE (-: stdout)\n"
     "  --lang LANG            nb or en (default: LC_ALL, LC_MESSAGES, LANG)\n"
     "  --weight WEIGHT        units (default) or population: what the charts'\n"
     "                         percentages are of\n"
@@ -236,6 +273,9 @@ static const char general_help[] =
     "                         ips_se_mental_health, ips_se_substance\n"
     "  --chart FILE.svg       trends, demo: draw one indicator as an SVG chart\n"
     "  --chart-dir DIR        report (md): write a chart per indicator into DIR\n"
+    "  --run N                rejections, extract: import run N\n"
+    "  --all                  rejections: every run\n"
+    "  --force                extract: replace files of the same name in DIR\n"
     "  -q, --quiet            print only what went wrong\n"
     "  -v, --verbose          print more: import adds a line per entry\n"
     "                         skipped and per batch committed\n"
@@ -496,15 +536,14 @@ static void print_command_help(const struct command *cmd)
                "                         charts inline, printable)\n");
     else if ((cmd->opts & OPT_FORMAT) && strcmp(cmd->name, "export") == 0)
         printf("  --format FORMAT        csv (default), json or xlsx (--output needed)\n");
-    else if (cmd->opts & OPT_FORMAT)
+    else if ((cmd->opts & OPT_FORMAT) && strcmp(cmd->name, "rejections") != 0)
         printf("  --format FORMAT        table (default: aligned, for reading), csv\n"
                "                         (RFC 4180, a header row, a column\n"
                "                         'indicator'), json (an array of rows per\n"
                "                         indicator, numbers typed, null for none) or\n"
                "                         xlsx (a sheet per indicator; --output needed)\n");
     if (cmd->opts & OPT_ANALYST)
-        printf("  --output FILE          write to FILE instead of standard output\n"
-               "  --csv-dialect DIALECT  rfc4180 (default) or excel-nb: a BOM, ';'\n"
+        printf("  --csv-dialect DIALECT  rfc4180 (default) or excel-nb: a BOM, ';'\n"
                "                         and decimal commas, for Norwegian Excel\n"
                "  --lang LANG            nb or en: labels, headers, titles (default\n"
                "                         from LC_ALL, LC_MESSAGES, LANG)\n"
@@ -520,6 +559,19 @@ static void print_command_help(const struct command *cmd)
     if (cmd->opts & OPT_CHART_DIR)
         printf("  --chart-dir DIR        write a chart per indicator into DIR and\n"
                "                         link them from the report\n");
+    if (cmd->opts & OPT_RUN)
+        printf("  --run N                import run N (is248 status lists the runs)\n");
+    if (cmd->opts & OPT_ALL)
+        printf("  --all                  every run\n");
+    if ((cmd->opts & OPT_FORMAT) && strcmp(cmd->name, "rejections") == 0)
+        printf("  --format FORMAT        table (default: aligned, for reading) or\n"
+               "                         csv (RFC 4180, a header row)\n");
+    if (cmd->opts & OPT_OUTFILE)
+        printf("  --output FILE          write to FILE (replaced whole, never\n"
+               "                         through a link) instead of stdout\n");
+    if (cmd->opts & OPT_FORCE)
+        printf("  --force                replace files of the same name in DIR\n"
+               "                         (regular files only)\n");
     printf("  -q, --quiet            print only what went wrong\n");
     if (strcmp(cmd->name, "import") == 0)
         printf("  -v, --verbose          also a line per entry skipped and per batch\n"
@@ -655,7 +707,7 @@ int main(int argc, char **argv)
            O_LOCK_TIMEOUT, O_STATEMENT_TIMEOUT, O_RUNS, O_YEARS,
            O_SIZE_CLASS, O_COUNTY, O_FORMAT, O_INDICATOR, O_CHART,
            O_CHART_DIR, O_JSON_SUMMARY, O_BATCH, O_OPEN, O_DRY_RUN, O_LANG,
-           O_OUTPUT, O_CSV_DIALECT, O_WEIGHT };
+           O_OUTPUT, O_CSV_DIALECT, O_WEIGHT, O_RUN, O_ALL, O_FORCE };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, O_DB },
         { "wait", optional_argument, NULL, O_WAIT },
@@ -680,6 +732,9 @@ int main(int argc, char **argv)
         { "output", required_argument, NULL, O_OUTPUT },
         { "csv-dialect", required_argument, NULL, O_CSV_DIALECT },
         { "weight", required_argument, NULL, O_WEIGHT },
+        { "run", required_argument, NULL, O_RUN },
+        { "all", no_argument, NULL, O_ALL },
+        { "force", no_argument, NULL, O_FORCE },
         { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
@@ -697,6 +752,7 @@ int main(int argc, char **argv)
         .lock_timeout_ms = CLI_DEFAULT_LOCK_TIMEOUT_MS,
         .statement_timeout_ms = CLI_DEFAULT_STATEMENT_TIMEOUT_MS,
         .status_runs = CLI_DEFAULT_STATUS_RUNS,
+        .run = -1,
     };
 
     /* Options may stand anywhere, also before the command.  The leading
@@ -778,9 +834,17 @@ int main(int argc, char **argv)
         case O_CHART: c.chart = optarg; used |= OPT_OUTPUT; break;
         case O_CHART_DIR: c.chart_dir = optarg; used |= OPT_CHART_DIR; break;
         case O_LANG: c.lang = optarg; used |= OPT_ANALYST; break;
-        case O_OUTPUT: c.output = optarg; used |= OPT_ANALYST; break;
+        case O_OUTPUT: c.output = optarg; used |= OPT_OUTFILE; break;
         case O_CSV_DIALECT: c.csv_dialect = optarg; used |= OPT_ANALYST; break;
         case O_WEIGHT: c.weight = optarg; used |= OPT_ANALYST; break;
+        case O_RUN:
+            used |= OPT_RUN;
+            if (parse_count(optarg, &c.run) != 0)
+                return usage_error("invalid run '%s' for --run (digits)",
+                                   optarg);
+            break;
+        case O_ALL: c.all_runs = 1; used |= OPT_ALL; break;
+        case O_FORCE: c.force = 1; used |= OPT_FORCE; break;
         case 'q': msg_level = MSG_QUIET; break;
         case 'v': msg_level = MSG_VERBOSE; break;
         case 'h': help = 1; break;

@@ -160,3 +160,104 @@ char *printable_dup(const char *s)
         return NULL;
     return printable_copy(copy, total + 1, (const char *)p, n, 0);
 }
+
+/* The value of the n hex digits at s, or -1 when one is not a hex digit. */
+static long hex_value(const char *s, int n)
+{
+    long v = 0;
+    for (int i = 0; i < n; i++) {
+        char c = s[i];
+        int d = c >= '0' && c <= '9' ? c - '0'
+              : c >= 'A' && c <= 'F' ? c - 'A' + 10
+              : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* cp as UTF-8 into out (4 bytes or more); the bytes written, 0 when cp is
+ * no character (a surrogate, above U+10FFFF). */
+static size_t utf8_put(uint32_t cp, unsigned char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (unsigned char)(0xC0 | cp >> 6);
+        out[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        return 0;
+    if (cp < 0x10000) {
+        out[0] = (unsigned char)(0xE0 | cp >> 12);
+        out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (unsigned char)(0xF0 | cp >> 18);
+    out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+char *printable_undo(const char *s, size_t *len)
+{
+    size_t n = strlen(s);
+    /* no form is shorter than what it stands for */
+    unsigned char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        if (s[i] != '\\') {
+            out[o++] = (unsigned char)s[i++];
+            continue;
+        }
+        char f = s[i + 1];  /* '\0' at the end: no form */
+        int digits = f == 'x' ? 2 : f == 'u' ? 4 : f == 'U' ? 8 : 0;
+        if (f == '\\' || f == 't' || f == 'n' || f == 'r') {
+            out[o++] = f == '\\' ? '\\' : f == 't' ? '\t' : f == 'n' ? '\n'
+                                                                     : '\r';
+            i += 2;
+            continue;
+        }
+        long v = -1;
+        if (digits && strnlen(s + i + 2, (size_t)digits) == (size_t)digits)
+            v = hex_value(s + i + 2, digits);
+        size_t k = 0;
+        if (v >= 0 && digits == 2)
+            out[o] = (unsigned char)v, k = 1;
+        else if (v >= 0)
+            k = utf8_put((uint32_t)v, out + o);
+        if (k == 0) {
+            free(out);
+            return NULL;
+        }
+        o += k;
+        i += 2 + (size_t)digits;
+    }
+    out[o] = '\0';
+    *len = o;
+    return (char *)out;
+}
+
+int printable_is_escaped(const char *s)
+{
+    size_t len;
+    char *raw = printable_undo(s, &len);
+    if (!raw)
+        return 0;
+    int same = 0;
+    if (strlen(raw) == len) { /* a NUL inside is no text printable_dup takes */
+        char *again = printable_dup(raw);
+        same = again && strcmp(again, s) == 0;
+        free(again);
+    }
+    free(raw);
+    return same;
+}

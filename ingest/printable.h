@@ -53,4 +53,24 @@ char *printable_copy(char *buf, size_t size, const char *s, size_t n,
  */
 char *printable_dup(const char *s);
 
+/*
+ * The inverse of printable_dup(): the bytes whose escaped form the
+ * NUL-terminated s is, in a new string the caller frees with free(), with
+ * their number in *len (it may hold a NUL byte, escaped as \x00; a
+ * terminating NUL follows).  Used where a label stored by is248 must be
+ * opened again as a path (is248 extract).  Returns NULL when s is not in
+ * the escaped form (a backslash that begins none of the forms above, a
+ * \u or \U of no character), or when out of memory.
+ */
+char *printable_undo(const char *s, size_t *len);
+
+/*
+ * 1 when s is exactly what printable_dup() makes of some text, so that it
+ * can be shown as it stands (a label that is248 escaped and stored), 0
+ * otherwise (it holds what printable_dup() would escape, or a backslash
+ * that begins no form): such text is shown through printable_dup() again.
+ * 0 when memory runs out, which only makes the caller escape it again.
+ */
+int printable_is_escaped(const char *s);
+
 #endif

@@ -222,10 +222,103 @@ static void test_every_code_point(void)
     CHECK_INT(bad, 0);
 }
 
+/* printable_undo() gives back what printable_dup() escaped, for every
+ * code point and every byte; printable_is_escaped() knows its forms. */
+static void test_undo(void)
+{
+    size_t bad = 0;
+    for (uint32_t cp = 1; cp <= 0x10FFFF + 256; cp++) {
+        unsigned char s[8];
+        size_t k = 0;
+        s[k++] = '\\';
+        if (cp > 0x10FFFF) {        /* every byte alone, after the last */
+            s[k++] = (unsigned char)(cp - 0x10FFFF - 1);
+            if (!s[k - 1])
+                continue;
+        } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+            continue;
+        } else if (cp < 0x80) {
+            s[k++] = (unsigned char)cp;
+        } else if (cp < 0x800) {
+            s[k++] = (unsigned char)(0xC0 | cp >> 6);
+            s[k++] = (unsigned char)(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            s[k++] = (unsigned char)(0xE0 | cp >> 12);
+            s[k++] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+            s[k++] = (unsigned char)(0x80 | (cp & 0x3F));
+        } else {
+            s[k++] = (unsigned char)(0xF0 | cp >> 18);
+            s[k++] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+            s[k++] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+            s[k++] = (unsigned char)(0x80 | (cp & 0x3F));
+        }
+        s[k++] = 'x';
+        s[k] = '\0';
+        char *e = printable_dup((const char *)s);
+        size_t len = 0;
+        char *back = e ? printable_undo(e, &len) : NULL;
+        if (!back || len != k || memcmp(back, s, k) != 0 ||
+            !printable_is_escaped(e)) {
+            if (bad++ < 5)
+                fprintf(stderr, "    %u: '%s' does not give its bytes back\n",
+                        (unsigned)cp, e ? e : "(null)");
+        }
+        free(back);
+        free(e);
+    }
+    CHECK_INT(bad, 0);
+
+    /* not the escaped form: no text, or not as printable_dup() writes it */
+    static const struct {
+        const char *in;
+        const char *raw;    /* printable_undo(); NULL: none */
+        int escaped;        /* printable_is_escaped() */
+    } forms[] = {
+        { "", "", 1 },
+        { "plain", "plain", 1 },
+        { "a\\\\b", "a\\b", 1 },
+        { "1106.xml\\n", "1106.xml\n", 1 },
+        { "\\t\\n\\r", "\t\n\r", 1 },
+        { "\\x1B[31m", "\x1b[31m", 1 },
+        { "\\x1b", "\x1b", 0 },            /* lower-case hex */
+        { "\\u0041", "A", 0 },              /* A is never escaped */
+        { "\\U0000200B", "\xe2\x80\x8b", 0 }, /* \u200B is the form */
+        { "\\u200B", "\xe2\x80\x8b", 1 },
+        { "\x1b raw", "\x1b raw", 0 },     /* a control as it stands */
+        { "\xe2\x80\xae raw RLO", "\xe2\x80\xae raw RLO", 0 },
+        { "\xff", "\xff", 0 },             /* not UTF-8 */
+        { "\\", NULL, 0 },                  /* a backslash at the end */
+        { "\\q", NULL, 0 },
+        { "\\x4", NULL, 0 },
+        { "\\xG1", NULL, 0 },
+        { "\\u20", NULL, 0 },
+        { "\\uD800", NULL, 0 },             /* a surrogate */
+        { "\\U00110000", NULL, 0 },         /* beyond Unicode */
+    };
+    for (size_t i = 0; i < COUNT(forms); i++) {
+        size_t len = 0;
+        char *raw = printable_undo(forms[i].in, &len);
+        if (forms[i].raw) {
+            CHECK_STR(raw, forms[i].raw);
+            CHECK_INT(len, raw ? strlen(forms[i].raw) : 0);
+        } else {
+            CHECK_STR(raw, NULL);
+        }
+        free(raw);
+        CHECK_INT(printable_is_escaped(forms[i].in), forms[i].escaped);
+    }
+    size_t len = 0;
+    char *nul = printable_undo("a\\x00b", &len);
+    CHECK(nul && len == 3 && nul[1] == '\0' && nul[2] == 'b');
+    free(nul);
+    CHECK_INT(printable_is_escaped("a\\x00b"), 0); /* a NUL: no text */
+}
+
 int main(void)
 {
     test_table();
     test_edges();
     test_every_code_point();
+    test_undo();
     return check_done();
 }
