@@ -81,10 +81,11 @@ static const struct command commands[] = {
       (const int[]){ 0, 2, 3, 6, -1 },
       "the schema is at the version of this is248", NULL },
     { "import", cmd_import,
-      OPT_DB | OPT_LIMITS | OPT_WAIT | OPT_TIMEOUTS | OPT_SUMMARY | OPT_BATCH,
+      OPT_DB | OPT_LIMITS | OPT_WAIT | OPT_TIMEOUTS | OPT_SUMMARY | OPT_BATCH |
+          OPT_DRY_RUN,
       1, -1,
-      "import [--db CONNINFO] [--wait[=TIME]] [--json-summary FILE] [LIMITS]\n"
-      "                    [TIMEOUTS] PATH...",
+      "import [--db CONNINFO] [--wait[=TIME]] [--json-summary FILE] [--dry-run]\n"
+      "                    [LIMITS] [TIMEOUTS] PATH...",
       "Load every report found in PATH (an archive: zip, tar, tar.gz, tar.xz,\n"
       "tar.bz2; a directory; or an XML file) into the database, many files\n"
       "per transaction (--batch); a file is never half-loaded.  What is set\n"
@@ -243,6 +244,8 @@ static const char general_help[] =
     "                         FILE (\"-\": stdout)\n"
     "  --batch N              import: at most N files per transaction\n"
     "                         (default 500)\n"
+    "  --dry-run              import: roll everything back at the end, so\n"
+    "                         as to see what an import would do\n"
     "  --max-entry-bytes N    bytes decompressed from one archive entry\n"
     "                         (default 512M)\n"
     "  --max-total-bytes N    bytes decompressed from one archive (default 64G)\n"
@@ -507,6 +510,12 @@ static void print_command_help(const struct command *cmd)
     if (cmd->opts & OPT_BATCH)
         printf("  --batch N              at most N files per transaction (default\n"
                "                         500; also at most 4 MiB or half a second)\n");
+    if (cmd->opts & OPT_DRY_RUN)
+        printf("  --dry-run              do everything in one transaction and roll\n"
+               "                         it back: what would be new, loaded before,\n"
+               "                         a correction, a conflict or set aside;\n"
+               "                         nothing is kept (the exit code is the\n"
+               "                         import's)\n");
     if (cmd->opts & OPT_LIMITS)
         printf("  --max-entry-bytes N    cap on one entry decompressed (default 512M)\n"
                "  --max-total-bytes N    cap on one archive decompressed (default 64G)\n"

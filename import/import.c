@@ -137,6 +137,7 @@ static void add_totals(struct import_totals *t, const struct import_file *f)
     case IMPORT_ROLLED_BACK: break;
     }
     t->reports_loaded += f->reports_loaded;
+    t->reports_correcting += f->reports_correcting;
     t->reports_unchanged += f->reports_unchanged;
     t->reports_rejected += f->reports_rejected;
     t->answers_rejected += f->answers_rejected;
@@ -242,6 +243,7 @@ static void emit_batch(struct run *r, struct batch *b, int committed)
         case LOADER_LOADED:
             f.outcome = IMPORT_LOADED;
             f.reports_loaded = x->reports_loaded;
+            f.reports_correcting = x->reports_correcting;
             f.reports_unchanged = x->reports_unchanged;
             f.reports_rejected = x->reports_rejected;
             f.answers_rejected = x->answers_rejected;
@@ -945,6 +947,14 @@ static int begin(struct run *r)
         res->status = IMPORT_LOCKED;
         return -1;
     }
+    /* a dry run: everything in one transaction, rolled back at the end */
+    if (r->cfg->dry_run &&
+        db_command(r->conn, "BEGIN", "cannot begin the dry run", err,
+                   sizeof err) != 0) {
+        snprintf(res->error, sizeof res->error, "%s", err);
+        res->status = IMPORT_FAILED;
+        return -1;
+    }
     int64_t abandoned = 0;
     int64_t run = db_run_begin(r->conn, r->cfg->command ? r->cfg->command : "",
                                &abandoned, err, sizeof err);
@@ -959,6 +969,8 @@ static int begin(struct run *r)
     ev.abandoned = abandoned;
     emit(r, &ev);
     r->ld = loader_new(r->conn, run, err, sizeof err);
+    if (r->ld && r->cfg->dry_run)
+        loader_set_nested(r->ld);
     if (r->ld)
         r->worker = dbworker_start(r->ld, err, sizeof err);
     if (!r->ld || !r->worker) {
@@ -1059,7 +1071,8 @@ enum import_status import_run(const struct import_config *cfg, PGconn *conn,
     }
     res->status = final_status(r);
     if (conn && PQstatus(conn) == CONNECTION_OK &&
-        PQtransactionStatus(conn) == PQTRANS_IDLE) {
+        PQtransactionStatus(conn) ==
+            (cfg->dry_run ? PQTRANS_INTRANS : PQTRANS_IDLE)) {
         char err[1024];
         if (db_run_end(conn, res->run_id, status_word(res->status), err,
                        sizeof err) == 0) {
@@ -1075,6 +1088,10 @@ out:
         dbworker_stop(r->worker);
     }
     loader_free(r->ld);
+    /* a dry run leaves nothing: not the run, not a file, not a report */
+    if (conn && cfg->dry_run && PQstatus(conn) == CONNECTION_OK &&
+        PQtransactionStatus(conn) != PQTRANS_IDLE)
+        db_rollback(conn);
     batch_free(&r->batches[0]);
     batch_free(&r->batches[1]);
     pgbin_free(&r->rd.piece);

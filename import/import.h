@@ -35,8 +35,10 @@ struct import_totals {
     uint64_t files, files_loaded, files_already, files_rejected;
     uint64_t reports_loaded, reports_unchanged, reports_rejected;
     uint64_t answers_rejected, warnings, skipped;
-    uint64_t files_rejected_before; /* in deliveries read whole before:
-                                     * set aside then, not again now */
+    uint64_t files_rejected_before; /* the bytes were set aside whole by
+                                     * an earlier run: told, not again */
+    uint64_t reports_correcting;    /* of reports_loaded: corrections of a
+                                     * report loaded before */
 };
 
 enum import_outcome {
@@ -92,6 +94,8 @@ struct import_problem {
 struct import_file {
     enum import_outcome outcome;
     uint64_t reports_loaded;    /* validate: reports that would load */
+    uint64_t reports_correcting;/* of them, later submissions of a report
+                                 * loaded before */
     uint64_t reports_unchanged;
     uint64_t reports_rejected;
     uint64_t answers_rejected;
@@ -143,6 +147,9 @@ struct import_config {
     size_t batch_files;
     size_t batch_bytes;
     double batch_seconds;
+    /* the whole run in one transaction, rolled back at its end: what
+     * would happen, and nothing kept (not even the run) */
+    int dry_run;
 };
 
 enum import_status {
