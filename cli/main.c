@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "credentials.h"
+#include "ingest/printable.h"
 #include "msg.h"
 #include "outfile.h"
 #include "suggest.h"
@@ -359,16 +360,20 @@ const char *cli_command_line(void)
     return command_line;
 }
 
+/* The words escaped (printable.h): a file name that is not UTF-8, or holds
+ * control characters, must not reach the database's text (it refuses
+ * invalid UTF-8) nor a terminal raw; cut between characters when long. */
 static void remember_command_line(int argc, char **argv)
 {
     size_t used = 0;
-    for (int i = 0; i < argc && used + 1 < sizeof command_line; i++) {
-        int n = snprintf(command_line + used, sizeof command_line - used,
-                         "%s%s", i ? " " : "", argv[i]);
-        if (n < 0)
-            break;
-        used += (size_t)n;
+    for (int i = 0; i < argc && used + 2 < sizeof command_line; i++) {
+        if (i)
+            command_line[used++] = ' ';
+        printable_copy(command_line + used, sizeof command_line - used,
+                       argv[i], strlen(argv[i]), 0);
+        used += strlen(command_line + used);
     }
+    command_line[used] = '\0';
 }
 
 /* A byte count: digits with an optional K, M, G or T (powers of 1024). */
