@@ -572,14 +572,148 @@ static int cmd_version(struct cli *c)
     return EXIT_OK;
 }
 
-int main(int argc, char **argv)
+/* The value arg of the long option opt into c.  EXIT_OK, or EXIT_USAGE
+ * after a message. */
+static int option_value(int opt, const char *arg, struct cli *c)
+{
+    uint64_t *limit = NULL;
+    switch (opt) {
+    case O_DB:
+        if (check_conninfo(arg) != EXIT_OK)
+            return EXIT_USAGE;
+        c->db = arg;
+        break;
+    case O_WAIT:
+        c->lock_wait_ms = -1;  /* --wait=0: do not wait, as without it */
+        if (arg && parse_duration(arg, &c->lock_wait_ms) != 0)
+            return usage_error("invalid time '%s' for --wait (seconds, or "
+                               "a number with ms, s, min or h)", arg);
+        break;
+    case O_LOCK_TIMEOUT:
+    case O_STATEMENT_TIMEOUT:
+        if (parse_duration(arg, opt == O_LOCK_TIMEOUT
+                                       ? &c->lock_timeout_ms
+                                       : &c->statement_timeout_ms) != 0)
+            return usage_error("invalid time '%s' (seconds, or a number "
+                               "with ms, s, min or h)", arg);
+        break;
+    case O_JSON_SUMMARY:
+        c->json_summary = arg;
+        break;
+    case O_BATCH:
+        if (parse_count(arg, &c->batch_files) != 0 || c->batch_files < 1)
+            return usage_error("invalid number '%s' for --batch (files "
+                               "per transaction, at least 1)", arg);
+        break;
+    case O_OPEN: c->status_open = 1; break;
+    case O_DRY_RUN: c->dry_run = 1; break;
+    case O_MAX_ENTRY: limit = &c->walk.entry_bytes; break;
+    case O_MAX_TOTAL: limit = &c->walk.total_bytes; break;
+    case O_MAX_ENTRIES: limit = &c->walk.entries; break;
+    case O_RUNS:
+        if (parse_count(arg, &c->status_runs) != 0)
+            return usage_error("invalid number '%s' for --runs (digits; "
+                               "0: all)", arg);
+        break;
+    case O_YEARS:
+    case O_SIZE_CLASS:
+    case O_COUNTY:
+    case O_INDICATOR: {
+        struct cli_list *l = opt == O_YEARS ? &c->years
+                           : opt == O_SIZE_CLASS ? &c->size_classes
+                           : opt == O_COUNTY ? &c->counties : &c->indicators;
+        if (l->n == CLI_LIST_MAX)
+            return usage_error("an option given more than %d times: use "
+                               "a comma list", CLI_LIST_MAX);
+        l->item[l->n++] = arg;
+        break;
+    }
+    case O_FORMAT: c->format = arg; break;
+    case O_CHART: c->chart = arg; break;
+    case O_CHART_DIR: c->chart_dir = arg; break;
+    case O_LANG: c->lang = arg; break;
+    case O_OUTPUT: c->output = arg; break;
+    case O_CSV_DIALECT: c->csv_dialect = arg; break;
+    case O_WEIGHT: c->weight = arg; break;
+    case O_RUN:
+        if (parse_count(arg, &c->run) != 0)
+            return usage_error("invalid run '%s' for --run (digits)",
+                               arg);
+        break;
+    case O_ALL: c->all_runs = 1; break;
+    case O_FORCE: c->force = 1; break;
+    }
+    if (limit && parse_size(arg, limit) != 0)
+        return usage_error("invalid size '%s' (digits with an optional K, M, "
+                           "G or T)", arg);
+    return EXIT_OK;
+}
+
+/* What the options said beyond struct cli. */
+struct parsed {
+    int help, version;
+    int nops;                   /* argv[1 .. nops): the operands, the
+                                 * command first */
+    unsigned used;              /* the groups of the options given */
+    const char *used_name[OPT_GROUPS]; /* the first option of each */
+};
+
+/* Read the options into c and p, gathering the operands at the front of
+ * argv.  EXIT_OK, or after a message EXIT_USAGE or EXIT_INTERNAL. */
+static int parse_options(int argc, char **argv, struct cli *c,
+                         struct parsed *p)
 {
     const struct option *longopts = cli_longopts();
     if (!longopts) {
         msg_error("out of memory");
         return EXIT_INTERNAL;
     }
+    p->nops = 1;
+    /* Options may stand anywhere, also before the command.  The leading
+     * '-' has getopt_long hand over each operand in order (as 1), also
+     * with POSIXLY_CORRECT set; they are gathered at the front of argv,
+     * in slots already read, and the command is the first of them. */
+    int opt, longindex;
+    opterr = 0;
+    while ((longindex = -1,
+            opt = getopt_long(argc, argv, "-:qvhV", longopts, &longindex)) != -1) {
+        /* the group of the option, for "does not apply" below */
+        const struct cli_option *given = longindex >= 0
+            ? &cli_options[longindex] : cli_option_of(opt);
+        if (given && given->group && !(p->used & given->group)) {
+            p->used |= given->group;
+            for (unsigned bit = 0; bit < OPT_GROUPS; bit++)
+                if (given->group == 1u << bit)
+                    p->used_name[bit] = given->name;
+        }
+        switch (opt) {
+        case 1:
+            argv[p->nops++] = optarg;
+            break;
+        case 'q': msg_level = MSG_QUIET; break;
+        case 'v': msg_level = MSG_VERBOSE; break;
+        case 'h': p->help = 1; break;
+        case 'V': p->version = 1; break;
+        case ':': /* only long options take values: optind is past it */
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default: {
+            if (!given || given->id < 256)
+                return unknown_option(longopts, argv[optind - 1]);
+            int rc = option_value(opt, optarg, c);
+            if (rc != EXIT_OK)
+                return rc;
+        }
+        }
+    }
 
+    /* what follows "--" is operands too */
+    while (optind < argc)
+        argv[p->nops++] = argv[optind++];
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
     remember_command_line(argc, argv);
 
     struct cli c = {
@@ -593,142 +727,40 @@ int main(int argc, char **argv)
         .run = -1,
     };
 
-    /* Options may stand anywhere, also before the command.  The leading
-     * '-' has getopt_long hand over each operand in order (as 1), also
-     * with POSIXLY_CORRECT set; they are gathered at the front of argv,
-     * in slots already read, and the command is the first of them. */
-    int help = 0, opt, nops = 1, longindex;
-    unsigned used = 0;
-    const char *used_name[OPT_GROUPS] = { NULL }; /* the first option
-                                                   * of each group given */
-    opterr = 0;
-    while ((longindex = -1,
-            opt = getopt_long(argc, argv, "-:qvhV", longopts, &longindex)) != -1) {
-        uint64_t *limit = NULL;
-        /* the group of the option, for "does not apply" below */
-        const struct cli_option *given = longindex >= 0
-            ? &cli_options[longindex] : cli_option_of(opt);
-        if (given && given->group && !(used & given->group)) {
-            used |= given->group;
-            for (unsigned bit = 0; bit < OPT_GROUPS; bit++)
-                if (given->group == 1u << bit)
-                    used_name[bit] = given->name;
-        }
-        switch (opt) {
-        case 1:
-            argv[nops++] = optarg;
-            break;
-        case O_DB:
-            if (check_conninfo(optarg) != EXIT_OK)
-                return EXIT_USAGE;
-            c.db = optarg;
-            break;
-        case O_WAIT:
-            c.lock_wait_ms = -1;  /* --wait=0: do not wait, as without it */
-            if (optarg && parse_duration(optarg, &c.lock_wait_ms) != 0)
-                return usage_error("invalid time '%s' for --wait (seconds, or "
-                                   "a number with ms, s, min or h)", optarg);
-            break;
-        case O_LOCK_TIMEOUT:
-        case O_STATEMENT_TIMEOUT:
-            if (parse_duration(optarg, opt == O_LOCK_TIMEOUT
-                                           ? &c.lock_timeout_ms
-                                           : &c.statement_timeout_ms) != 0)
-                return usage_error("invalid time '%s' (seconds, or a number "
-                                   "with ms, s, min or h)", optarg);
-            break;
-        case O_JSON_SUMMARY:
-            c.json_summary = optarg;
-            break;
-        case O_BATCH:
-            if (parse_count(optarg, &c.batch_files) != 0 || c.batch_files < 1)
-                return usage_error("invalid number '%s' for --batch (files "
-                                   "per transaction, at least 1)", optarg);
-            break;
-        case O_OPEN: c.status_open = 1; break;
-        case O_DRY_RUN: c.dry_run = 1; break;
-        case O_MAX_ENTRY: limit = &c.walk.entry_bytes; break;
-        case O_MAX_TOTAL: limit = &c.walk.total_bytes; break;
-        case O_MAX_ENTRIES: limit = &c.walk.entries; break;
-        case O_RUNS:
-            if (parse_count(optarg, &c.status_runs) != 0)
-                return usage_error("invalid number '%s' for --runs (digits; "
-                                   "0: all)", optarg);
-            break;
-        case O_YEARS:
-        case O_SIZE_CLASS:
-        case O_COUNTY:
-        case O_INDICATOR: {
-            struct cli_list *l = opt == O_YEARS ? &c.years
-                               : opt == O_SIZE_CLASS ? &c.size_classes
-                               : opt == O_COUNTY ? &c.counties : &c.indicators;
-            if (l->n == CLI_LIST_MAX)
-                return usage_error("an option given more than %d times: use "
-                                   "a comma list", CLI_LIST_MAX);
-            l->item[l->n++] = optarg;
-            break;
-        }
-        case O_FORMAT: c.format = optarg; break;
-        case O_CHART: c.chart = optarg; break;
-        case O_CHART_DIR: c.chart_dir = optarg; break;
-        case O_LANG: c.lang = optarg; break;
-        case O_OUTPUT: c.output = optarg; break;
-        case O_CSV_DIALECT: c.csv_dialect = optarg; break;
-        case O_WEIGHT: c.weight = optarg; break;
-        case O_RUN:
-            if (parse_count(optarg, &c.run) != 0)
-                return usage_error("invalid run '%s' for --run (digits)",
-                                   optarg);
-            break;
-        case O_ALL: c.all_runs = 1; break;
-        case O_FORCE: c.force = 1; break;
-        case 'q': msg_level = MSG_QUIET; break;
-        case 'v': msg_level = MSG_VERBOSE; break;
-        case 'h': help = 1; break;
-        case 'V':
-            printf("is248 %s\n", IS248_VERSION);
-            return msg_close_stdout() ? EXIT_INTERNAL : EXIT_OK;
-        case ':': /* only long options take values: optind is past it */
-            return usage_error("option '%s' needs a value", argv[optind - 1]);
-        default:
-            return unknown_option(longopts, argv[optind - 1]);
-        }
-        if (limit) {
-            if (parse_size(optarg, limit) != 0)
-                return usage_error("invalid size '%s' (digits with an optional "
-                                   "K, M, G or T)", optarg);
-        }
+    struct parsed p = { 0 };
+    int rc = parse_options(argc, argv, &c, &p);
+    if (rc != EXIT_OK)
+        return rc;
+    if (p.version) {
+        printf("is248 %s\n", IS248_VERSION);
+        return msg_close_stdout() ? EXIT_INTERNAL : EXIT_OK;
     }
-
-    /* what follows "--" is operands too */
-    while (optind < argc)
-        argv[nops++] = argv[optind++];
     const struct command *cmd = NULL;
-    if (nops > 1) {
+    if (p.nops > 1) {
         cmd = find_command(argv[1]);
         if (!cmd)
             return unknown_command(argv[1]);
     }
-    if (!cmd && !help)
+    if (!cmd && !p.help)
         return no_command();
-    if (help && cmd && cmd->run == cmd_help && nops > 2) {
+    if (p.help && cmd && cmd->run == cmd_help && p.nops > 2) {
         cmd = find_command(argv[2]);    /* is248 help import --help */
         if (!cmd)
             return unknown_command(argv[2]);
     }
-    if (help) {
+    if (p.help) {
         if (cmd)
             print_command_help(cmd);
         else
             print_general_help();
         return msg_close_stdout() ? EXIT_INTERNAL : EXIT_OK;
     }
-    if (used & ~cmd->opts) {
-        unsigned bits = used & ~cmd->opts, bit = 0;
+    if (p.used & ~cmd->opts) {
+        unsigned bits = p.used & ~cmd->opts, bit = 0;
         while (!(bits & (1u << bit)))
             bit++;
         msg_error("option '--%s' does not apply to '%s'",
-                  used_name[bit] ? used_name[bit] : "?", cmd->name);
+                  p.used_name[bit] ? p.used_name[bit] : "?", cmd->name);
         fprintf(stderr, "Try \"is248 %s --help\" for more information.\n",
                 cmd->name);
         return EXIT_USAGE;
@@ -737,7 +769,7 @@ int main(int argc, char **argv)
     if ((cmd->opts & OPT_DB) && cli_check_credentials(c.db) != EXIT_OK)
         return EXIT_USAGE;
     c.command = cmd->name;
-    c.argc = nops - 2;
+    c.argc = p.nops - 2;
     c.argv = argv + 2;
     if (c.argc < cmd->min_args || (cmd->max_args >= 0 && c.argc > cmd->max_args)) {
         msg_error("%s for '%s'", c.argc < cmd->min_args ? "too few operands"
@@ -749,7 +781,7 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
 
-    int rc = cmd->run(&c);
+    rc = cmd->run(&c);
     if (msg_close_stdout() && rc == EXIT_OK)
         rc = EXIT_INTERNAL;
     return rc;
