@@ -702,6 +702,44 @@ static void stream_file(struct run *r, struct walk_input *in, size_t n)
     emit_batch(r, b, rc == 0);
 }
 
+/* A file larger than READ_WHOLE (its first n bytes in r->ahead, the item
+ * the last of the batch being filled): a batch of its own, its bytes sent
+ * as they are read.  Returns on_file()'s answer. */
+static int large_file(struct run *r, const struct walk_entry *e,
+                      struct walk_input *in, size_t n)
+{
+    struct batch *b = r->fill;
+    if (r->conn && b->n_items > 1) {
+        /* the batches before it go first */
+        b->n_items--;
+        b->n_files--;
+        submit(r);
+        collect(r);
+        if (r->stopping)
+            return 1;
+        b = r->fill;
+        struct batch_item *it = batch_add(b, ITEM_FILE, r->path_index,
+                                          e->source, e->entry);
+        if (!it) {
+            out_of_memory(r);
+            return 1;
+        }
+        r->rd.item = b->n_items - 1;
+        r->rd.file_no = it->file_no;
+    } else if (r->conn) {
+        collect(r);
+        if (r->stopping)
+            return 1;
+    }
+    stream_file(r, in, n);
+    if (!r->conn) {
+        struct import_file f = counted(r->fill, &r->fill->items[r->rd.item]);
+        emit_item(r, r->fill, &r->fill->items[r->rd.item], &f, 1, NULL);
+        batch_reset(r->fill);
+    }
+    return r->stopping ? 1 : 0;
+}
+
 static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
 {
     struct run *r = ctx;
@@ -732,36 +770,8 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
     }
     int failed = 0;
     size_t n = read_block(r, r->ahead, READ_WHOLE + 1, in, &failed);
-    if (n > READ_WHOLE && !failed) {
-        /* too large for a batch: the batches before it go first */
-        if (r->conn && b->n_items > 1) {
-            b->n_items--;
-            b->n_files--;
-            submit(r);
-            collect(r);
-            if (r->stopping)
-                return 1;
-            b = r->fill;
-            it = batch_add(b, ITEM_FILE, r->path_index, e->source, e->entry);
-            if (!it) {
-                out_of_memory(r);
-                return 1;
-            }
-            r->rd.item = b->n_items - 1;
-            r->rd.file_no = it->file_no;
-        } else if (r->conn) {
-            collect(r);
-            if (r->stopping)
-                return 1;
-        }
-        stream_file(r, in, n);
-        if (!r->conn) {
-            struct import_file f = counted(r->fill, &r->fill->items[r->rd.item]);
-            emit_item(r, r->fill, &r->fill->items[r->rd.item], &f, 1, NULL);
-            batch_reset(r->fill);
-        }
-        return r->stopping ? 1 : 0;
-    }
+    if (n > READ_WHOLE && !failed)
+        return large_file(r, e, in, n);
     pgbin_put(&b->content, r->ahead, n);
     if (pgbin_failed(&b->content)) {
         out_of_memory(r);
@@ -769,8 +779,8 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
     }
 
     it->content = content_mark;
-    struct source src = { n ? b->content.data + content_mark : NULL, n, 0, NULL, NULL,
-                          r, failed };
+    struct source src = { n ? b->content.data + content_mark : NULL, n, 0,
+                          NULL, NULL, r, failed };
     parse_file(r, &src, in, stage_mark);
     if (r->stopping)
         return 1;
@@ -1009,14 +1019,11 @@ static const char *status_word(enum import_status s)
     }
 }
 
-enum import_status import_run(const struct import_config *cfg, PGconn *conn,
-                              int npaths, char *const *paths,
-                              const struct import_sink *sink,
-                              struct import_result *res)
+/* The run's settings from cfg, the defaults where it says nothing. */
+static void run_init(struct run *r, const struct import_config *cfg,
+                     PGconn *conn, char *const *paths,
+                     const struct import_sink *sink, struct import_result *res)
 {
-    memset(res, 0, sizeof *res);
-    struct run run = { 0 };
-    struct run *r = &run;
     r->cfg = cfg;
     r->sink = sink;
     r->res = res;
@@ -1030,38 +1037,38 @@ enum import_status import_run(const struct import_config *cfg, PGconn *conn,
                                               : DEFAULT_BATCH_SECONDS;
     r->ramp_bytes = r->batch_bytes < FIRST_BATCH_BYTES ? r->batch_bytes
                                                        : FIRST_BATCH_BYTES;
-    double t0 = now();
-    r->norm = malloc(sizeof *r->norm);
-    if (!r->norm) {
-        res->status = IMPORT_NOMEM;
-        snprintf(res->error, sizeof res->error, "out of memory");
-        return res->status;
-    }
-    if (conn && begin(r) != 0)
-        goto out;
+}
 
-    struct walk_handler h = { on_file, on_skipped, on_failed, r };
-    for (int i = 0; i < npaths && !r->stopping; i++) {
-        r->path_index = i;
-        r->path = paths[i];
-        struct import_event ev = { .kind = IMPORT_PATH_BEGIN };
-        emit(r, &ev);
-        int64_t delivery = 0;
-        unsigned char digest[32];
-        int known = conn ? begin_delivery(r, paths[i], digest, &delivery) : 0;
-        if (known == 0) {
-            int walked = walk_path(paths[i], cfg->walk, &h);
-            stop_requested(r);
-            if (conn && !r->stopping)
-                submit(r);          /* a path's files are told at its end */
-            if (conn)
-                collect(r);
-            if (delivery > 0 && walked == 0 && !r->stopping)
-                end_delivery(r, delivery, digest);
-        }
-        ev.kind = IMPORT_PATH_END;
-        emit(r, &ev);
+/* Path i: told before and after; a delivery read before is not read
+ * again; its files are told once its last batch is committed. */
+static void walk_one(struct run *r, int i, const struct walk_handler *h)
+{
+    r->path_index = i;
+    r->path = r->paths[i];
+    struct import_event ev = { .kind = IMPORT_PATH_BEGIN };
+    emit(r, &ev);
+    int64_t delivery = 0;
+    unsigned char digest[32];
+    int known = r->conn ? begin_delivery(r, r->path, digest, &delivery) : 0;
+    if (known == 0) {
+        int walked = walk_path(r->path, r->cfg->walk, h);
+        stop_requested(r);
+        if (r->conn && !r->stopping)
+            submit(r);          /* a path's files are told at its end */
+        if (r->conn)
+            collect(r);
+        if (delivery > 0 && walked == 0 && !r->stopping)
+            end_delivery(r, delivery, digest);
     }
+    ev.kind = IMPORT_PATH_END;
+    emit(r, &ev);
+}
+
+/* After the paths: the last batch, and the run's end recorded. */
+static void finish(struct run *r)
+{
+    struct import_result *res = r->res;
+    PGconn *conn = r->conn;
     if (conn) {
         if (!r->stopping)
             submit(r);
@@ -1075,7 +1082,7 @@ enum import_status import_run(const struct import_config *cfg, PGconn *conn,
     res->status = final_status(r);
     if (conn && PQstatus(conn) == CONNECTION_OK &&
         PQtransactionStatus(conn) ==
-            (cfg->dry_run ? PQTRANS_INTRANS : PQTRANS_IDLE)) {
+            (r->cfg->dry_run ? PQTRANS_INTRANS : PQTRANS_IDLE)) {
         char err[1024];
         if (db_run_end(conn, res->run_id, status_word(res->status), err,
                        sizeof err) == 0) {
@@ -1085,14 +1092,21 @@ enum import_status import_run(const struct import_config *cfg, PGconn *conn,
             res->status = IMPORT_FAILED;
         }
     }
-out:
+}
+
+/* Stop the database thread, leave the connection as found (a dry run
+ * rolled back), free the run's memory, and note the times. */
+static void release(struct run *r, double t0)
+{
+    struct import_result *res = r->res;
+    PGconn *conn = r->conn;
     if (r->worker) {
         res->times.database = dbworker_busy(r->worker);
         dbworker_stop(r->worker);
     }
     loader_free(r->ld);
     /* a dry run leaves nothing: not the run, not a file, not a report */
-    if (conn && cfg->dry_run && PQstatus(conn) == CONNECTION_OK &&
+    if (conn && r->cfg->dry_run && PQstatus(conn) == CONNECTION_OK &&
         PQtransactionStatus(conn) != PQTRANS_IDLE)
         db_rollback(conn);
     batch_free(&r->batches[0]);
@@ -1106,5 +1120,30 @@ out:
     res->times.stage = r->t.stage;
     res->times.waited += r->t.waited;
     res->times.total = now() - t0;
+}
+
+enum import_status import_run(const struct import_config *cfg, PGconn *conn,
+                              int npaths, char *const *paths,
+                              const struct import_sink *sink,
+                              struct import_result *res)
+{
+    memset(res, 0, sizeof *res);
+    struct run run = { 0 };
+    struct run *r = &run;
+    run_init(r, cfg, conn, paths, sink, res);
+    double t0 = now();
+    r->norm = malloc(sizeof *r->norm);
+    if (!r->norm) {
+        res->status = IMPORT_NOMEM;
+        snprintf(res->error, sizeof res->error, "out of memory");
+        return res->status;
+    }
+    if (!conn || begin(r) == 0) {
+        struct walk_handler h = { on_file, on_skipped, on_failed, r };
+        for (int i = 0; i < npaths && !r->stopping; i++)
+            walk_one(r, i, &h);
+        finish(r);
+    }
+    release(r, t0);
     return res->status;
 }
