@@ -163,21 +163,7 @@ static void add_row(struct import_totals *t, const struct import_event *ev)
         t->skipped++;
         return;
     }
-    const struct import_file *f = ev->file;
-    t->files++;
-    switch (f->outcome) {
-    case IMPORT_LOADED: t->files_loaded++; break;
-    case IMPORT_ALREADY: t->files_already++; break;
-    case IMPORT_REJECTED: t->files_rejected++; break;
-    case IMPORT_REJECTED_BEFORE: t->files_rejected_before++; break;
-    case IMPORT_ROLLED_BACK: break;
-    }
-    t->reports_loaded += f->reports_loaded;
-    t->reports_correcting += f->reports_correcting;
-    t->reports_unchanged += f->reports_unchanged;
-    t->reports_rejected += f->reports_rejected;
-    t->answers_rejected += f->answers_rejected;
-    t->warnings += f->warnings;
+    import_totals_add(t, ev->file);
 }
 
 static void on_event(void *ctx, const struct import_event *ev)

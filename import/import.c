@@ -129,7 +129,7 @@ static void progress(struct run *r, const struct walk_entry *at)
     emit(r, &ev);
 }
 
-static void add_totals(struct import_totals *t, const struct import_file *f)
+void import_totals_add(struct import_totals *t, const struct import_file *f)
 {
     t->files++;
     switch (f->outcome) {
@@ -199,7 +199,7 @@ static void emit_item(struct run *r, const struct batch *b,
     f->bytes = it->bytes;
     ev.kind = IMPORT_FILE;
     ev.file = f;
-    add_totals(&r->res->totals, f);
+    import_totals_add(&r->res->totals, f);
     emit(r, &ev);
     r->path_index = saved_path;
     r->path = saved;
@@ -656,6 +656,22 @@ static void parse_file(struct run *r, struct source *src,
     }
 }
 
+/* A file met by the walk: counted, told to the progress, and added to the
+ * batch being filled; NULL when memory runs out (the run stops). */
+static struct batch_item *new_file(struct run *r, const struct walk_entry *e)
+{
+    r->files_read++;
+    progress(r, e);
+    struct batch *b = r->fill;
+    if (b->n_items == 0)
+        b->started = now();
+    struct batch_item *it = batch_add(b, ITEM_FILE, r->path_index, e->source,
+                                      e->entry);
+    if (!it)
+        out_of_memory(r);
+    return it;
+}
+
 /* A file larger than READ_WHOLE: its first bytes are in r->ahead[0, n).
  * It goes in a batch of its own, streamed. */
 static void stream_file(struct run *r, struct walk_input *in, size_t n)
@@ -745,17 +761,10 @@ static int on_file(void *ctx, const struct walk_entry *e, struct walk_input *in)
     struct run *r = ctx;
     if (stop_requested(r))
         return 1;
-    r->files_read++;
-    progress(r, e);
     struct batch *b = r->fill;
-    if (b->n_items == 0)
-        b->started = now();
-    struct batch_item *it = batch_add(b, ITEM_FILE, r->path_index, e->source,
-                                      e->entry);
-    if (!it) {
-        out_of_memory(r);
+    struct batch_item *it = new_file(r, e);
+    if (!it)
         return 1;
-    }
     r->rd.item = b->n_items - 1;
     r->rd.file_no = it->file_no;
     r->rd.streaming = 0;
@@ -829,17 +838,10 @@ static void on_failed(void *ctx, const struct walk_entry *e, const char *why)
         return;
     /* an entry, an archive or a path that cannot be read is a file set
      * aside, counted as a file like the others */
-    r->files_read++;
-    progress(r, e);
     struct batch *b = r->fill;
-    if (b->n_items == 0)
-        b->started = now();
-    struct batch_item *it = batch_add(b, ITEM_FILE, r->path_index, e->source,
-                                      e->entry);
-    if (!it) {
-        out_of_memory(r);
+    struct batch_item *it = new_file(r, e);
+    if (!it)
         return;
-    }
     it->reason = batch_string(b, why);
     if (!r->conn) {
         struct import_file f = counted(b, it);

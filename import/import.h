@@ -109,6 +109,9 @@ struct import_file {
     const char *reason;         /* IMPORT_REJECTED: why */
 };
 
+/* Count the file f into t (as a run counts what it tells). */
+void import_totals_add(struct import_totals *t, const struct import_file *f);
+
 struct import_event {
     enum import_event_kind kind;
     int path_index;             /* of the path being walked */
