@@ -348,6 +348,11 @@ static const char *kept(const char *fmt, ...)
     return s;
 }
 
+int catalog_question_is_text(const struct question *q)
+{
+    return q && q->type == ANSWER_TEXT;
+}
+
 const struct indicator *catalog_question_indicator(const struct question *q)
 {
     if (!q || q->type == ANSWER_TEXT || load() != 0)

@@ -99,6 +99,8 @@ const char *catalog_indicator_names(void);
 struct question;
 const struct question *catalog_find_question(const char *s, size_t len);
 const struct indicator *catalog_question_indicator(const struct question *q);
+/* 1 when q is free text (no trend), else 0. */
+int catalog_question_is_text(const struct question *q);
 const char *catalog_question_names(void);
 
 /* The word for an answer code (yes, dont_know, very_good, true, ...) in
