@@ -135,8 +135,8 @@ enum rating codes_rating_value(const char *name);
  * Fold a label for comparison: NFC after case folding, white space trimmed
  * and inner runs collapsed to one space.  Returns a malloc'd string, or NULL
  * when s is not valid UTF-8 or memory ran out.  is248.answer_fold() is the
- * database's (tests/integration/t_answer_current.sh compares them for every
- * code point).
+ * database's (tests/integration/t_answer_current.sh compares them on the
+ * cases of tests/unit/test_codes.c).
  */
 char *codes_fold(const char *s);
 

@@ -584,8 +584,8 @@ comment on column is248.trend_nav_rating.dont_know is 'Units answering don''t kn
 -- runs collapsed.  PostgreSQL has no case folding of its own before 18:
 -- lower() in ICU's root locale, then the code points whose folding is not
 -- their lower case (Cherokee, Greek symbol forms, ligatures, ß, ...) as
--- utf8proc folds them.  t_answer_current.sh compares the two for every
--- code point.  Without ICU, the libc locale C.UTF-8 lowers instead.
+-- utf8proc folds them.  t_answer_current.sh compares the two on the cases
+-- of tests/unit/test_codes.c (not yet for every code point).  Without ICU, the libc locale C.UTF-8 lowers instead.
 do $fold$
 declare
     coll text;
