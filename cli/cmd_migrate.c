@@ -3,6 +3,7 @@
  * connection helper the other database commands share.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "load/db.h"
@@ -83,7 +84,18 @@ int cli_migrate(PGconn *conn)
         msg_error("%s", err);
         return EXIT_USAGE;
     }
-    if (db_migrate(conn, &from, &to, &reference, err, sizeof err) != 0) {
+    rc = db_migrate(conn, &from, &to, &reference, err, sizeof err);
+    if (rc == DB_MIGRATE_REFUSED) {
+        /* the server's hint, when it gave one, says what to grant */
+        msg_error("migration refused, nothing changed: %s%s", err,
+                  strstr(err, "; hint: ") ? ""
+                  : "; hint: run 'is248 migrate' as the owner of the database "
+                    "of the schema is248 and of everything in it, after a superuser has created "
+                    "the roles is248_reader and is248_loader "
+                    "(docs/operator-guide.md, \"The database and its roles\")");
+        return EXIT_USAGE;
+    }
+    if (rc != 0) {
         msg_error("migration failed, nothing changed: %s", err);
         return EXIT_DB;
     }
