@@ -178,6 +178,12 @@ struct trend_chart_opts {
     int weight_population;    /* pct_population instead of the units' */
     int inline_svg;           /* no XML declaration (for HTML) */
 };
+/* The footnote of an indicator's rows (res: every size class and Alle of
+ * each year, in order) when 'Alle' counts units without a size class, which
+ * no size class does: "... 2019: 2, 2024: 1." (malloc'd); NULL when there
+ * are none, or memory runs out. */
+char *trend_unclassed_note(const PGresult *res, const struct indicator *ind,
+                           enum lang lang);
 /* Draw the indicator from its rows res as an SVG line chart on out, a
  * line per size class and one for 'Alle', each point with its n (the
  * indicator's n_column) on hover, an open ring below 20 units.  Returns 0,

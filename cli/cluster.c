@@ -157,14 +157,10 @@ void cluster_stop(struct cluster *cl)
     }
 }
 
-int cluster_start(struct cluster *cl, char *err, size_t errlen)
+/* The user the server runs as: ours, or (as root, whom initdb refuses)
+ * postgres, else nobody.  0, or -1 with err set. */
+static int server_user(struct cluster *cl, char *err, size_t errlen)
 {
-    memset(cl, 0, sizeof *cl);
-    if (find_bindir(cl->bindir, sizeof cl->bindir) != 0) {
-        snprintf(err, errlen, "cannot find PostgreSQL's initdb (install the "
-                 "Debian package postgresql, or set IS248_PG_BINDIR)");
-        return -1;
-    }
     cl->uid = geteuid();
     cl->gid = getegid();
     if (cl->uid == 0) {
@@ -179,7 +175,13 @@ int cluster_start(struct cluster *cl, char *err, size_t errlen)
         cl->uid = pw->pw_uid;
         cl->gid = pw->pw_gid;
     }
+    return 0;
+}
 
+/* A new temporary directory for the cluster, the server user's.  0, or -1
+ * with err set (and nothing left behind). */
+static int server_dir(struct cluster *cl, char *err, size_t errlen)
+{
     const char *tmp = getenv("TMPDIR");
     if (!tmp || !*tmp || strlen(tmp) > 60)
         tmp = "/tmp";
@@ -196,6 +198,19 @@ int cluster_start(struct cluster *cl, char *err, size_t errlen)
         cluster_stop(cl);
         return -1;
     }
+    return 0;
+}
+
+int cluster_start(struct cluster *cl, char *err, size_t errlen)
+{
+    memset(cl, 0, sizeof *cl);
+    if (find_bindir(cl->bindir, sizeof cl->bindir) != 0) {
+        snprintf(err, errlen, "cannot find PostgreSQL's initdb (install the "
+                 "Debian package postgresql, or set IS248_PG_BINDIR)");
+        return -1;
+    }
+    if (server_user(cl, err, errlen) != 0 || server_dir(cl, err, errlen) != 0)
+        return -1;
 
     char data[300], initdb[PATH_MAX + 16], pg_ctl[PATH_MAX + 16], conf[320],
         log[300], tail[512];

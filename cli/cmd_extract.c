@@ -648,6 +648,53 @@ static int plan(struct extract *x)
     return EXIT_OK;
 }
 
+/* With the rows of run in x: plan the names, check and ready DIR, walk the
+ * deliveries, write the manifest.  Returns the exit code. */
+static int extract_run(struct extract *x, const char *given, int exists,
+                       const struct rejection_run *run)
+{
+    const struct cli *c = x->c;
+    char *manifest = NULL;
+    int rc = plan(x);
+    if (rc == EXIT_OK) {
+        size_t mlen = strlen(x->dir) + sizeof MANIFEST + 1;
+        if (!(manifest = malloc(mlen)))
+            rc = EXIT_INTERNAL;
+        else
+            snprintf(manifest, mlen, "%s%s%s", x->dir,
+                     x->dir[strlen(x->dir) - 1] == '/' ? "" : "/", MANIFEST);
+    }
+    if (rc == EXIT_INTERNAL)
+        msg_error("out of memory");
+    if (rc == EXIT_OK && exists)
+        rc = targets_check(x, manifest);
+    if (rc == EXIT_OK)
+        rc = dir_ready(x, given);
+    if (rc == EXIT_OK) {
+        cli_catch_signals();
+        if (c->argc > 1)
+            for (int i = 1; i < c->argc && rc == EXIT_OK && x->written < x->n;
+                 i++)
+                rc = walk_one(x, c->argv[i]);
+        else
+            rc = walk_recorded(x);
+    }
+    if (rc == EXIT_OK) {
+        size_t missing = report_missing(x);
+        rc = write_manifest(x, manifest);
+        if (rc == EXIT_OK) {
+            char *d = printable_dup(given);
+            msg_info("%zu file(s) of run %lld extracted into '%s', %zu "
+                     "not; " MANIFEST " lists what was set aside", x->written,
+                     run->run_id, d ? d : "?", missing);
+            free(d);
+            rc = missing ? EXIT_PROBLEMS : EXIT_OK;
+        }
+    }
+    free(manifest);
+    return rc;
+}
+
 int cmd_extract(struct cli *c)
 {
     if (c->run < 0) {
@@ -701,44 +748,7 @@ int cmd_extract(struct cli *c)
         return EXIT_OK;
     }
 
-    char *manifest = NULL;
-    rc = plan(&x);
-    if (rc == EXIT_OK) {
-        size_t mlen = strlen(x.dir) + sizeof MANIFEST + 1;
-        if (!(manifest = malloc(mlen)))
-            rc = EXIT_INTERNAL;
-        else
-            snprintf(manifest, mlen, "%s%s%s", x.dir,
-                     x.dir[strlen(x.dir) - 1] == '/' ? "" : "/", MANIFEST);
-    }
-    if (rc == EXIT_INTERNAL)
-        msg_error("out of memory");
-    if (rc == EXIT_OK && exists)
-        rc = targets_check(&x, manifest);
-    if (rc == EXIT_OK)
-        rc = dir_ready(&x, given);
-    if (rc == EXIT_OK) {
-        cli_catch_signals();
-        if (c->argc > 1)
-            for (int i = 1; i < c->argc && rc == EXIT_OK && x.written < x.n;
-                 i++)
-                rc = walk_one(&x, c->argv[i]);
-        else
-            rc = walk_recorded(&x);
-    }
-    if (rc == EXIT_OK) {
-        size_t missing = report_missing(&x);
-        rc = write_manifest(&x, manifest);
-        if (rc == EXIT_OK) {
-            char *d = printable_dup(given);
-            msg_info("%zu file(s) of run %lld extracted into '%s', %zu "
-                     "not; " MANIFEST " lists what was set aside", x.written,
-                     run.run_id, d ? d : "?", missing);
-            free(d);
-            rc = missing ? EXIT_PROBLEMS : EXIT_OK;
-        }
-    }
-    free(manifest);
+    rc = extract_run(&x, given, exists, &run);
     PQclear(res);
     extract_free(&x);
     return rc;

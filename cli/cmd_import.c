@@ -24,6 +24,7 @@
 struct printer {
     const struct cli *c;
     int validate;
+    int dry_run;        /* import --dry-run: "would", nothing kept */
     struct progress *progress;
     struct summary_row *rows;   /* one per path */
     int n_rows;
@@ -104,10 +105,13 @@ static void on_file(struct printer *pr, const char *label,
             snprintf(text, sizeof text, ": file set aside: %s", f->reason);
             grouped(pr, label, 0, text);
         } else if (f->sha256) {
-            msg_notice("%s: file set aside: %s; sha256 %s", label, f->reason,
-                       sha_hex(f->sha256, hex));
+            msg_notice("%s: %s: %s; sha256 %s", label, pr->dry_run
+                       ? "file would be set aside" : "file set aside",
+                       f->reason, sha_hex(f->sha256, hex));
         } else {
-            msg_notice("%s: file set aside: %s", label, f->reason);
+            msg_notice("%s: %s: %s", label, pr->dry_run
+                       ? "file would be set aside" : "file set aside",
+                       f->reason);
         }
         break;
     case IMPORT_REJECTED_BEFORE:
@@ -130,15 +134,23 @@ static void on_file(struct printer *pr, const char *label,
             break;
         {
             int problems = f->reports_rejected || f->answers_rejected;
+            char corrections[64] = "";
+            if (f->reports_correcting)
+                snprintf(corrections, sizeof corrections, "; %llu "
+                         "correction(s) of a report loaded before",
+                         (unsigned long long)f->reports_correcting);
             (problems ? msg_notice
                       : pr->c->file_lines_verbose ? msg_debug : msg_info)(
                 "%s: %s: %llu report(s) new, %llu unchanged, %llu set aside; "
-                "%llu answer(s) set aside; sha256 %s", label,
-                problems ? "loaded, with something set aside" : "loaded",
+                "%llu answer(s) set aside%s; sha256 %s", label,
+                pr->dry_run ? (problems ? "would load, with something set "
+                                          "aside" : "would load")
+                            : (problems ? "loaded, with something set aside"
+                                        : "loaded"),
                 (unsigned long long)f->reports_loaded,
                 (unsigned long long)f->reports_unchanged,
                 (unsigned long long)f->reports_rejected,
-                (unsigned long long)f->answers_rejected,
+                (unsigned long long)f->answers_rejected, corrections,
                 sha_hex(f->sha256, hex));
         }
         break;
@@ -151,20 +163,7 @@ static void add_row(struct import_totals *t, const struct import_event *ev)
         t->skipped++;
         return;
     }
-    const struct import_file *f = ev->file;
-    t->files++;
-    switch (f->outcome) {
-    case IMPORT_LOADED: t->files_loaded++; break;
-    case IMPORT_ALREADY: t->files_already++; break;
-    case IMPORT_REJECTED: t->files_rejected++; break;
-    case IMPORT_REJECTED_BEFORE: t->files_rejected_before++; break;
-    case IMPORT_ROLLED_BACK: break;
-    }
-    t->reports_loaded += f->reports_loaded;
-    t->reports_unchanged += f->reports_unchanged;
-    t->reports_rejected += f->reports_rejected;
-    t->answers_rejected += f->answers_rejected;
-    t->warnings += f->warnings;
+    import_totals_add(t, ev->file);
 }
 
 static void on_event(void *ctx, const struct import_event *ev)
@@ -173,7 +172,10 @@ static void on_event(void *ctx, const struct import_event *ev)
     char label[2048];
     switch (ev->kind) {
     case IMPORT_RUN_BEGIN:
-        if (ev->abandoned)
+        if (pr->dry_run)
+            msg_info("dry run: everything as an import would do it, in one "
+                     "transaction rolled back at the end; nothing is kept");
+        if (ev->abandoned && !pr->dry_run)
             msg_warn("%lld earlier import run(s) ended without a word (the "
                      "server stopped, the connection was cut, or is248 was "
                      "killed); marked 'abandoned' in is248.import_run; what "
@@ -239,19 +241,22 @@ static void on_event(void *ctx, const struct import_event *ev)
 }
 
 /* "N file(s): ..." on stderr */
-static void summary_line(const struct import_totals *t, int validate)
+static void summary_line(const struct import_totals *t, int validate,
+                         int dry_run)
 {
     if (!validate)
-        msg_info("%llu file(s): %llu loaded, %llu already loaded, %llu set "
-                 "aside, %llu set aside before; reports: %llu loaded, %llu "
-                 "unchanged, %llu set aside; %llu answer(s) set aside, %llu "
-                 "warning(s), %llu entr%s skipped",
+        msg_info("%s%llu file(s): %llu loaded, %llu already loaded, %llu set "
+                 "aside, %llu set aside before; reports: %llu loaded (%llu "
+                 "correction(s)), %llu unchanged, %llu set aside; %llu "
+                 "answer(s) set aside, %llu warning(s), %llu entr%s skipped",
+                 dry_run ? "dry run, all rolled back, nothing kept: " : "",
                  (unsigned long long)t->files,
                  (unsigned long long)t->files_loaded,
                  (unsigned long long)t->files_already,
                  (unsigned long long)t->files_rejected,
                  (unsigned long long)t->files_rejected_before,
                  (unsigned long long)t->reports_loaded,
+                 (unsigned long long)t->reports_correcting,
                  (unsigned long long)t->reports_unchanged,
                  (unsigned long long)t->reports_rejected,
                  (unsigned long long)t->answers_rejected,
@@ -293,6 +298,7 @@ static void config_of(const struct cli *c, struct import_config *cfg)
     cfg->command = cli_command_line();
     cfg->stop = &cli_stop_signal;
     cfg->batch_files = c->batch_files > 0 ? (size_t)c->batch_files : 0;
+    cfg->dry_run = c->dry_run;
 }
 
 /* The JSON summary of an import that stopped before it began (no
@@ -322,7 +328,6 @@ int cli_import(const struct cli *c, PGconn *conn, int npaths,
 /* Say why a run stopped, and return its exit code. */
 static int ending(const struct cli *c, const struct import_result *res)
 {
-    (void)c;
     const char *sig = cli_stop_signal == SIGINT ? "SIGINT" : "SIGTERM";
     const char *at = res->stopped_at;
     switch (res->status) {
@@ -339,6 +344,11 @@ static int ending(const struct cli *c, const struct import_result *res)
                       "later or use --wait");
         return EXIT_LOCKED;
     case IMPORT_INTERRUPTED:
+        if (c->dry_run && res->run_id) {
+            msg_error("interrupted by %s: the dry run was rolled back, "
+                      "nothing kept", sig);
+            return EXIT_INTERRUPTED;
+        }
         if (!res->run_id)
             msg_error("interrupted by %s while waiting for another import; "
                       "nothing loaded", sig);
@@ -352,6 +362,12 @@ static int ending(const struct cli *c, const struct import_result *res)
                       "it", sig);
         return EXIT_INTERRUPTED;
     case IMPORT_FAILED:
+        if (c->dry_run && res->run_id) {
+            msg_error("database failure%s%s: the dry run was rolled back, "
+                      "nothing kept: %s", at[0] ? " while loading " : "", at,
+                      res->error);
+            return EXIT_DB;
+        }
         if (at[0])
             msg_error("database failure while loading %s, which was rolled "
                       "back; files before it stay loaded; run the import "
@@ -378,7 +394,7 @@ static int import_paths(const struct cli *c, PGconn *conn, int npaths,
         msg_error("out of memory reading the built-in municipality codes");
         return EXIT_INTERNAL;
     }
-    struct printer pr = { .c = c };
+    struct printer pr = { .c = c, .dry_run = c->dry_run };
     pr.rows = calloc((size_t)npaths, sizeof *pr.rows);
     if (!pr.rows) {
         msg_error("out of memory");
@@ -395,7 +411,7 @@ static int import_paths(const struct cli *c, PGconn *conn, int npaths,
         free(pr.rows);
         return rc;
     }
-    summary_line(&res.totals, 0);
+    summary_line(&res.totals, 0, c->dry_run);
     struct summary_row total = { "total", res.totals, res.times.total };
     if (c->summary_table && msg_level >= MSG_NORMAL &&
         !(*json && (*json)->f == stdout))
@@ -405,8 +421,8 @@ static int import_paths(const struct cli *c, PGconn *conn, int npaths,
         *json = NULL;
         /* the load stands; the place given for its summary could not
          * take it: exit 2 (docs/operator-guide.md, --json-summary) */
-        if (summary_json_file(out, res.run_id, rc, pr.rows, pr.n_rows,
-                              &total) != EXIT_OK) {
+        if (summary_json_file(out, c->dry_run ? -1 : res.run_id, rc,
+                              pr.rows, pr.n_rows, &total) != EXIT_OK) {
             msg_error("the import itself is complete, recorded as run %lld "
                       "(%s) in is248.import_run; only its summary is missing",
                       (long long)res.run_id, summary_status(rc));
@@ -494,6 +510,6 @@ int cmd_validate(struct cli *c)
     struct import_sink sink = { on_event, &pr };
     struct import_result res;
     import_run(&cfg, NULL, c->argc, c->argv, &sink, &res);
-    summary_line(&res.totals, 1);
+    summary_line(&res.totals, 1, 0);
     return ending(c, &res);
 }

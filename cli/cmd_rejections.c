@@ -117,6 +117,37 @@ static void count_levels(const PGresult *res, char *buf, size_t len)
              n[1], n[2]);
 }
 
+/* On stderr: which run is listed, and what it set aside. */
+static void say_which(const struct cli *c, const struct rejection_run *run,
+                      const PGresult *res)
+{
+    char what[128];
+    count_levels(res, what, sizeof what);
+    if (c->all_runs)
+        msg_info("all runs: %s set aside",
+                 PQntuples(res) ? what : "nothing");
+    else if (!run->run_id)
+        msg_info("nothing was set aside: %s",
+                 run->runs ? "no import run set anything aside"
+                          : "no import run yet");
+    else if (PQntuples(res) == 0)
+        msg_info("nothing was set aside in run %lld (started %s, %s)",
+                 run->run_id, run->started, run->status);
+    else if (c->run < 0) {
+        char later[96] = "";
+        if (run->later_runs)
+            snprintf(later, sizeof later, "; the %lld run(s) after it set "
+                     "nothing aside", run->later_runs);
+        msg_info("run %lld (started %s, %s) is the last that set anything "
+                 "aside: %s%s", run->run_id, run->started, run->status, what,
+                 later);
+    }
+    else
+        msg_info("run %lld (started %s, %s): %s set aside", run->run_id,
+                 run->started, run->status, what);
+
+}
+
 int cmd_rejections(struct cli *c)
 {
     int csv = 0;
@@ -161,31 +192,7 @@ int cmd_rejections(struct cli *c)
         return rc;
     }
 
-    char what[128];
-    count_levels(res, what, sizeof what);
-    if (c->all_runs)
-        msg_info("all runs: %s set aside",
-                 PQntuples(res) ? what : "nothing");
-    else if (!run.run_id)
-        msg_info("nothing was set aside: %s",
-                 run.runs ? "no import run set anything aside"
-                          : "no import run yet");
-    else if (PQntuples(res) == 0)
-        msg_info("nothing was set aside in run %lld (started %s, %s)",
-                 run.run_id, run.started, run.status);
-    else if (c->run < 0) {
-        char later[96] = "";
-        if (run.later_runs)
-            snprintf(later, sizeof later, "; the %lld run(s) after it set "
-                     "nothing aside", run.later_runs);
-        msg_info("run %lld (started %s, %s) is the last that set anything "
-                 "aside: %s%s", run.run_id, run.started, run.status, what,
-                 later);
-    }
-    else
-        msg_info("run %lld (started %s, %s): %s set aside", run.run_id,
-                 run.started, run.status, what);
-
+    say_which(c, &run, res);
     if (csv) {
         rc = print_csv(out.f, res);
     } else {

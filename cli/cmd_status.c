@@ -97,8 +97,9 @@ static const char open_sql[] =
     "       CASE WHEN length(reason) > " STATUS_TEXT_CHARS
     "            THEN left(reason, " STATUS_TEXT_CHARS " - 1) || '…'"
     "            ELSE reason END AS reason"
-    "  FROM is248.open_rejection"
-    " ORDER BY run_id, file, report_index NULLS FIRST, recorded_at";
+    "  FROM is248.open_rejection o"
+    /* o.file: the whole name, not the shortened output column */
+    " ORDER BY o.run_id, o.file, o.report_index NULLS FIRST, o.recorded_at";
 
 
 /* Run sql, with runs as $1 when it takes one (NULL: all runs), and print

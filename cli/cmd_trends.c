@@ -427,6 +427,59 @@ int trend_rtable(struct rtable *t, const struct indicator *ind,
 }
 
 /* ------------------------------------------------------------------------ */
+/* Units without a size class                                               */
+
+char *trend_unclassed_note(const PGresult *res, const struct indicator *ind,
+                           enum lang lang)
+{
+    int cy = PQfnumber(res, "year"), cs = PQfnumber(res, "size_class");
+    int cn = PQfnumber(res, "units_reporting");
+    if (cn < 0)
+        cn = PQfnumber(res, ind->n_column);
+    if (cy < 0 || cs < 0 || cn < 0)
+        return NULL;
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = NULL;
+    int rows = PQntuples(res);
+    for (int i = 0; i < rows;) {
+        /* the rows of one year: the size classes, then Alle */
+        int year = atoi(PQgetvalue(res, i, cy));
+        long classes = 0, alle = -1;
+        for (; i < rows && atoi(PQgetvalue(res, i, cy)) == year; i++) {
+            long n = atol(PQgetvalue(res, i, cn));
+            if (strcmp(PQgetvalue(res, i, cs), "Alle") == 0)
+                alle = n;
+            else
+                classes += n;
+        }
+        if (alle <= classes)
+            continue;
+        if (!f) {
+            f = open_memstream(&text, &size);
+            if (!f)
+                return NULL;
+            fputs(L(lang, "'Alle' also counts the units without a size class "
+                          "(no population reported), which no size class "
+                          "counts (is248 report names them):",
+                    "«Alle» teller også enhetene uten størrelsesgruppe "
+                    "(innbyggertall ikke oppgitt), som ingen størrelsesgruppe "
+                    "teller (is248 report nevner dem):"), f);
+        } else
+            fputc(',', f);
+        fprintf(f, " %d: %ld", year, alle - classes);
+    }
+    if (!f)
+        return NULL;
+    fputc('.', f);
+    if (fclose(f) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Charts                                                                   */
 
 /* 1 when the array literal lit ({"a","b"}) holds label. */
@@ -568,6 +621,10 @@ int trend_chart(FILE *out, const PGresult *res, const struct indicator *ind,
                     : ind->base[lang]);
         if (o->selection)
             fprintf(f, " %s: %s.", L(lang, "Selection", "Utvalg"), o->selection);
+        char *unclassed = o->lines ? NULL : trend_unclassed_note(res, ind, lang);
+        if (unclassed)
+            fprintf(f, " %s", unclassed);
+        free(unclassed);
         fclose(f);
     }
     f = open_memstream(&subtitle, &size);
@@ -758,10 +815,12 @@ static int print_figures(struct trends *t, PGconn *conn, FILE *out,
                          int nind)
 {
     struct rtable tabs[CATALOG_MAX_INDICATORS];
+    int tabs_of[CATALOG_MAX_INDICATORS];    /* the indicator of each */
     int n = 0, rc = EXIT_OK;
     for (int i = 0; i < nind; i++) {
         if (!(t->indicators & (1u << i)))
             continue;
+        tabs_of[n] = i;
         if (trend_rtable(&tabs[n], &all[i], res[i], t->lang, 0) != 0) {
             msg_error("out of memory");
             rc = EXIT_INTERNAL;
@@ -804,6 +863,11 @@ static int print_figures(struct trends *t, PGconn *conn, FILE *out,
                 rc = EXIT_INTERNAL;
                 goto out;
             }
+            char *unclassed = t->sel.shown ? NULL
+                : trend_unclassed_note(res[tabs_of[k]], ind, t->lang);
+            if (unclassed)
+                fprintf(out, "%s\n", unclassed);
+            free(unclassed);
         }
     }
 out:

@@ -16,35 +16,17 @@
 
 #include "cli.h"
 #include "credentials.h"
+#include "ingest/printable.h"
 #include "msg.h"
+#include "options.h"
 #include "outfile.h"
 #include "suggest.h"
 
-enum opt_flag {
-    OPT_DB = 1,     /* --db */
-    OPT_LIMITS = 2, /* --max-entry-bytes, --max-total-bytes, --max-entries */
-    OPT_WAIT = 4,   /* --wait */
-    OPT_TIMEOUTS = 8, /* --lock-timeout, --statement-timeout */
-    OPT_RUNS = 16,    /* --runs */
-    OPT_SELECT = 32,  /* --years, --size-class, --county */
-    OPT_OUTPUT = 64,  /* --format, --indicator, --chart */
-    OPT_CHART_DIR = 128, /* --chart-dir */
-    OPT_SUMMARY = 256, /* --json-summary */
-    OPT_BATCH = 512,   /* --batch */
-    OPT_OPEN = 1024,   /* --open */
-    OPT_DRY_RUN = 2048, /* --dry-run */
-    OPT_ANALYST = 4096, /* --lang, --csv-dialect, --weight */
-    OPT_FORMAT = 8192,  /* --format */
-    OPT_SIZE_CLASS = 16384, /* --size-class */
-    OPT_RUN = 32768,    /* --run */
-    OPT_ALL = 65536,    /* --all */
-    OPT_OUTFILE = 131072, /* --output */
-    OPT_FORCE = 262144  /* --force */
-};
 
 /* The exit codes a command uses, as a set of bits (1 << code). */
 struct command {
     const char *name;
+    const char *summary;    /* a line in the general help's list */
     int (*run)(struct cli *c);
     unsigned opts;          /* which enum opt_flag options apply */
     int min_args, max_args; /* operands; -1: any number */
@@ -74,17 +56,20 @@ static const char *const exit_words[] = {
 };
 
 static const struct command commands[] = {
-    { "migrate", cmd_migrate, OPT_DB | OPT_TIMEOUTS, 0, 0, "migrate [--db CONNINFO]",
+    { "migrate", "create or upgrade the database schema",
+      cmd_migrate, OPT_DB | OPT_TIMEOUTS, 0, 0, "migrate [--db CONNINFO]",
       "Create or upgrade the schema is248 in the database and load the\n"
       "reference data (municipality codes 2015-2026).  Running it again\n"
       "changes nothing.\n",
       (const int[]){ 0, 2, 3, 6, -1 },
       "the schema is at the version of this is248", NULL },
-    { "import", cmd_import,
-      OPT_DB | OPT_LIMITS | OPT_WAIT | OPT_TIMEOUTS | OPT_SUMMARY | OPT_BATCH,
+    { "import", "load deliveries (archives, directories, XML files)",
+      cmd_import,
+      OPT_DB | OPT_LIMITS | OPT_WAIT | OPT_TIMEOUTS | OPT_SUMMARY | OPT_BATCH |
+          OPT_DRY_RUN,
       1, -1,
-      "import [--db CONNINFO] [--wait[=TIME]] [--json-summary FILE] [LIMITS]\n"
-      "                    [TIMEOUTS] PATH...",
+      "import [--db CONNINFO] [--wait[=TIME]] [--json-summary FILE] [--dry-run]\n"
+      "                    [LIMITS] [TIMEOUTS] PATH...",
       "Load every report found in PATH (an archive: zip, tar, tar.gz, tar.xz,\n"
       "tar.bz2; a directory; or an XML file) into the database, many files\n"
       "per transaction (--batch); a file is never half-loaded.  What is set\n"
@@ -94,13 +79,15 @@ static const struct command commands[] = {
       "a progress line is kept up to date on stderr.  At the end a table on\n"
       "stdout sums up each PATH (not with --quiet).\n",
       (const int[]){ 0, 1, 2, 3, 4, 5, 6, -1 }, NULL, NULL },
-    { "validate", cmd_validate, OPT_LIMITS, 1, -1,
+    { "validate", "check deliveries without a database",
+      cmd_validate, OPT_LIMITS, 1, -1,
       "validate [LIMITS] PATH...",
       "Read and check PATH as import would, without a database.  Prints every\n"
       "problem; exits 1 when anything would be set aside.\n",
       (const int[]){ 0, 1, 2, 5, 6, -1 }, "nothing would be set aside",
       "something would be set aside" },
-    { "trends", cmd_trends,
+    { "trends", "print the trends by year and size class (table, CSV, JSON, xlsx), or draw one as an SVG chart",
+      cmd_trends,
       OPT_DB | OPT_TIMEOUTS | OPT_SELECT | OPT_SIZE_CLASS | OPT_OUTPUT |
           OPT_FORMAT | OPT_ANALYST | OPT_OUTFILE, 0, 0,
       "trends [--db CONNINFO] [SELECTION] [OUTPUT]",
@@ -119,7 +106,8 @@ static const struct command commands[] = {
       "  is248 trends --format xlsx --output trends.xlsx --lang nb\n"
       "  is248 trends --indicator nav_rating --size-class 50000+,'Oslo bydel'\n",
       (const int[]){ 0, 1, 2, 3, 6, -1 }, "done", "--chart: no figure to draw" },
-    { "report", cmd_report,
+    { "report", "one year's figures as a Markdown or HTML report",
+      cmd_report,
       OPT_DB | OPT_TIMEOUTS | OPT_CHART_DIR | OPT_FORMAT | OPT_SIZE_CLASS |
           OPT_ANALYST | OPT_OUTFILE, 1, 1,
       "report [--db CONNINFO] [--format md|html] [--output FILE] [--chart-dir DIR] YEAR",
@@ -135,7 +123,8 @@ static const struct command commands[] = {
       "  is248 report 2024 --chart-dir charts --output report-2024.md\n"
       "  is248 report 2024 --format html --lang nb --output rapport-2024.html\n",
       (const int[]){ 0, 1, 2, 3, 6, -1 }, "done", "no reports for YEAR" },
-    { "export", cmd_export,
+    { "export", "the current report of every unit and year (CSV, JSON, xlsx)",
+      cmd_export,
       OPT_DB | OPT_TIMEOUTS | OPT_SELECT | OPT_SIZE_CLASS | OPT_FORMAT |
           OPT_ANALYST | OPT_OUTFILE, 0, 0,
       "export [--db CONNINFO] [SELECTION] [--format csv|xlsx|json] [--output FILE]",
@@ -147,7 +136,8 @@ static const struct command commands[] = {
       "\n"
       "  is248 export --years 2019-2024 --format xlsx --output reports.xlsx\n",
       (const int[]){ 0, 2, 3, 6, -1 }, "done", NULL },
-    { "demo", cmd_demo,
+    { "demo", "load the shipped fixtures into a throwaway PostgreSQL and print the trends",
+      cmd_demo,
       OPT_DB | OPT_OUTPUT | OPT_FORMAT | OPT_ANALYST | OPT_OUTFILE, 0, 0,
       "demo [--db CONNINFO] [OUTPUT]",
       "Start a throwaway PostgreSQL in a temporary directory (as the user\n"
@@ -159,7 +149,8 @@ static const struct command commands[] = {
       "  is248 demo --chart demo.svg\n",
       (const int[]){ 0, 1, 2, 3, 4, 5, 6, -1 }, "done",
       "something was set aside, or --chart: no figure to draw" },
-    { "status", cmd_status, OPT_DB | OPT_TIMEOUTS | OPT_RUNS | OPT_OPEN, 0, 0,
+    { "status", "show recent imports, coverage and what was set aside",
+      cmd_status, OPT_DB | OPT_TIMEOUTS | OPT_RUNS | OPT_OPEN, 0, 0,
       "status [--db CONNINFO] [--runs N] [--open]",
       "Print the last N import runs (default 10; 0: all), how many units\n"
       "reported each year against how many were expected, and what those\n"
@@ -167,13 +158,8 @@ static const struct command commands[] = {
       "an example.  With --open: only what is still set aside, one line\n"
       "each, of every run.  Reads only views that is248_reader may read.\n",
       (const int[]){ 0, 2, 3, 6, -1 }, "done", NULL },
-    { "help", cmd_help, 0, 0, 1, "help [COMMAND]",
-      "Show the help of is248, or of COMMAND (as \"is248 COMMAND --help\").\n",
-      (const int[]){ 0, 2, 6, -1 }, "done", NULL },
-    { "version", cmd_version, 0, 0, 0, "version",
-      "Show the version (as \"is248 --version\").\n",
-      (const int[]){ 0, 6, -1 }, "done", NULL },
-    { "rejections", cmd_rejections,
+    { "rejections", "list what an import set aside (table or CSV)",
+      cmd_rejections,
       OPT_DB | OPT_TIMEOUTS | OPT_RUN | OPT_ALL | OPT_FORMAT | OPT_OUTFILE,
       0, 0,
       "rejections [--db CONNINFO] [--run N | --all] [--format table|csv]\n"
@@ -187,7 +173,8 @@ static const struct command commands[] = {
       "\n"
       "  is248 rejections --format csv --output set-aside.csv\n",
       (const int[]){ 0, 2, 3, 6, -1 }, "done", NULL },
-    { "extract", cmd_extract,
+    { "extract", "copy the files an import set aside out of their deliveries",
+      cmd_extract,
       OPT_DB | OPT_TIMEOUTS | OPT_LIMITS | OPT_RUN | OPT_FORCE, 1, -1,
       "extract --run N [--db CONNINFO] [--force] [LIMITS] DIR [PATH...]",
       "Copy the files that run N set aside (whole, or for a report or an\n"
@@ -201,6 +188,14 @@ static const struct command commands[] = {
       "  is248 extract --run 7 to-provider/\n",
       (const int[]){ 0, 1, 2, 3, 5, 6, -1 }, "every file set aside is in DIR",
       "a file set aside is not in DIR" },
+    { "help", "show this help, or a command's (\"is248 help import\")",
+      cmd_help, 0, 0, 1, "help [COMMAND]",
+      "Show the help of is248, or of COMMAND (as \"is248 COMMAND --help\").\n",
+      (const int[]){ 0, 2, 6, -1 }, "done", NULL },
+    { "version", "show the version",
+      cmd_version, 0, 0, 0, "version",
+      "Show the version (as \"is248 --version\").\n",
+      (const int[]){ 0, 6, -1 }, "done", NULL },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -208,79 +203,10 @@ static const char general_help[] =
     "is248 loads the yearly IS-24/8 municipal returns on mental health and\n"
     "substance abuse work into PostgreSQL, for trends in SQL.\n"
     "\n"
-    "Usage: is248 COMMAND [OPTION]... [PATH]...\n"
-    "\n"
-    "Commands:\n"
-    "  migrate    create or upgrade the database schema\n"
-    "  import     load deliveries (archives, directories, XML files)\n"
-    "  validate   check deliveries without a database\n"
-    "  trends     print the trends by year and size class (table, CSV, JSON,\n"
-    "             xlsx), or draw one as an SVG chart\n"
-    "  report     one year's figures as a Markdown or HTML report\n"
-    "  export     the current report of every unit and year (CSV, JSON, xlsx)\n"
-    "  demo       load the shipped fixtures into a throwaway PostgreSQL and\n"
-    "             print the trends\n"
-    "  status     show recent imports, coverage and what was set aside\n"
-    "  help       show this help, or a command's (\"is248 help import\")\n"
-    "  version    show the version\n"
-    "  rejections list what an import set aside (table or CSV)\n"
-    "  extract    copy the files an import set aside out of their deliveries\n"
-    "\n"
-    "Options:\n"
-    "  --db CONNINFO          database to use (\"dbname=x host=y\" or a URI);\n"
-    "                         without it libpq's environment decides (PGHOST,\n"
-    "                         PGDATABASE, PGSERVICE, PGPASSFILE, ...).\n"
-    "                         Never put a password here: use ~/.pgpass or a\n"
-    "                         service file\n"
-    "  --wait[=TIME]          import: wait for another import to finish\n"
-    "                         (at most TIME) instead of stopping at once\n"
-    "  --lock-timeout TIME    give up a statement that waits this long for a\n"
-    "                         table lock (default 1min; 0: wait forever)\n"
-    "  --statement-timeout TIME\n"
-    "                         give up a statement that runs this long\n"
-    "                         (default 1h; 0: no limit)\n"
-    "  --json-summary FILE    import: also write what was done as JSON to\n"
-    "                         FILE (\"-\": stdout)\n"
-    "  --batch N              import: at most N files per transaction\n"
-    "                         (default 500)\n"
-    "  --max-entry-bytes N    bytes decompressed from one archive entry\n"
-    "                         (default 512M)\n"
-    "  --max-total-bytes N    bytes decompressed from one archive (default 64G)\n"
-    "  --max-entries N        entries read from one archive (default 10000000)\n"
-    "  --runs N               status: the last N import runs (default 10;\n"
-    "                         0: all)\n"
-    "  --open                 status: only what is still set aside\n"
-    "  --years LIST           trends: these years (2019, 2019-2024,\n"
-    "                         2015,2019-2021)\n"
-    "  --size-class LABEL     trends: these size classes (<2000, 2000-4999,\n"
-    "                         5000-9999, 10000-19999, 20000-49999, 50000+,\n"
-    "                         Oslo bydel); repeatable or a comma list\n"
-    "  --county COUNTY        trends, export: these counties, by code (46) or\n"
-    "                         name (Vestland); one of today also selects its\n"
-    "                         units' predecessors; repeatable\n"
-    "  --format FORMAT        trends, demo: table (default), csv, json, xlsx;\n"
-    "                         report: md (default), html; export: csv\n"
-    "                         (default), json, xlsx; rejections: table\n"
-    "                         (default), csv\n"
-    "  --csv-dialect DIALECT  rfc4180 (default) or excel-nb (BOM, ';', decimal\n"
-    "                         comma: Norwegian Excel)\n"
-    "  --output FILE          trends, report, export, rejections: write to\n"
-    "                         FILE (-: stdout)\n"
-    "  --lang LANG            nb or en (default: LC_ALL, LC_MESSAGES, LANG)\n"
-    "  --weight WEIGHT        units (default) or population: what the charts'\n"
-    "                         percentages are of\n"
-    "  --indicator NAME       trends, demo: nav_collab, nav_rating,\n"
-    "                         ips_se_mental_health, ips_se_substance\n"
-    "  --chart FILE.svg       trends, demo: draw one indicator as an SVG chart\n"
-    "  --chart-dir DIR        report (md): write a chart per indicator into DIR\n"
-    "  --run N                rejections, extract: import run N\n"
-    "  --all                  rejections: every run\n"
-    "  --force                extract: replace files of the same name in DIR\n"
-    "  -q, --quiet            print only what went wrong\n"
-    "  -v, --verbose          print more: import adds a line per entry\n"
-    "                         skipped and per batch committed\n"
-    "  -h, --help             show help (\"is248 COMMAND --help\" for one command)\n"
-    "  -V, --version          show the version\n"
+    "Usage: is248 COMMAND [OPTION]... [PATH]...\n";
+
+/* After the lists of commands and options. */
+static const char general_help_notes[] =
     "\n"
     "TIME is a number of seconds, or a number with ms, s, min or h.\n"
     "Passwords come from ~/.pgpass (PGPASSFILE) or a service file\n"
@@ -356,16 +282,20 @@ const char *cli_command_line(void)
     return command_line;
 }
 
+/* The words escaped (printable.h): a file name that is not UTF-8, or holds
+ * control characters, must not reach the database's text (it refuses
+ * invalid UTF-8) nor a terminal raw; cut between characters when long. */
 static void remember_command_line(int argc, char **argv)
 {
     size_t used = 0;
-    for (int i = 0; i < argc && used + 1 < sizeof command_line; i++) {
-        int n = snprintf(command_line + used, sizeof command_line - used,
-                         "%s%s", i ? " " : "", argv[i]);
-        if (n < 0)
-            break;
-        used += (size_t)n;
+    for (int i = 0; i < argc && used + 2 < sizeof command_line; i++) {
+        if (i)
+            command_line[used++] = ' ';
+        printable_copy(command_line + used, sizeof command_line - used,
+                       argv[i], strlen(argv[i]), 0);
+        used += strlen(command_line + used);
     }
+    command_line[used] = '\0';
 }
 
 /* A byte count: digits with an optional K, M, G or T (powers of 1024). */
@@ -485,102 +415,45 @@ static void print_exit_codes(const struct command *cmd)
     }
 }
 
+/* "is248 --help": what is248 is, the commands, the options, the exit
+ * codes, each list from its table. */
+static void print_general_help(void)
+{
+    fputs(general_help, stdout);
+    printf("\nCommands:\n");
+    for (size_t k = 0; k < N_COMMANDS; k++) {
+        /* the summary wrapped after a column of 13 */
+        const char *p = commands[k].summary;
+        int col = printf("  %-10s ", commands[k].name);
+        while (*p) {
+            size_t word = strcspn(p, " ");
+            if (col > 13 && col + 1 + (int)word > 79) {
+                printf("\n%13s", "");
+                col = 13;
+            } else if (col > 13) {
+                putchar(' ');
+                col++;
+            }
+            printf("%.*s", (int)word, p);
+            col += (int)word;
+            p += word;
+            while (*p == ' ')
+                p++;
+        }
+        putchar('\n');
+    }
+    printf("\nOptions:\n");
+    cli_print_options(stdout, NULL, 0);
+    fputs(general_help_notes, stdout);
+    print_exit_codes(NULL);
+    fputs(general_help_end, stdout);
+}
+
 static void print_command_help(const struct command *cmd)
 {
     printf("Usage: is248 %s\n\n%s", cmd->usage, cmd->help);
     printf("\nOptions:\n");
-    if (cmd->opts & OPT_DB)
-        printf("  --db CONNINFO          database (default: libpq's environment)\n");
-    if (cmd->opts & OPT_WAIT)
-        printf("  --wait[=TIME]          wait (at most TIME) for a running import\n"
-               "                         instead of exiting 4 at once\n");
-    if (cmd->opts & OPT_TIMEOUTS)
-        printf("  --lock-timeout TIME    give up waiting for a table lock after TIME\n"
-               "                         (default 1min; 0: never)\n"
-               "  --statement-timeout TIME\n"
-               "                         give up a statement after TIME (default 1h;\n"
-               "                         0: never)\n");
-    if (cmd->opts & OPT_SUMMARY)
-        printf("  --json-summary FILE    write what the import did as JSON to FILE\n"
-               "                         (\"-\": stdout, instead of the table), for\n"
-               "                         scripts and monitoring\n");
-    if (cmd->opts & OPT_BATCH)
-        printf("  --batch N              at most N files per transaction (default\n"
-               "                         500; also at most 4 MiB or half a second)\n");
-    if (cmd->opts & OPT_LIMITS)
-        printf("  --max-entry-bytes N    cap on one entry decompressed (default 512M)\n"
-               "  --max-total-bytes N    cap on one archive decompressed (default 64G)\n"
-               "  --max-entries N        cap on entries in one archive (default 10000000)\n");
-    if (cmd->opts & OPT_RUNS)
-        printf("  --runs N               the last N import runs and what they set\n"
-               "                         aside (default 10; 0: all)\n");
-    if (cmd->opts & OPT_OPEN)
-        printf("  --open                 only what is still set aside, of every run:\n"
-               "                         never replaced by a report of its unit and\n"
-               "                         year, or a file of its name, loaded later\n");
-    if (cmd->opts & OPT_SELECT)
-        printf("  --years LIST           years: 2019, 2019-2024, 2015,2019-2021\n"
-               "  --county COUNTY        counties, by code (46, as in\n"
-               "                         report_current.county_code) or name in any\n"
-               "                         case (Vestland); a county of today also\n"
-               "                         selects the units that became its own in\n"
-               "                         earlier years; repeatable\n");
-    if (cmd->opts & OPT_SIZE_CLASS)
-        printf("  --size-class LABEL     size classes (is248.size_class): <2000,\n"
-               "                         2000-4999, 5000-9999, 10000-19999,\n"
-               "                         20000-49999, 50000+, Oslo bydel; repeatable\n"
-               "                         or a comma list; with Alle among them: the\n"
-               "                         rows and chart lines shown, Alle every unit\n");
-    if ((cmd->opts & OPT_FORMAT) && strcmp(cmd->name, "report") == 0)
-        printf("  --format FORMAT        md (default: Markdown) or html (one file,\n"
-               "                         charts inline, printable)\n");
-    else if ((cmd->opts & OPT_FORMAT) && strcmp(cmd->name, "export") == 0)
-        printf("  --format FORMAT        csv (default), json or xlsx (--output needed)\n");
-    else if ((cmd->opts & OPT_FORMAT) && strcmp(cmd->name, "rejections") != 0)
-        printf("  --format FORMAT        table (default: aligned, for reading), csv\n"
-               "                         (RFC 4180, a header row, a column\n"
-               "                         'indicator'), json (an array of rows per\n"
-               "                         indicator, numbers typed, null for none) or\n"
-               "                         xlsx (a sheet per indicator; --output needed)\n");
-    if (cmd->opts & OPT_ANALYST)
-        printf("  --csv-dialect DIALECT  rfc4180 (default) or excel-nb: a BOM, ';'\n"
-               "                         and decimal commas, for Norwegian Excel\n"
-               "  --lang LANG            nb or en: labels, headers, titles (default\n"
-               "                         from LC_ALL, LC_MESSAGES, LANG)\n"
-               "  --weight WEIGHT        units (default) or population: charts of the\n"
-               "                         share of the population (pct_population)\n");
-    if (cmd->opts & OPT_OUTPUT)
-        printf("  --indicator NAME       nav_collab, nav_rating, ips_se_mental_health,\n"
-               "                         ips_se_substance; repeatable or a comma list\n"
-               "                         (default: all; with --chart: nav_collab)\n"
-               "  --chart FILE.svg       draw the indicator over the years as an SVG\n"
-               "                         line chart, a line per size class and one\n"
-               "                         for 'Alle' (-: standard output)\n");
-    if (cmd->opts & OPT_CHART_DIR)
-        printf("  --chart-dir DIR        write a chart per indicator into DIR and\n"
-               "                         link them from the report\n");
-    if (cmd->opts & OPT_RUN)
-        printf("  --run N                import run N (is248 status lists the runs)\n");
-    if (cmd->opts & OPT_ALL)
-        printf("  --all                  every run\n");
-    if ((cmd->opts & OPT_FORMAT) && strcmp(cmd->name, "rejections") == 0)
-        printf("  --format FORMAT        table (default: aligned, for reading) or\n"
-               "                         csv (RFC 4180, a header row)\n");
-    if (cmd->opts & OPT_OUTFILE)
-        printf("  --output FILE          write to FILE (replaced whole, never\n"
-               "                         through a link) instead of stdout\n");
-    if (cmd->opts & OPT_FORCE)
-        printf("  --force                replace files of the same name in DIR\n"
-               "                         (regular files only)\n");
-    printf("  -q, --quiet            print only what went wrong\n");
-    if (strcmp(cmd->name, "import") == 0)
-        printf("  -v, --verbose          also a line per entry skipped and per batch\n"
-               "                         committed\n");
-    else if (strcmp(cmd->name, "demo") == 0)
-        printf("  -v, --verbose          also a line per fixture file loaded\n");
-    else
-        printf("  -v, --verbose          print more\n");
-    printf("  -h, --help             show this help\n");
+    cli_print_options(stdout, cmd->name, cmd->opts);
     print_exit_codes(cmd);
 }
 
@@ -682,9 +555,7 @@ static int no_command(void)
 static int cmd_help(struct cli *c)
 {
     if (c->argc == 0) {
-        fputs(general_help, stdout);
-        print_exit_codes(NULL);
-        fputs(general_help_end, stdout);
+        print_general_help();
         return EXIT_OK;
     }
     const struct command *cmd = find_command(c->argv[0]);
@@ -701,47 +572,148 @@ static int cmd_version(struct cli *c)
     return EXIT_OK;
 }
 
+/* The value arg of the long option opt into c.  EXIT_OK, or EXIT_USAGE
+ * after a message. */
+static int option_value(int opt, const char *arg, struct cli *c)
+{
+    uint64_t *limit = NULL;
+    switch (opt) {
+    case O_DB:
+        if (check_conninfo(arg) != EXIT_OK)
+            return EXIT_USAGE;
+        c->db = arg;
+        break;
+    case O_WAIT:
+        c->lock_wait_ms = -1;  /* --wait=0: do not wait, as without it */
+        if (arg && parse_duration(arg, &c->lock_wait_ms) != 0)
+            return usage_error("invalid time '%s' for --wait (seconds, or "
+                               "a number with ms, s, min or h)", arg);
+        break;
+    case O_LOCK_TIMEOUT:
+    case O_STATEMENT_TIMEOUT:
+        if (parse_duration(arg, opt == O_LOCK_TIMEOUT
+                                       ? &c->lock_timeout_ms
+                                       : &c->statement_timeout_ms) != 0)
+            return usage_error("invalid time '%s' (seconds, or a number "
+                               "with ms, s, min or h)", arg);
+        break;
+    case O_JSON_SUMMARY:
+        c->json_summary = arg;
+        break;
+    case O_BATCH:
+        if (parse_count(arg, &c->batch_files) != 0 || c->batch_files < 1)
+            return usage_error("invalid number '%s' for --batch (files "
+                               "per transaction, at least 1)", arg);
+        break;
+    case O_OPEN: c->status_open = 1; break;
+    case O_DRY_RUN: c->dry_run = 1; break;
+    case O_MAX_ENTRY: limit = &c->walk.entry_bytes; break;
+    case O_MAX_TOTAL: limit = &c->walk.total_bytes; break;
+    case O_MAX_ENTRIES: limit = &c->walk.entries; break;
+    case O_RUNS:
+        if (parse_count(arg, &c->status_runs) != 0)
+            return usage_error("invalid number '%s' for --runs (digits; "
+                               "0: all)", arg);
+        break;
+    case O_YEARS:
+    case O_SIZE_CLASS:
+    case O_COUNTY:
+    case O_INDICATOR: {
+        struct cli_list *l = opt == O_YEARS ? &c->years
+                           : opt == O_SIZE_CLASS ? &c->size_classes
+                           : opt == O_COUNTY ? &c->counties : &c->indicators;
+        if (l->n == CLI_LIST_MAX)
+            return usage_error("an option given more than %d times: use "
+                               "a comma list", CLI_LIST_MAX);
+        l->item[l->n++] = arg;
+        break;
+    }
+    case O_FORMAT: c->format = arg; break;
+    case O_CHART: c->chart = arg; break;
+    case O_CHART_DIR: c->chart_dir = arg; break;
+    case O_LANG: c->lang = arg; break;
+    case O_OUTPUT: c->output = arg; break;
+    case O_CSV_DIALECT: c->csv_dialect = arg; break;
+    case O_WEIGHT: c->weight = arg; break;
+    case O_RUN:
+        if (parse_count(arg, &c->run) != 0)
+            return usage_error("invalid run '%s' for --run (digits)",
+                               arg);
+        break;
+    case O_ALL: c->all_runs = 1; break;
+    case O_FORCE: c->force = 1; break;
+    }
+    if (limit && parse_size(arg, limit) != 0)
+        return usage_error("invalid size '%s' (digits with an optional K, M, "
+                           "G or T)", arg);
+    return EXIT_OK;
+}
+
+/* What the options said beyond struct cli. */
+struct parsed {
+    int help, version;
+    int nops;                   /* argv[1 .. nops): the operands, the
+                                 * command first */
+    unsigned used;              /* the groups of the options given */
+    const char *used_name[OPT_GROUPS]; /* the first option of each */
+};
+
+/* Read the options into c and p, gathering the operands at the front of
+ * argv.  EXIT_OK, or after a message EXIT_USAGE or EXIT_INTERNAL. */
+static int parse_options(int argc, char **argv, struct cli *c,
+                         struct parsed *p)
+{
+    const struct option *longopts = cli_longopts();
+    if (!longopts) {
+        msg_error("out of memory");
+        return EXIT_INTERNAL;
+    }
+    p->nops = 1;
+    /* Options may stand anywhere, also before the command.  The leading
+     * '-' has getopt_long hand over each operand in order (as 1), also
+     * with POSIXLY_CORRECT set; they are gathered at the front of argv,
+     * in slots already read, and the command is the first of them. */
+    int opt, longindex;
+    opterr = 0;
+    while ((longindex = -1,
+            opt = getopt_long(argc, argv, "-:qvhV", longopts, &longindex)) != -1) {
+        /* the group of the option, for "does not apply" below */
+        const struct cli_option *given = longindex >= 0
+            ? &cli_options[longindex] : cli_option_of(opt);
+        if (given && given->group && !(p->used & given->group)) {
+            p->used |= given->group;
+            for (unsigned bit = 0; bit < OPT_GROUPS; bit++)
+                if (given->group == 1u << bit)
+                    p->used_name[bit] = given->name;
+        }
+        switch (opt) {
+        case 1:
+            argv[p->nops++] = optarg;
+            break;
+        case 'q': msg_level = MSG_QUIET; break;
+        case 'v': msg_level = MSG_VERBOSE; break;
+        case 'h': p->help = 1; break;
+        case 'V': p->version = 1; break;
+        case ':': /* only long options take values: optind is past it */
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default: {
+            if (!given || given->id < 256)
+                return unknown_option(longopts, argv[optind - 1]);
+            int rc = option_value(opt, optarg, c);
+            if (rc != EXIT_OK)
+                return rc;
+        }
+        }
+    }
+
+    /* what follows "--" is operands too */
+    while (optind < argc)
+        argv[p->nops++] = argv[optind++];
+    return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
-    enum { O_DB = 256, O_WAIT, O_MAX_ENTRY, O_MAX_TOTAL, O_MAX_ENTRIES,
-           O_LOCK_TIMEOUT, O_STATEMENT_TIMEOUT, O_RUNS, O_YEARS,
-           O_SIZE_CLASS, O_COUNTY, O_FORMAT, O_INDICATOR, O_CHART,
-           O_CHART_DIR, O_JSON_SUMMARY, O_BATCH, O_OPEN, O_DRY_RUN, O_LANG,
-           O_OUTPUT, O_CSV_DIALECT, O_WEIGHT, O_RUN, O_ALL, O_FORCE };
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, O_DB },
-        { "wait", optional_argument, NULL, O_WAIT },
-        { "lock-timeout", required_argument, NULL, O_LOCK_TIMEOUT },
-        { "statement-timeout", required_argument, NULL, O_STATEMENT_TIMEOUT },
-        { "max-entry-bytes", required_argument, NULL, O_MAX_ENTRY },
-        { "max-total-bytes", required_argument, NULL, O_MAX_TOTAL },
-        { "max-entries", required_argument, NULL, O_MAX_ENTRIES },
-        { "runs", required_argument, NULL, O_RUNS },
-        { "years", required_argument, NULL, O_YEARS },
-        { "size-class", required_argument, NULL, O_SIZE_CLASS },
-        { "county", required_argument, NULL, O_COUNTY },
-        { "format", required_argument, NULL, O_FORMAT },
-        { "indicator", required_argument, NULL, O_INDICATOR },
-        { "chart", required_argument, NULL, O_CHART },
-        { "chart-dir", required_argument, NULL, O_CHART_DIR },
-        { "json-summary", required_argument, NULL, O_JSON_SUMMARY },
-        { "batch", required_argument, NULL, O_BATCH },
-        { "open", no_argument, NULL, O_OPEN },
-        { "dry-run", no_argument, NULL, O_DRY_RUN },
-        { "lang", required_argument, NULL, O_LANG },
-        { "output", required_argument, NULL, O_OUTPUT },
-        { "csv-dialect", required_argument, NULL, O_CSV_DIALECT },
-        { "weight", required_argument, NULL, O_WEIGHT },
-        { "run", required_argument, NULL, O_RUN },
-        { "all", no_argument, NULL, O_ALL },
-        { "force", no_argument, NULL, O_FORCE },
-        { "quiet", no_argument, NULL, 'q' },
-        { "verbose", no_argument, NULL, 'v' },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { NULL, 0, NULL, 0 }
-    };
-
     remember_command_line(argc, argv);
 
     struct cli c = {
@@ -755,150 +727,40 @@ int main(int argc, char **argv)
         .run = -1,
     };
 
-    /* Options may stand anywhere, also before the command.  The leading
-     * '-' has getopt_long hand over each operand in order (as 1), also
-     * with POSIXLY_CORRECT set; they are gathered at the front of argv,
-     * in slots already read, and the command is the first of them. */
-    int help = 0, opt, nops = 1, longindex;
-    unsigned used = 0;
-    const char *used_name[32] = { NULL }; /* the first option of each
-                                           * enum opt_flag given */
-    opterr = 0;
-    while ((longindex = -1,
-            opt = getopt_long(argc, argv, "-:qvhV", longopts, &longindex)) != -1) {
-        uint64_t *limit = NULL;
-        unsigned before = used;
-        switch (opt) {
-        case 1:
-            argv[nops++] = optarg;
-            break;
-        case O_DB:
-            if (check_conninfo(optarg) != EXIT_OK)
-                return EXIT_USAGE;
-            c.db = optarg;
-            used |= OPT_DB;
-            break;
-        case O_WAIT:
-            used |= OPT_WAIT;
-            c.lock_wait_ms = -1;  /* --wait=0: do not wait, as without it */
-            if (optarg && parse_duration(optarg, &c.lock_wait_ms) != 0)
-                return usage_error("invalid time '%s' for --wait (seconds, or "
-                                   "a number with ms, s, min or h)", optarg);
-            break;
-        case O_LOCK_TIMEOUT:
-        case O_STATEMENT_TIMEOUT:
-            used |= OPT_TIMEOUTS;
-            if (parse_duration(optarg, opt == O_LOCK_TIMEOUT
-                                           ? &c.lock_timeout_ms
-                                           : &c.statement_timeout_ms) != 0)
-                return usage_error("invalid time '%s' (seconds, or a number "
-                                   "with ms, s, min or h)", optarg);
-            break;
-        case O_JSON_SUMMARY:
-            used |= OPT_SUMMARY;
-            c.json_summary = optarg;
-            break;
-        case O_BATCH:
-            used |= OPT_BATCH;
-            if (parse_count(optarg, &c.batch_files) != 0 || c.batch_files < 1)
-                return usage_error("invalid number '%s' for --batch (files "
-                                   "per transaction, at least 1)", optarg);
-            break;
-        case O_OPEN: c.status_open = 1; used |= OPT_OPEN; break;
-        case O_DRY_RUN: c.dry_run = 1; used |= OPT_DRY_RUN; break;
-        case O_MAX_ENTRY: limit = &c.walk.entry_bytes; break;
-        case O_MAX_TOTAL: limit = &c.walk.total_bytes; break;
-        case O_MAX_ENTRIES: limit = &c.walk.entries; break;
-        case O_RUNS:
-            used |= OPT_RUNS;
-            if (parse_count(optarg, &c.status_runs) != 0)
-                return usage_error("invalid number '%s' for --runs (digits; "
-                                   "0: all)", optarg);
-            break;
-        case O_YEARS:
-        case O_SIZE_CLASS:
-        case O_COUNTY:
-        case O_INDICATOR: {
-            struct cli_list *l = opt == O_YEARS ? &c.years
-                               : opt == O_SIZE_CLASS ? &c.size_classes
-                               : opt == O_COUNTY ? &c.counties : &c.indicators;
-            used |= opt == O_INDICATOR ? OPT_OUTPUT
-                  : opt == O_SIZE_CLASS ? OPT_SIZE_CLASS : OPT_SELECT;
-            if (l->n == CLI_LIST_MAX)
-                return usage_error("an option given more than %d times: use "
-                                   "a comma list", CLI_LIST_MAX);
-            l->item[l->n++] = optarg;
-            break;
-        }
-        case O_FORMAT: c.format = optarg; used |= OPT_FORMAT; break;
-        case O_CHART: c.chart = optarg; used |= OPT_OUTPUT; break;
-        case O_CHART_DIR: c.chart_dir = optarg; used |= OPT_CHART_DIR; break;
-        case O_LANG: c.lang = optarg; used |= OPT_ANALYST; break;
-        case O_OUTPUT: c.output = optarg; used |= OPT_OUTFILE; break;
-        case O_CSV_DIALECT: c.csv_dialect = optarg; used |= OPT_ANALYST; break;
-        case O_WEIGHT: c.weight = optarg; used |= OPT_ANALYST; break;
-        case O_RUN:
-            used |= OPT_RUN;
-            if (parse_count(optarg, &c.run) != 0)
-                return usage_error("invalid run '%s' for --run (digits)",
-                                   optarg);
-            break;
-        case O_ALL: c.all_runs = 1; used |= OPT_ALL; break;
-        case O_FORCE: c.force = 1; used |= OPT_FORCE; break;
-        case 'q': msg_level = MSG_QUIET; break;
-        case 'v': msg_level = MSG_VERBOSE; break;
-        case 'h': help = 1; break;
-        case 'V':
-            printf("is248 %s\n", IS248_VERSION);
-            return msg_close_stdout() ? EXIT_INTERNAL : EXIT_OK;
-        case ':': /* only long options take values: optind is past it */
-            return usage_error("option '%s' needs a value", argv[optind - 1]);
-        default:
-            return unknown_option(longopts, argv[optind - 1]);
-        }
-        if (limit) {
-            used |= OPT_LIMITS;
-            if (parse_size(optarg, limit) != 0)
-                return usage_error("invalid size '%s' (digits with an optional "
-                                   "K, M, G or T)", optarg);
-        }
-        for (unsigned bit = 0; bit < 16; bit++)
-            if ((used & ~before) & (1u << bit) && longindex >= 0)
-                used_name[bit] = longopts[longindex].name;
+    struct parsed p = { 0 };
+    int rc = parse_options(argc, argv, &c, &p);
+    if (rc != EXIT_OK)
+        return rc;
+    if (p.version) {
+        printf("is248 %s\n", IS248_VERSION);
+        return msg_close_stdout() ? EXIT_INTERNAL : EXIT_OK;
     }
-
-    /* what follows "--" is operands too */
-    while (optind < argc)
-        argv[nops++] = argv[optind++];
     const struct command *cmd = NULL;
-    if (nops > 1) {
+    if (p.nops > 1) {
         cmd = find_command(argv[1]);
         if (!cmd)
             return unknown_command(argv[1]);
     }
-    if (!cmd && !help)
+    if (!cmd && !p.help)
         return no_command();
-    if (help && cmd && cmd->run == cmd_help && nops > 2) {
+    if (p.help && cmd && cmd->run == cmd_help && p.nops > 2) {
         cmd = find_command(argv[2]);    /* is248 help import --help */
         if (!cmd)
             return unknown_command(argv[2]);
     }
-    if (help) {
+    if (p.help) {
         if (cmd)
             print_command_help(cmd);
-        else {
-            fputs(general_help, stdout);
-            print_exit_codes(NULL);
-            fputs(general_help_end, stdout);
-        }
+        else
+            print_general_help();
         return msg_close_stdout() ? EXIT_INTERNAL : EXIT_OK;
     }
-    if (used & ~cmd->opts) {
-        unsigned bits = used & ~cmd->opts, bit = 0;
+    if (p.used & ~cmd->opts) {
+        unsigned bits = p.used & ~cmd->opts, bit = 0;
         while (!(bits & (1u << bit)))
             bit++;
         msg_error("option '--%s' does not apply to '%s'",
-                  used_name[bit] ? used_name[bit] : "?", cmd->name);
+                  p.used_name[bit] ? p.used_name[bit] : "?", cmd->name);
         fprintf(stderr, "Try \"is248 %s --help\" for more information.\n",
                 cmd->name);
         return EXIT_USAGE;
@@ -907,7 +769,7 @@ int main(int argc, char **argv)
     if ((cmd->opts & OPT_DB) && cli_check_credentials(c.db) != EXIT_OK)
         return EXIT_USAGE;
     c.command = cmd->name;
-    c.argc = nops - 2;
+    c.argc = p.nops - 2;
     c.argv = argv + 2;
     if (c.argc < cmd->min_args || (cmd->max_args >= 0 && c.argc > cmd->max_args)) {
         msg_error("%s for '%s'", c.argc < cmd->min_args ? "too few operands"
@@ -919,7 +781,7 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
 
-    int rc = cmd->run(&c);
+    rc = cmd->run(&c);
     if (msg_close_stdout() && rc == EXIT_OK)
         rc = EXIT_INTERNAL;
     return rc;

@@ -130,17 +130,7 @@ char *rejection_shown(const char *s)
 
 void rejection_csv_field(FILE *out, const char *s)
 {
-    if (!s[strcspn(s, ",\"\r\n")]) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
+    csv_text(out, s, ',');
 }
 
 void rejection_csv_header(FILE *out, const char *prefix)

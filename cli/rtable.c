@@ -128,6 +128,11 @@ static void csv_field(FILE *out, const char *s, enum column_type type,
         fputs(strcmp(s, "t") == 0 ? "true" : "false", out);
         return;
     }
+    csv_text(out, s, sep);
+}
+
+void csv_text(FILE *out, const char *s, char sep)
+{
     char special[] = { sep, '"', '\r', '\n', '\0' };
     if (!s[strcspn(s, special)]) {
         fputs(s, out);

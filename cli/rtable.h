@@ -59,6 +59,10 @@ enum csv_dialect {
 /* "rfc4180" or "excel-nb" into *out: 0, or -1. */
 int csv_dialect_parse(const char *s, enum csv_dialect *out);
 
+/* s as one CSV field (RFC 4180) to out: as it is, or in double quotes
+ * (doubled inside) when it holds sep, a double quote or a line break. */
+void csv_text(FILE *out, const char *s, char sep);
+
 /*
  * The tables as one CSV: a header row of names, then every row of every
  * table.  key, when not NULL, is the name of a first column holding each

@@ -98,12 +98,14 @@ static void json_counts(FILE *out, const struct summary_row *r)
             ", \"files_set_aside\": %" PRIu64
             ", \"files_set_aside_before\": %" PRIu64
             ", \"reports_loaded\": %" PRIu64
+            ", \"reports_correcting\": %" PRIu64
             ", \"reports_unchanged\": %" PRIu64
             ", \"reports_set_aside\": %" PRIu64
             ", \"answers_set_aside\": %" PRIu64 ", \"warnings\": %" PRIu64
             ", \"entries_skipped\": %" PRIu64 ", \"seconds\": %.3f",
             t->files, t->files_loaded, t->files_already, t->files_rejected,
-            t->files_rejected_before, t->reports_loaded, t->reports_unchanged, t->reports_rejected,
+            t->files_rejected_before, t->reports_loaded,
+            t->reports_correcting, t->reports_unchanged, t->reports_rejected,
             t->answers_rejected, t->warnings, t->skipped, r->seconds);
 }
 
@@ -128,6 +130,8 @@ void summary_json(FILE *out, int64_t run_id, int exit_code,
         fprintf(out, "%" PRId64, run_id);
     else
         fputs("null", out);
+    if (run_id < 0)
+        fputs(",\n  \"dry_run\": true", out);
     fprintf(out, ",\n  \"status\": ");
     json_string(out, summary_status(exit_code));
     fprintf(out, ",\n  \"exit_code\": %d,\n  \"total\": {", exit_code);
@@ -161,9 +165,10 @@ size_t summary_json_bound(int npaths, char *const *paths)
         if (len > 0)
             counts = (size_t)len;
     }
-    /* 11 numbers, each written here as one digit */
-    counts += 11 * NUMBER_MAX;
-    size_t bound = 256 + counts; /* run_id, status, exit_code, total */
+    /* 13 numbers, each written here as one digit */
+    counts += 13 * NUMBER_MAX;
+    /* run_id, dry_run, status, exit_code, total */
+    size_t bound = 256 + counts;
     for (int i = 0; i < npaths; i++)
         /* a byte escaped as \u00XX is six; the row's own punctuation */
         bound += 6 * strlen(paths[i]) + counts + 32;

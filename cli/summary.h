@@ -28,8 +28,9 @@ void summary_table(FILE *out, const struct summary_row *rows, int n,
 const char *summary_status(int exit_code);
 
 /* The JSON document (docs/operator-guide.md, "What an import did") to
- * out, its status summary_status(exit_code).  Errors are left in
- * ferror(out). */
+ * out, its status summary_status(exit_code); run_id 0: no run began, < 0:
+ * a dry run (rolled back: "run_id": null, "dry_run": true).  Errors are
+ * left in ferror(out). */
 void summary_json(FILE *out, int64_t run_id, int exit_code,
                   const struct summary_row *rows, int n,
                   const struct summary_row *total);

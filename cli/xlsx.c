@@ -114,6 +114,76 @@ static int copy_into(FILE *out, const char *path)
     return bad ? -1 : 0;
 }
 
+/* The workbook's cell formats. */
+static void make_formats(lxw_workbook *wb, struct formats *f)
+{
+    *f = (struct formats){
+        workbook_add_format(wb), workbook_add_format(wb),
+        workbook_add_format(wb), workbook_add_format(wb),
+        workbook_add_format(wb)
+    };
+    format_set_bold(f->header);
+    format_set_text_wrap(f->header);
+    format_set_align(f->header, LXW_ALIGN_VERTICAL_TOP);
+    format_set_bottom(f->header, LXW_BORDER_THIN);
+    format_set_bold(f->title);
+    format_set_font_size(f->title, 12);
+    format_set_num_format(f->integer, "0");
+    format_set_num_format(f->pct, "0.0%");
+    format_set_text_wrap(f->wrap);
+}
+
+/* A sheet per table: a header row, typed cells, columns as wide as their
+ * text, the panes frozen.  0, or -1 when libxlsxwriter fails. */
+static int write_sheets(lxw_workbook *wb, const struct rtable *sheets, int n,
+                        const struct formats *f)
+{
+    for (int i = 0; i < n; i++) {
+        char name[32];
+        sheet_name(name, sheets[i].name);
+        lxw_worksheet *ws = workbook_add_worksheet(wb, name);
+        double *widths = calloc((size_t)(sheets[i].ncols ? sheets[i].ncols : 1),
+                                sizeof *widths);
+        if (!ws || !widths) {
+            free(widths);
+            return -1;
+        }
+        int end = write_table(ws, &sheets[i], 0, f, widths, 0);
+        for (int c = 0; end >= 0 && c < sheets[i].ncols; c++)
+            worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
+                                 widths[c] < 8 ? 8 : widths[c], NULL);
+        free(widths);
+        if (end < 0)
+            return -1;
+        worksheet_freeze_panes(ws, 1, (lxw_col_t)sheets[i].freeze_cols);
+    }
+    return 0;
+}
+
+/* The about sheet: its blocks one under the other. 0, or -1. */
+static int write_about(lxw_workbook *wb, const struct about *about,
+                       const struct formats *f)
+{
+    char name[32];
+    sheet_name(name, about->title);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, name);
+    if (!ws)
+        return -1;
+    double widths[8] = { 0 };
+    int row = 0;
+    for (int b = 0; b < about->nblock && row >= 0; b++) {
+        row = write_table(ws, &about->block[b], row, f, widths, 1);
+        row++;  /* a blank row between */
+    }
+    if (row < 0)
+        return -1;
+    for (int c = 0; c < 8; c++)
+        worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
+                             widths[c] < 10 ? 10 : widths[c],
+                             c == 3 ? f->wrap : NULL);
+    return 0;
+}
+
 int xlsx_write(struct outfile *of, const struct rtable *sheets, int n,
                const struct about *about)
 {
@@ -134,60 +204,14 @@ int xlsx_write(struct outfile *of, const struct rtable *sheets, int n,
     const char *why = "cannot create the workbook";
     if (!wb)
         goto out;
-    struct formats f = {
-        workbook_add_format(wb), workbook_add_format(wb),
-        workbook_add_format(wb), workbook_add_format(wb),
-        workbook_add_format(wb)
-    };
-    format_set_bold(f.header);
-    format_set_text_wrap(f.header);
-    format_set_align(f.header, LXW_ALIGN_VERTICAL_TOP);
-    format_set_bottom(f.header, LXW_BORDER_THIN);
-    format_set_bold(f.title);
-    format_set_font_size(f.title, 12);
-    format_set_num_format(f.integer, "0");
-    format_set_num_format(f.pct, "0.0%");
-    format_set_text_wrap(f.wrap);
+    struct formats f;
+    make_formats(wb, &f);
     why = "cannot write the workbook";
 
-    for (int i = 0; i < n; i++) {
-        char name[32];
-        sheet_name(name, sheets[i].name);
-        lxw_worksheet *ws = workbook_add_worksheet(wb, name);
-        double *widths = calloc((size_t)(sheets[i].ncols ? sheets[i].ncols : 1),
-                                sizeof *widths);
-        if (!ws || !widths) {
-            free(widths);
-            goto out;
-        }
-        int end = write_table(ws, &sheets[i], 0, &f, widths, 0);
-        for (int c = 0; end >= 0 && c < sheets[i].ncols; c++)
-            worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
-                                 widths[c] < 8 ? 8 : widths[c], NULL);
-        free(widths);
-        if (end < 0)
-            goto out;
-        worksheet_freeze_panes(ws, 1, (lxw_col_t)sheets[i].freeze_cols);
-    }
-    if (about) {
-        char name[32];
-        sheet_name(name, about->title);
-        lxw_worksheet *ws = workbook_add_worksheet(wb, name);
-        if (!ws)
-            goto out;
-        double widths[8] = { 0 };
-        int row = 0;
-        for (int b = 0; b < about->nblock && row >= 0; b++) {
-            row = write_table(ws, &about->block[b], row, &f, widths, 1);
-            row++;  /* a blank row between */
-        }
-        if (row < 0)
-            goto out;
-        for (int c = 0; c < 8; c++)
-            worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
-                                 widths[c] < 10 ? 10 : widths[c],
-                                 c == 3 ? f.wrap : NULL);
-    }
+    if (write_sheets(wb, sheets, n, &f) != 0)
+        goto out;
+    if (about && write_about(wb, about, &f) != 0)
+        goto out;
     lxw_error e = workbook_close(wb);
     wb = NULL;
     if (e != LXW_NO_ERROR) {

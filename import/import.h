@@ -35,8 +35,10 @@ struct import_totals {
     uint64_t files, files_loaded, files_already, files_rejected;
     uint64_t reports_loaded, reports_unchanged, reports_rejected;
     uint64_t answers_rejected, warnings, skipped;
-    uint64_t files_rejected_before; /* in deliveries read whole before:
-                                     * set aside then, not again now */
+    uint64_t files_rejected_before; /* the bytes were set aside whole by
+                                     * an earlier run: told, not again */
+    uint64_t reports_correcting;    /* of reports_loaded: corrections of a
+                                     * report loaded before */
 };
 
 enum import_outcome {
@@ -92,6 +94,8 @@ struct import_problem {
 struct import_file {
     enum import_outcome outcome;
     uint64_t reports_loaded;    /* validate: reports that would load */
+    uint64_t reports_correcting;/* of them, later submissions of a report
+                                 * loaded before */
     uint64_t reports_unchanged;
     uint64_t reports_rejected;
     uint64_t answers_rejected;
@@ -104,6 +108,9 @@ struct import_file {
                                  * IMPORT_REJECTED_BEFORE: "run N (reason)" */
     const char *reason;         /* IMPORT_REJECTED: why */
 };
+
+/* Count the file f into t (as a run counts what it tells). */
+void import_totals_add(struct import_totals *t, const struct import_file *f);
 
 struct import_event {
     enum import_event_kind kind;
@@ -143,6 +150,9 @@ struct import_config {
     size_t batch_files;
     size_t batch_bytes;
     double batch_seconds;
+    /* the whole run in one transaction, rolled back at its end: what
+     * would happen, and nothing kept (not even the run) */
+    int dry_run;
 };
 
 enum import_status {

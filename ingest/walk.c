@@ -500,6 +500,162 @@ static int walk_disk_archive(struct walker *w, const char *path)
     return rc;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Standard input ("-", as psql -f - and tar -f - take it): an archive or    */
+/* one XML file, told by its first bytes.                                    */
+
+/* Standard input, its first bytes read ahead and handed out again first;
+ * the last bytes that passed kept for a zip's end record. */
+struct stdin_src {
+    unsigned char *head;        /* SNIFF_HEAD_BYTES */
+    size_t n, pos;              /* bytes in head, handed out of them */
+    int eof;
+    int err;                    /* errno of a read that failed, or 0 */
+    struct sniff_tail tail;
+    unsigned char *block;       /* INPUT_BLOCK, for libarchive */
+};
+
+static ssize_t stdin_raw(struct stdin_src *s, void *buf, size_t len)
+{
+    if (s->pos < s->n) {
+        size_t k = s->n - s->pos < len ? s->n - s->pos : len;
+        memcpy(buf, s->head + s->pos, k);
+        s->pos += k;
+        return (ssize_t)k;
+    }
+    if (s->eof)
+        return 0;
+    ssize_t r;
+    do
+        r = read(STDIN_FILENO, buf, len);
+    while (r < 0 && errno == EINTR);
+    if (r == 0)
+        s->eof = 1;
+    else if (r < 0)
+        s->err = errno;
+    return r;
+}
+
+/* An XML document: after a byte order mark or white space, '<'; or
+ * UTF-16 (a BOM, or '<' beside a zero byte).  The rest are archives. */
+static int stdin_is_xml(const unsigned char *p, size_t n)
+{
+    if (n >= 2 && ((p[0] == 0xFE && p[1] == 0xFF) ||
+                   (p[0] == 0xFF && p[1] == 0xFE) ||
+                   (p[0] == 0 && p[1] == '<') || (p[0] == '<' && p[1] == 0)))
+        return 1;
+    size_t i = n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF ? 3 : 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
+                     p[i] == '\n'))
+        i++;
+    return n == 0 || (i < n && p[i] == '<');
+}
+
+static ssize_t stdin_xml_read(void *src, void *buf, size_t len, char **why)
+{
+    struct stdin_src *s = src;
+    ssize_t r = stdin_raw(s, buf, len);
+    if (r < 0)
+        *why = strf("cannot read standard input: %s", strerror(s->err));
+    return r;
+}
+
+static la_ssize_t stdin_arc_read(struct archive *a, void *src,
+                                 const void **buf)
+{
+    struct stdin_src *s = src;
+    ssize_t r = stdin_raw(s, s->block, INPUT_BLOCK);
+    if (r < 0) {
+        archive_set_error(a, s->err, "cannot read standard input: %s",
+                          strerror(s->err));
+        return -1;
+    }
+    sniff_tail_keep(&s->tail, s->block, (size_t)r);
+    *buf = s->block;
+    return r;
+}
+
+/* The archive on standard input, its head read already. */
+static void walk_stdin_archive(struct walker *w, struct stdin_src *s)
+{
+    char *why = NULL;
+    if (sniffed_out(s->head, s->n, s->eof, s->eof && s->n == 0, &why)) {
+        report_failed_own(w, "", why);
+        return;
+    }
+    struct arc c = { .label = "" };
+    c.a = arc_new();
+    s->block = malloc(INPUT_BLOCK);
+    s->tail.buf = malloc(SNIFF_ZIP_TAIL);
+    if (!c.a || !s->block || !s->tail.buf) {
+        report_failed(w, "", "out of memory");
+    } else if (archive_read_open(c.a, s, NULL, stdin_arc_read, NULL) !=
+               ARCHIVE_OK) {
+        report_failed_own(w, "", arc_open_failed_why(c.a, s->head, s->n));
+    } else {
+        c.compressed = archive_filter_count(c.a) > 1;
+        w->top = c.a;
+        walk_archive(w, &c, 0);
+        w->top = NULL;
+        int zip = sniff_is_zip(c.a);
+        /* a zip's end record is at its end: read to it */
+        ssize_t r = 1;
+        while (zip && !c.dead && !w->stop && !w->meter.over && r > 0 &&
+               (r = stdin_raw(s, s->block, INPUT_BLOCK)) > 0)
+            sniff_tail_keep(&s->tail, s->block, (size_t)r);
+        if (c.dead)
+            report_failed(w, "", c.why);
+        else if (w->meter.over)
+            report_failed(w, "", meter_over_why(&w->meter));
+        else if (!w->stop && zip && s->eof &&
+                 !sniff_zip_end_in(s->tail.buf, s->tail.len))
+            report_failed(w, "", SNIFF_ZIP_CUT);
+        else if (!w->stop && c.entries == 0)
+            report_failed(w, "", SNIFF_EMPTY);
+    }
+    if (c.a)
+        archive_read_free(c.a);
+    free(c.why);
+    free(s->block);
+    free(s->tail.buf);
+}
+
+/* Standard input. */
+static int walk_stdin(struct walker *w)
+{
+    struct stdin_src s = { 0 };
+    s.head = malloc(SNIFF_HEAD_BYTES);
+    if (!s.head) {
+        report_failed(w, "", "out of memory");
+        return -1;
+    }
+    while (s.n < SNIFF_HEAD_BYTES && !s.eof && !s.err) {
+        ssize_t r;
+        do
+            r = read(STDIN_FILENO, s.head + s.n, SNIFF_HEAD_BYTES - s.n);
+        while (r < 0 && errno == EINTR);
+        if (r == 0)
+            s.eof = 1;
+        else if (r < 0)
+            s.err = errno;
+        else
+            s.n += (size_t)r;
+    }
+    if (s.err) {
+        report_failed_own(w, "", strf("cannot read standard input: %s",
+                                      strerror(s.err)));
+    } else if (stdin_is_xml(s.head, s.n)) {
+        struct walk_input in;
+        input_init_source(&in, &w->meter, w->md, w->buf, stdin_xml_read, &s);
+        deliver(w, "", &in);
+        input_release(&in);
+    } else {
+        walk_stdin_archive(w, &s);
+    }
+    free(s.head);
+    return 0;
+}
+
 static int by_name(const struct dirent **a, const struct dirent **b)
 {
     return strcmp((*a)->d_name, (*b)->d_name);
@@ -526,7 +682,9 @@ static int walk_source(struct walker *w, const char *path, int top)
     int rc = 0;
     struct stat st;
     int st_rc = top ? stat(path, &st) : lstat(path, &st);
-    if (st_rc != 0) {
+    if (top && strcmp(path, "-") == 0) {
+        rc = walk_stdin(w);
+    } else if (st_rc != 0) {
         report_failed_own(w, "", strf("cannot open: %s", strerror(errno)));
         rc = -1;
     } else if (S_ISDIR(st.st_mode)) {

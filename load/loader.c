@@ -22,17 +22,20 @@
 
 static const char MERGE[] =
     "SELECT file_no, file_id, outcome, reports_loaded, reports_unchanged,"
-    " reports_rejected, answers_rejected, warnings, came_from, conflicts"
+    " reports_rejected, answers_rejected, warnings, came_from, conflicts,"
+    " reports_correcting"
     " FROM is248.merge_batch($1::bigint, $2::text[], $3::text[],"
     " $4::bytea[], $5::bigint[], $6::bytea[], $7::text[])";
 #define MERGE_PARAMS 7
-#define MERGE_COLUMNS 10
+#define MERGE_COLUMNS 11
 
 struct loader {
     PGconn *conn;
     char run_text[24];
     int prepared;           /* the merge is prepared on conn */
     int open;               /* a batch (transaction and COPY) is open */
+    int nested;             /* savepoints in the caller's transaction */
+    int savepoint;          /* nested: the batch's savepoint is set */
     struct pgbin params[MERGE_PARAMS - 1];  /* the arrays, reused */
     struct pgbin elems;     /* elements of one array, reused */
     char err[1024];
@@ -76,6 +79,26 @@ struct loader *loader_new(PGconn *conn, int64_t run_id, char *err,
     return ld;
 }
 
+/* Undo what is open: the transaction, or (nested) back to the savepoint,
+ * which is then released, leaving the caller's transaction as it was. */
+static void abandon(struct loader *ld)
+{
+    if (!ld->nested) {
+        db_rollback(ld->conn);
+        return;
+    }
+    PGTransactionStatusType st = PQtransactionStatus(ld->conn);
+    if (ld->savepoint && (st == PQTRANS_INTRANS || st == PQTRANS_INERROR))
+        PQclear(PQexec(ld->conn, "ROLLBACK TO SAVEPOINT is248_batch; "
+                                 "RELEASE SAVEPOINT is248_batch"));
+    ld->savepoint = 0;
+}
+
+void loader_set_nested(struct loader *ld)
+{
+    ld->nested = 1;
+}
+
 void loader_free(struct loader *ld)
 {
     if (!ld)
@@ -97,9 +120,12 @@ int loader_begin(struct loader *ld)
         ld_err(ld, "cannot begin a batch: one is open");
         return -1;
     }
-    if (PQtransactionStatus(ld->conn) != PQTRANS_IDLE) {
-        ld_err(ld, "cannot begin a batch: the connection is busy or in a "
-               "transaction");
+    if (PQtransactionStatus(ld->conn) !=
+        (ld->nested ? PQTRANS_INTRANS : PQTRANS_IDLE)) {
+        ld_err(ld, ld->nested ? "cannot begin a batch: the connection is "
+                                "busy or not in a transaction"
+                              : "cannot begin a batch: the connection is "
+                                "busy or in a transaction");
         return -1;
     }
     if (!ld->prepared) {
@@ -114,13 +140,15 @@ int loader_begin(struct loader *ld)
         ld->prepared = 1;
     }
     char sql[1024];
-    snprintf(sql, sizeof sql, "BEGIN; %s", STAGE_COPY);
+    snprintf(sql, sizeof sql, "%s; %s",
+             ld->nested ? "SAVEPOINT is248_batch" : "BEGIN", STAGE_COPY);
+    ld->savepoint = ld->nested;
     PGresult *res = PQexec(ld->conn, sql);
     if (PQresultStatus(res) != PGRES_COPY_IN) {
         db_error(ld->err, sizeof ld->err, ld->conn, res,
                  "cannot begin a batch");
         PQclear(res);
-        db_rollback(ld->conn);
+        abandon(ld);
         return -1;
     }
     PQclear(res);
@@ -200,7 +228,7 @@ int loader_rollback(struct loader *ld)
         return 0;
     if (ld->open)
         end_copy(ld, "batch abandoned");
-    db_rollback(ld->conn);
+    abandon(ld);
     return PQstatus(ld->conn) == CONNECTION_OK ? 0 : -1;
 }
 
@@ -296,6 +324,7 @@ static int read_results(struct loader *ld, const PGresult *r, size_t n,
         x->warnings = count_of(r, row, 7);
         x->came_from = copy_of(r, row, 8);
         x->conflicts = copy_of(r, row, 9);
+        x->reports_correcting = count_of(r, row, 10);
     }
     return 0;
 }
@@ -322,8 +351,10 @@ static int merge_and_commit(struct loader *ld,
     }
     int sent = PQsendQueryPrepared(conn, "is248_merge", MERGE_PARAMS, values,
                                    lengths, formats, 0) == 1 &&
-               PQsendQueryParams(conn, "COMMIT", 0, NULL, NULL, NULL, NULL,
-                                 0) == 1 &&
+               PQsendQueryParams(conn, ld->nested
+                                           ? "RELEASE SAVEPOINT is248_batch"
+                                           : "COMMIT",
+                                 0, NULL, NULL, NULL, NULL, 0) == 1 &&
                PQpipelineSync(conn) == 1;
     if (!sent)
         db_error(ld->err, sizeof ld->err, conn, NULL, "cannot merge the batch");
@@ -378,8 +409,9 @@ int loader_commit(struct loader *ld, const struct loader_file *files,
     }
     if (end_copy(ld, NULL) != 0 || merge_and_commit(ld, files, n, res) != 0) {
         loader_results_clear(res, n);
-        db_rollback(ld->conn);
+        abandon(ld);
         return -1;
     }
+    ld->savepoint = 0;
     return 0;
 }

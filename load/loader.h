@@ -19,6 +19,11 @@
  * loaded whole or not at all, and a file is never half-loaded.
  * loader_rollback() abandons a batch.
  *
+ * Nested (loader_set_nested()), the batches go inside a transaction the
+ * caller began: SAVEPOINT instead of BEGIN, RELEASE SAVEPOINT instead of
+ * COMMIT, ROLLBACK TO SAVEPOINT to abandon one.  import --dry-run runs
+ * so, and rolls the whole run back at its end.
+ *
  * The loader owns no connection: the caller opens it with db_connect(),
  * holds the import lock, and begins the run (db_run_begin()).  While a
  * batch is open the connection is in COPY mode: run nothing else on it
@@ -63,6 +68,8 @@ struct loader_result {
     enum loader_outcome outcome;
     int64_t file_id;
     uint64_t reports_loaded;     /* new rows in is248.report */
+    uint64_t reports_correcting; /* of them, later submissions of a report
+                                  * loaded before (corrections) */
     uint64_t reports_unchanged;  /* already loaded, same content */
     uint64_t reports_rejected;   /* set aside (by is248, or the merge:
                                   * conflicts and refusals) */
@@ -84,6 +91,9 @@ void loader_results_clear(struct loader_result *res, size_t n);
 struct loader *loader_new(PGconn *conn, int64_t run_id, char *err,
                           size_t errlen);
 void loader_free(struct loader *ld);
+
+/* Batches inside the caller's transaction from now on (see above). */
+void loader_set_nested(struct loader *ld);
 
 /* Open a batch.  0, or -1 (see loader_error(); fatal for the run). */
 int loader_begin(struct loader *ld);

@@ -380,7 +380,7 @@ create function is248.merge_batch(
 returns table (file_no int, file_id bigint, outcome text,
                reports_loaded int, reports_unchanged int,
                reports_rejected int, answers_rejected int, warnings int,
-               came_from text, conflicts text)
+               came_from text, conflicts text, reports_correcting int)
 language plpgsql
 security definer
 set search_path = pg_catalog, pg_temp
@@ -408,6 +408,7 @@ declare
     -- per file with something to count: file_no + 1 and the counts
     v_staged   int[];
     v_inserted int[];
+    v_correcting int[];
     v_partial  boolean[];
     v_same     int[];
     v_rejected int[];
@@ -564,6 +565,7 @@ begin
     -- restores both at its end); the plan is made once per session, the
     -- first time, with these settings.
     v_inserted := array_fill(0, array[v_n]);
+    v_correcting := array_fill(0, array[v_n]);
     perform pg_catalog.set_config('enable_nestloop', 'off', true),
             pg_catalog.set_config('enable_mergejoin', 'off', true);
     for v_row in
@@ -607,10 +609,25 @@ begin
                        s.ips_se_substance, s.ips_substance, s.se_substance,
                        s.answers is null, v_now) is null
             on conflict (year, unit_code, submitted_at) do nothing
-            returning report.file_id)
-        select i.file_id, count(*)::int as n from inserted i group by i.file_id
+            returning report.file_id, report.year, report.unit_code,
+                      report.submitted_at)
+        -- and of them, corrections: a later submission of a report loaded
+        -- before (the statement's snapshot holds the reports loaded
+        -- before it, not the ones it inserts)
+        select i.file_id, count(*)::int as n,
+               -- (a scalar subquery, a look-up by the unique key's index
+               -- per report: an EXISTS would become a join, and hash joins
+               -- are what this statement is planned for)
+               count(*) filter (where (select true from is248.report e
+                                        where e.year = i.year
+                                          and e.unit_code = i.unit_code
+                                          and e.submitted_at < i.submitted_at
+                                        limit 1))::int as correcting
+          from inserted i group by i.file_id
     loop
-        v_inserted[array_position(v_id, v_row.file_id)] := v_row.n;
+        k := array_position(v_id, v_row.file_id);
+        v_inserted[k] := v_row.n;
+        v_correcting[k] := v_row.correcting;
     end loop;
     perform pg_catalog.set_config('enable_nestloop', 'on', true),
             pg_catalog.set_config('enable_mergejoin', 'on', true);
@@ -908,7 +925,7 @@ begin
     return query
     select (f.n - 1)::int, v_id[f.n], v_outcome[f.n], v_inserted[f.n],
            v_same[f.n], v_rejected[f.n], v_answers[f.n], v_warnings[f.n],
-           v_from[f.n], v_lines[f.n]
+           v_from[f.n], v_lines[f.n], v_correcting[f.n]
       from generate_series(1, v_n) as f(n);
 end
 $merge$;

@@ -107,4 +107,15 @@ PGDATABASE="${PGDATABASE}" script -qfec "'$IS248' import --quiet '$WORK/y2024.ta
     >"$WORK/tty_quiet" 2>&1 </dev/null
 eq "with --quiet, not on a terminal either" "$(cat "$WORK/tty_quiet")" ""
 
+# --- a path whose name is not UTF-8 (a file name may hold any bytes) ---------------
+odd="$WORK/$(printf 'odd\xffname')"
+mkdir -p "$odd"
+cp "$SRC/fixtures/delivery/2019/1101.xml" "$odd/"
+run import --json-summary "$WORK/odd.json" "$odd"
+eq "a path that is not UTF-8: exit 0 (loaded or loaded before)" "$rc" 0
+eq "... the JSON summary is JSON, the byte as U+FFFD" \
+   "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1], "rb"))["paths"][0]["path"].endswith("odd\ufffdname"))' "$WORK/odd.json")" True
+eq "... the run's command line recorded with the byte escaped" \
+   "$(q "SELECT position('odd' || chr(92) || 'xFFname' IN command) > 0 FROM is248.import_run ORDER BY run_id DESC LIMIT 1")" t
+
 finish

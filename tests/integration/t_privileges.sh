@@ -133,8 +133,30 @@ eq "... everything" "$(PGDATABASE=owned_db q "SELECT count(*) FROM is248.report_
    "$(reports_in $(find "$fixtures" -name '*.xml'))"
 
 # --- the reader ------------------------------------------------------------------
+# exactly these relations, no other: a grant added by mistake fails here
+rels() {  # rels ROLE PRIVILEGES: the relations of is248 ROLE has any of them on
+    q "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_class c
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = 'is248' AND c.relkind IN ('r', 'v', 'm', 'p', 'f')
+         AND has_table_privilege('$1', c.oid, '$2')"
+}
+eq "the reader may read the views, the size classes and the catalogue, nothing else" \
+   "$(rels is248_reader SELECT)" \
+   "answer_label county_year coverage expected_unit import_summary indicator indicator_column missing_report open_rejection rejection_summary report_current report_history schema_version size_class trend_ips_se trend_nav_collab trend_nav_rating unit_lineage warning_summary"
+eq "... and write none" "$(rels is248_reader 'INSERT,UPDATE,DELETE,TRUNCATE,REFERENCES,TRIGGER')" ""
+eq "the loader may read the schema version and insert into the stage, nothing else" \
+   "$(rels is248_loader 'SELECT,INSERT,UPDATE,DELETE,TRUNCATE,REFERENCES,TRIGGER')" "schema_version stage"
+fns() {  # fns ROLE: the functions of is248 ROLE may call
+    q "SELECT string_agg(p.proname, ' ' ORDER BY p.proname) FROM pg_proc p
+       JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname = 'is248' AND has_function_privilege('$1', p.oid, 'EXECUTE')"
+}
+eq "the reader may call the trend functions, export_reports() and reason_class(), nothing else" "$(fns is248_reader)" \
+   "export_reports reason_class trend_ips_se_filtered trend_nav_collab_filtered trend_nav_rating_filtered"
+eq "the loader may call the run's, the merge's and the deliveries' functions, nothing else" "$(fns is248_loader)" \
+   "delivery_begin delivery_end delivery_pieces delivery_read merge_batch run_begin run_end"
 for view in report_current report_history trend_nav_collab trend_nav_rating trend_ips_se \
-            unit_lineage coverage missing_report schema_version; do
+            unit_lineage coverage missing_report schema_version import_summary; do
     got=$(qa reader_u "SELECT count(*) > 0 FROM is248.$view")
     eq "the reader reads is248.$view" "$got" t
 done

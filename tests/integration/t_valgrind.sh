@@ -40,4 +40,16 @@ eq "... valgrind says nothing" "$(cat "$WORK/valgrind.log")" ""
 vg trends
 eq "trends under valgrind: exit 0" "$rc" 0
 eq "... valgrind says nothing" "$(cat "$WORK/valgrind.log")" ""
+vg import --dry-run "$WORK/in"
+eq "a dry run under valgrind: exit 0" "$rc" 0
+eq "... valgrind says nothing" "$(cat "$WORK/valgrind.log")" ""
+valgrind --quiet --error-exitcode=99 --leak-check=full \
+    --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
+    --log-file="$WORK/valgrind.log" "$IS248" validate - <"$WORK/in/2017.tar.gz" >"$WORK/out" 2>"$WORK/err"
+rc=$?
+eq "an archive on standard input under valgrind: exit 0" "$rc" 0
+eq "... valgrind says nothing" "$(cat "$WORK/valgrind.log")" ""
+vg status --open
+eq "status --open under valgrind: exit 0" "$rc" 0
+eq "... valgrind says nothing" "$(cat "$WORK/valgrind.log")" ""
 finish
