@@ -87,12 +87,14 @@ int cli_migrate(PGconn *conn)
     rc = db_migrate(conn, &from, &to, &reference, err, sizeof err);
     if (rc == DB_MIGRATE_REFUSED) {
         /* the server's hint, when it gave one, says what to grant */
-        msg_error("migration refused, nothing changed: %s%s", err,
-                  strstr(err, "; hint: ") ? ""
-                  : "; hint: run 'is248 migrate' as the owner of the database "
-                    "of the schema is248 and of everything in it, after a superuser has created "
-                    "the roles is248_reader and is248_loader "
-                    "(docs/operator-guide.md, \"The database and its roles\")");
+        if (strstr(err, "; hint: "))
+            msg_error("migration refused, nothing changed: %s", err);
+        else
+            msg_error("migration refused, nothing changed: %s; hint: a superuser "
+                      "grants the login '%s' what the server names (sudo -u postgres "
+                      "psql -d %s -c 'GRANT ...'): is248 migrate needs what a new "
+                      "database gives its owner, and the roles is248_reader and "
+                      "is248_loader " ROLES_DOC, err, PQuser(conn), PQdb(conn));
         return EXIT_USAGE;
     }
     if (rc != 0) {
