@@ -18,8 +18,9 @@
 # does as root (runuser, sudo's reset environment).
 #
 # The scenario: install; a migrate by an owner without CREATEROLE before the
-# group roles exist (exit 2, what to run), then the guide's roles and its
-# migrate (a non-superuser owner); the analyst's login over TCP with a
+# group roles exist (exit 2, what to run), then the guide's roles; a
+# migrate refused a privilege (plpgsql taken from PUBLIC: exit 2, the GRANT
+# the guide names); the guide's migrate (a non-superuser owner); the analyst's login over TCP with a
 # service file and .pgpass; the nights, the crontab's job run as cron runs it
 # (env -i, PATH=/usr/bin:/bin, the crontab's variables, no terminal, in the
 # account's home): a first delivery (exit 0, no mail), nothing new (exit 0,
@@ -27,6 +28,11 @@
 # before: exit 0, no mail), its replacement (exit 0; status --open empty);
 # every exit code of the guide's table once in this set-up; what the guide
 # shows in "What you will see" is what each step printed.
+#
+# The accounts made (is248, is248_cron, analyst, early) are the guide's
+# names in the private /etc, the roles are in the private cluster: both
+# vanish with the namespaces; the outer script checks afterwards that the
+# machine's accounts and paths of those names are as they were.
 #
 # Needs root and unshare; skipped (77) with the reason otherwise.
 if [ -z "${T_OPERATOR_GUIDE_INSIDE:-}" ]; then
@@ -41,22 +47,41 @@ if [ -z "${T_OPERATOR_GUIDE_INSIDE:-}" ]; then
     for d in /etc /usr/local /srv /var/lib /run /home; do
         [ -d "$d" ] || { echo "skipped: no $d to put a private one over"; exit 77; }
     done
-    T_OPERATOR_GUIDE_INSIDE=1 exec "${ns[@]}" bash "$0" "$@"
+    # what the machine has of the guide's names before: the same after
+    host_state() {
+        getent passwd is248 is248_cron analyst early
+        getent group is248 is248_cron analyst early
+        ls -ld /usr/local/bin/is248 /srv/is248 /var/lib/is248 /var/lib/is248_cron /home/analyst /run/lock/is248.lock 2>&1
+        grep -c db.example.org /etc/hosts
+    }
+    before=$(host_state)
+    T_OPERATOR_GUIDE_INSIDE=1 "${ns[@]}" bash "$0" "$@"
+    rc=$?
+    after=$(host_state)
+    if [ "$before" != "$after" ]; then
+        printf 'FAIL: the machine changed outside the namespaces\n--- before:\n%s\n--- after:\n%s\n' "$before" "$after" >&2
+        exit 1
+    fi
+    echo "the machine's accounts, /usr/local/bin, /srv, /var/lib, /run/lock and /etc/hosts: as they were"
+    exit "$rc"
 fi
 
 . "$(dirname "$0")/lib.sh"
 GUIDE="$SRC/docs/operator-guide.md"
 
 # --- the private world ------------------------------------------------------------
+# $T is a tmpfs of this namespace: however the test ends (SIGKILL
+# included), nothing of it (the copy of /etc, the cluster) stays on disk
 T=$(mktemp -d /tmp/is248-guide-XXXXXX)
-chmod 755 "$T"
+mount -t tmpfs -o mode=755 tmpfs "$T" || { rmdir "$T"; echo "t_operator_guide: cannot mount a tmpfs on $T" >&2; exit 1; }
 # (the server's programs where they really are: /usr/local goes private)
 pgbin=$(dirname "$(readlink -f "$IS248_PG_BINDIR/initdb")")
 cleanup() {
     kill $(jobs -p) 2>/dev/null
     [ -f "$T/pg/data/postmaster.pid" ] &&
         runuser -u postgres -- "$pgbin/pg_ctl" -D "$T/pg/data" -m immediate -w stop >/dev/null 2>&1
-    rm -rf "$T"
+    cd /
+    umount -l "$T" && rmdir "$T"
 }
 trap cleanup EXIT
 die() { echo "t_operator_guide: $*" >&2; exit 1; }
@@ -209,9 +234,24 @@ eq "roles: psql says what it made" "$(grep -v '^could not change directory to "/
 eq "... the owner is no superuser and may not create roles or databases" \
    "$(pq "SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = 'is248'")" "f|f|f"
 
+# a privilege refused on the way (plpgsql taken from PUBLIC): exit 2, the
+# guide's message, and the guide's GRANT makes the migrate possible
+pq "REVOKE USAGE ON LANGUAGE plpgsql FROM PUBLIC"
+out=$(as_root "$(need migrate)" 2>&1 </dev/null)
+eq "a migrate refused a privilege: exit 2" "$?" 2
+shown=$(grep -o "is248: error: migration refused, nothing changed: sql/schema/03_merge.sql failed: permission denied for language plpgsql.*" "$GUIDE")
+eq "... saying what to grant, as the guide shows it" "$out" "$shown"
+eq "... and nothing changed" "$(pq "SELECT count(*) FROM pg_namespace WHERE nspname = 'is248'")" 0
+grant=$(grep -o "(here \`sudo -u postgres psql -d is248 -c 'GRANT [^\`]*'\`)" "$GUIDE" | sed -E 's/^\(here `//; s/`\)$//')
+ok "the guide says which GRANT" test -n "$grant"
+as_root "$grant" >"$WORK/out" 2>&1 </dev/null
+eq "... which a superuser can run (exit 0)" "$?" 0
+eq "... and which grants the owner the language" "$(pq "SELECT has_language_privilege('is248', 'plpgsql', 'USAGE')")" t
+
 eq "migrate: the guide's block is the command its 'What you will see' runs" \
    "$(need migrate)" "$(need see-migrate | sed -n 's/^\$ //p')"
 session see-migrate
+pq "GRANT USAGE ON LANGUAGE plpgsql TO PUBLIC"   # Debian's again
 eq "... the schema belongs to the owner" "$(pq "SELECT nspowner::regrole FROM pg_namespace WHERE nspname = 'is248'")" is248
 as_root "$(need migrate)" >"$WORK/out" 2>&1 </dev/null
 eq "migrate again: exit 0" "$?" 0
