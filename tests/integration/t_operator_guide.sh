@@ -429,7 +429,7 @@ rm -f "$T/unlock"
 locker=$!
 # held_until N SQL: poll (N tenths of a second) until the query says t
 held_until() { local i; for ((i = 0; i < $1 * 2; i++)); do [ "$(pq "$2")" = t ] && return 0; sleep 0.05; done; return 1; }
-ok "postgres holds a lock on is248.import_run" held_until 300 \
+ok "postgres holds a lock on is248.report" held_until 300 \
    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE relation = 'is248.report'::regclass AND mode = 'AccessExclusiveLock' AND granted)"
 { night "$WORK/mail.held"; exit "$night_rc"; } &
 held=$!
