@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "cluster.h"
+#include "load/db.h"
 #include "msg.h"
 
 /* Where the fixture delivery is: $IS248_FIXTURES, the source tree this
@@ -94,8 +95,8 @@ int cmd_demo(struct cli *c)
         PGresult *res = PQexec(conn, "CREATE DATABASE is248");
         int made = PQresultStatus(res) == PGRES_COMMAND_OK;
         if (!made) {
-            msg_error("cannot create the demo database: %s",
-                      PQerrorMessage(conn));
+            db_error(err, sizeof err, conn, res, NULL);
+            msg_error("cannot create the demo database: %s", err);
             rc = EXIT_DB;
         }
         PQclear(res);

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "import/import.h"
+#include "ingest/hex.h"
 #include "ingest/printable.h"
 #include "msg.h"
 #include "progress.h"
@@ -51,13 +52,9 @@ static void file_label(const char *source, const char *entry, char *buf,
 }
 
 /* "none" when no bytes were read */
-static const char *sha_hex(const unsigned char sha[32], char hex[65])
+static const char *sha_hex(const unsigned char sha[32], char hex[HEX_SHA256_SIZE])
 {
-    if (!sha)
-        return "none";
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", sha[i]);
-    return hex;
+    return sha ? hex_encode(hex, sha, 32) : "none";
 }
 
 /* validate: the file's label once, then its problems indented under it.
@@ -89,7 +86,7 @@ static void on_problem(struct printer *pr, const char *label,
 static void on_file(struct printer *pr, const char *label,
                     const struct import_file *f)
 {
-    char hex[65];
+    char hex[HEX_SHA256_SIZE];
     if (f->problems_unheld) {
         if (pr->validate)
             printf("  ... and %llu more problems\n",

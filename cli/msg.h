@@ -29,16 +29,16 @@ void msg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "is248: ..." printed with --verbose only. */
 void msg_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/*
- * Flush and close stdout, so that a full disk or a closed pipe is an error
- * rather than silent loss.  Returns 0, or -1 after printing why.
- */
 /* A status line (progress) on stderr, redrawn in place: written with a
  * carriage return and no newline, and erased before any other message.
  * Only for a terminal: the caller decides (see progress.c). */
 void msg_status(const char *line);
 void msg_status_clear(void);
 
+/*
+ * Flush and close stdout, so that a full disk or a closed pipe is an error
+ * rather than silent loss.  Returns 0, or -1 after printing why.
+ */
 int msg_close_stdout(void);
 
 #endif

@@ -207,6 +207,7 @@ static const struct {
     { "could not match ", " host" }, /* host names, hostaddr, ports */
     { "invalid ", " value: \"" },  /* sslmode, target_session_attrs, ... */
     { "could not translate host name \"", "Name or service not known" },
+    { "Unix-domain socket path \"", "\" is too long" },
     /* libpq: authentication and TLS settings */
     { "fe_sendauth: no password supplied", NULL },
     { "requirepeer specifies \"", NULL },

@@ -151,9 +151,10 @@ eq "... the reader migrating: who owns the schema" "$err" \
 q "DROP ROLE $reader" >/dev/null
 
 # --- 3: the server is down ---------------------------------------------------------------
-mkdir -p "$WORK/nosocket"
-code 3 import --json-summary "$WORK/s.json" --db "host=$WORK/nosocket dbname=x" "$fixtures"
-contains "... no server on the socket" "$err" "is248: error: cannot connect to the database: connection to server on socket \"$WORK/nosocket/.s.PGSQL.5432\" failed: No such file or directory"
+nosock=$(mktemp -d /tmp/is248-nosock.XXXXXX)   # short: a socket's path has 107 bytes at most
+code 3 import --json-summary "$WORK/s.json" --db "host=$nosock dbname=x" "$fixtures"
+contains "... no server on the socket" "$err" "is248: error: cannot connect to the database: connection to server on socket \"$nosock/.s.PGSQL.5432\" failed: No such file or directory"
+rmdir "$nosock"
 eq "... the summary says 3" "$(json_code)" 3
 code 3 status --db "host=127.0.0.1 port=1 dbname=x connect_timeout=5"
 contains "... nothing listening on the port" "$err" "Connection refused"
