@@ -126,10 +126,14 @@ int cli_check_schema(PGconn *conn, enum cli_need need);
  * version)?  EXIT_OK, or after a message naming the role it lacks
  * EXIT_USAGE (EXIT_DB when the server could not be asked). */
 int cli_check_access(PGconn *conn, enum cli_need need, int schema_ready);
+/* Where an error about a login's roles sends the operator. */
+#define ROLES_DOC "(docs/operator-guide.md, \"The database and its roles\")"
 /* access.c: may the login migrate (own the schema, or create it)?
  * EXIT_OK, or EXIT_USAGE after a message naming the owner. */
 int cli_check_migrate(PGconn *conn);
-/* Migrate and say what was done; returns an exit code. */
+/* Migrate and say what was done; returns an exit code: EXIT_USAGE, with
+ * what to grant, when the server refused the migration for want of a
+ * privilege (the set-up's to fix), EXIT_DB for any other failure. */
 int cli_migrate(PGconn *conn);
 /* Import the paths into conn (the lock, the run, the pipeline); returns an
  * exit code.  Used by import and demo. */

@@ -3,6 +3,7 @@
  * connection helper the other database commands share.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "load/db.h"
@@ -83,7 +84,20 @@ int cli_migrate(PGconn *conn)
         msg_error("%s", err);
         return EXIT_USAGE;
     }
-    if (db_migrate(conn, &from, &to, &reference, err, sizeof err) != 0) {
+    rc = db_migrate(conn, &from, &to, &reference, err, sizeof err);
+    if (rc == DB_MIGRATE_REFUSED) {
+        /* the server's hint, when it gave one, says what to grant */
+        if (strstr(err, "; hint: "))
+            msg_error("migration refused, nothing changed: %s", err);
+        else
+            msg_error("migration refused, nothing changed: %s; hint: a superuser "
+                      "grants the login '%s' what the server names (sudo -u postgres "
+                      "psql -d %s -c 'GRANT ...'): is248 migrate needs what a new "
+                      "database gives its owner, and the roles is248_reader and "
+                      "is248_loader " ROLES_DOC, err, PQuser(conn), PQdb(conn));
+        return EXIT_USAGE;
+    }
+    if (rc != 0) {
         msg_error("migration failed, nothing changed: %s", err);
         return EXIT_DB;
     }
