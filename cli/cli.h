@@ -100,8 +100,9 @@ int cmd_export(struct cli *c);
 int cmd_rejections(struct cli *c);
 int cmd_extract(struct cli *c);
 
-/* connect.c: connect as --db or libpq's environment say, with the time-outs of c;
- * NULL after printing why, with *rc the exit code: EXIT_USAGE when the
+/* connect.c: connect as --db or libpq's environment say, with the
+ * time-outs of c; NULL after printing why, with *rc the exit code:
+ * EXIT_USAGE when the
  * settings are at fault (an unknown service, authentication, a role or
  * database that does not exist: db_connect_classify()), EXIT_DB when the
  * server is (down, busy: trying again may help), EXIT_INTERNAL when memory
