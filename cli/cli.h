@@ -102,12 +102,11 @@ int cmd_extract(struct cli *c);
 
 /* connect.c: connect as --db or libpq's environment say, with the
  * time-outs of c; NULL after printing why, with *rc the exit code:
- * EXIT_USAGE when the
- * settings are at fault (an unknown service, authentication, a role or
- * database that does not exist: db_connect_classify()), EXIT_DB when the
- * server is (down, busy: trying again may help), EXIT_INTERNAL when memory
- * ran out; else *rc is EXIT_OK.  The connection is watched (cli_watch())
- * until cli_disconnect(). */
+ * EXIT_USAGE when the settings are at fault (an unknown service,
+ * authentication, a role or database that does not exist:
+ * db_connect_classify()), EXIT_DB when the server is (down, busy: trying
+ * again may help), EXIT_INTERNAL when memory ran out; else *rc is EXIT_OK.
+ * The connection is watched (cli_watch()) until cli_disconnect(). */
 PGconn *cli_connect(const struct cli *c, int *rc);
 void cli_disconnect(PGconn *conn);
 /* What a command needs of the database (cli_check_schema()). */
