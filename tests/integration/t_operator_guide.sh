@@ -414,7 +414,7 @@ pg_start || die "the cluster does not start again"
 
 # 4 and 5: the night's import of a new file held up by the server (postgres
 # holds a lock on is248.report, so the file's merge waits); meanwhile the
-# next night (flock: nothing, no mail) and a manual import (is248's lock:
+# next night (flock -E 4: nothing, no mail, exit 4) and a manual import (is248's lock:
 # exit 4); then the night's import is stopped (SIGTERM, exit 5), and the
 # night after loads the file
 late2="$incoming/2024/korrigert/1101.xml"     # a corrected report, submitted later
@@ -437,7 +437,7 @@ ok "a night's import holds is248's lock, waiting for the server" held_until 300 
    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = 1230188084 AND objid = 2 AND granted)
        AND EXISTS (SELECT 1 FROM pg_stat_activity WHERE usename = 'is248_cron' AND wait_event_type = 'Lock')"
 night
-eq "the next night meanwhile: flock gives up, exit 1" "$night_rc" 1
+eq "the next night meanwhile: flock gives up, exit 4 (locked, as the table says)" "$night_rc" 4
 eq "... without a word (no mail)" "$mail" ""
 contains "the guide's manual import is this one" "$(cat "$GUIDE")" "sudo -u is248_cron is248 import --db dbname=is248 PATH"
 out=$(as_root "sudo -u is248_cron is248 import --db dbname=is248 $incoming/2019/" 2>&1 </dev/null)
