@@ -16,8 +16,6 @@
 #include "cli.h"
 #include "msg.h"
 
-#define ROLES_DOC "(docs/operator-guide.md, \"The database and its roles\")"
-
 /* One row of text columns, or NULL after a message. */
 static PGresult *ask(PGconn *conn, const char *sql)
 {

@@ -101,13 +101,13 @@ int cmd_export(struct cli *c);
 int cmd_rejections(struct cli *c);
 int cmd_extract(struct cli *c);
 
-/* Connect as --db or libpq's environment say, with the time-outs of c;
- * NULL after printing why, with *rc the exit code: EXIT_USAGE when the
- * settings are at fault (an unknown service, authentication, a role or
- * database that does not exist: db_connect_classify()), EXIT_DB when the
- * server is (down, busy: trying again may help), EXIT_INTERNAL when memory
- * ran out; else *rc is EXIT_OK.  The connection is watched (cli_watch())
- * until cli_disconnect(). */
+/* connect.c: connect as --db or libpq's environment say, with the
+ * time-outs of c; NULL after printing why, with *rc the exit code:
+ * EXIT_USAGE when the settings are at fault (an unknown service,
+ * authentication, a role or database that does not exist:
+ * db_connect_classify()), EXIT_DB when the server is (down, busy: trying
+ * again may help), EXIT_INTERNAL when memory ran out; else *rc is EXIT_OK.
+ * The connection is watched (cli_watch()) until cli_disconnect(). */
 PGconn *cli_connect(const struct cli *c, int *rc);
 void cli_disconnect(PGconn *conn);
 /* What a command needs of the database (cli_check_schema()). */
@@ -127,10 +127,14 @@ int cli_check_schema(PGconn *conn, enum cli_need need);
  * version)?  EXIT_OK, or after a message naming the role it lacks
  * EXIT_USAGE (EXIT_DB when the server could not be asked). */
 int cli_check_access(PGconn *conn, enum cli_need need, int schema_ready);
+/* Where an error about a login's roles sends the operator. */
+#define ROLES_DOC "(docs/operator-guide.md, \"The database and its roles\")"
 /* access.c: may the login migrate (own the schema, or create it)?
  * EXIT_OK, or EXIT_USAGE after a message naming the owner. */
 int cli_check_migrate(PGconn *conn);
-/* Migrate and say what was done; returns an exit code. */
+/* Migrate and say what was done; returns an exit code: EXIT_USAGE, with
+ * what to grant, when the server refused the migration for want of a
+ * privilege (the set-up's to fix), EXIT_DB for any other failure. */
 int cli_migrate(PGconn *conn);
 /* Import the paths into conn (the lock, the run, the pipeline); returns an
  * exit code.  Used by import and demo. */

@@ -61,6 +61,15 @@ static void append_raw(char *out, size_t outlen, const char *s)
     out[o] = '\0';
 }
 
+/* The SQLSTATE of the error db_error() last described in this thread, ""
+ * when it had none; db_exec() empties it before each statement. */
+static _Thread_local char error_sqlstate[6];
+
+const char *db_error_sqlstate(void)
+{
+    return error_sqlstate;
+}
+
 /* Strip libpq's "ERROR:  " style severity prefix. */
 static const char *skip_severity(const char *m)
 {
@@ -76,6 +85,9 @@ static const char *skip_severity(const char *m)
 void db_error(char *err, size_t errlen, PGconn *conn, const PGresult *res,
               const char *what)
 {
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    snprintf(error_sqlstate, sizeof error_sqlstate, "%s",
+             state && strlen(state) == 5 ? state : "");
     if (!err || errlen == 0)
         return;
     err[0] = '\0';
@@ -129,6 +141,7 @@ PGresult *db_exec(PGconn *conn, const char *sql, int n,
                   const char *const *params, ExecStatusType want,
                   const char *what, char *err, size_t errlen)
 {
+    error_sqlstate[0] = '\0';
     PGresult *res = n ? PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0)
                       : PQexec(conn, sql);
     if (PQresultStatus(res) != want) {
@@ -194,6 +207,7 @@ static const struct {
     { "could not match ", " host" }, /* host names, hostaddr, ports */
     { "invalid ", " value: \"" },  /* sslmode, target_session_attrs, ... */
     { "could not translate host name \"", "Name or service not known" },
+    { "Unix-domain socket path \"", "\" is too long" },
     /* libpq: authentication and TLS settings */
     { "fe_sendauth: no password supplied", NULL },
     { "requirepeer specifies \"", NULL },

@@ -89,9 +89,12 @@ int db_schema_version(PGconn *conn, char *err, size_t errlen);
  * Create the schema or apply the upgrades missing, in one transaction, and (re)load the reference
  * data when it differs from what the database holds.  *from and *to receive
  * the versions before and after; *reference_loaded is set to 1 when the
- * reference data was (re)loaded.  Returns 0, or -1 with err set (nothing is
- * then changed).
+ * reference data was (re)loaded.  Returns 0; DB_MIGRATE_REFUSED when the
+ * server refused a statement for want of a privilege (SQLSTATE 42501, or
+ * class 0L, a grant the login may not make), which the login's set-up must
+ * fix; -1 for any other failure.  err is set and nothing changed either way.
  */
+#define DB_MIGRATE_REFUSED (-2)
 int db_migrate(PGconn *conn, int *from, int *to, int *reference_loaded,
                char *err, size_t errlen);
 
@@ -186,5 +189,12 @@ void db_rollback(PGconn *conn);
  */
 void db_error(char *err, size_t errlen, PGconn *conn, const PGresult *res,
               const char *what);
+
+/* The SQLSTATE (five characters) of the error db_error() last described in
+ * this thread, "" when it came with none (a lost connection, no memory) or
+ * when the statement db_exec() ran last succeeded.  The text is the
+ * thread's own, valid until its next call of db_exec() or db_error().
+ * Can't fail. */
+const char *db_error_sqlstate(void);
 
 #endif

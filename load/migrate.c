@@ -494,8 +494,11 @@ int db_migrate(PGconn *conn, int *from, int *to, int *reference_loaded,
     if (migrate_in_transaction(conn, &f, &t, &loaded, err, errlen) != 0 ||
         db_command(conn, "COMMIT", "cannot commit the migration", err,
                    errlen) != 0) {
+        const char *state = db_error_sqlstate();
+        int refused = strcmp(state, "42501") == 0 ||  /* insufficient_privilege */
+                      strncmp(state, "0L", 2) == 0;   /* invalid_grantor ... */
         db_rollback(conn);
-        return -1;
+        return refused ? DB_MIGRATE_REFUSED : -1;
     }
     if (from)
         *from = f;

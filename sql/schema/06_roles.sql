@@ -12,9 +12,13 @@
 --   the owner     (whoever runs migrate) owns everything; the functions
 --                 that run as the owner read only what the owner owns.
 --
--- Logins are members of one of the two (operator guide, "Roles").  The
--- roles are cluster-wide: created when missing; creating them needs
--- CREATEROLE, without it a superuser creates them first.
+-- Logins are members of one of the two (operator guide, "The database and
+-- its roles").  The roles are cluster-wide: created when missing; creating
+-- them needs CREATEROLE, without it a superuser creates them first (as the
+-- guide does).  Nothing here grants a role to a role: that would need
+-- ADMIN OPTION on it (PostgreSQL 15: or CREATEROLE), which an owner that is
+-- no superuser lacks; granting on the schema's objects needs only owning
+-- them.
 
 do $roles$
 declare
@@ -28,9 +32,13 @@ begin
             when unique_violation or duplicate_object then
                 null;  -- a migrate of another database made it just now
             when insufficient_privilege then
+                -- 42501 again: is248 migrate exits 2 (the set-up's to fix)
                 raise exception 'cannot create role "%": %', r, sqlerrm
-                    using hint = 'create the roles is248_reader and is248_loader '
-                                 '(NOLOGIN) as a superuser, then run migrate again';
+                    using errcode = 'insufficient_privilege',
+                          hint = 'a superuser creates the roles first: sudo -u postgres psql '
+                                 '-c ''CREATE ROLE is248_reader NOLOGIN'' '
+                                 '-c ''CREATE ROLE is248_loader NOLOGIN'', '
+                                 'then run is248 migrate again';
             end;
         end if;
     end loop;

@@ -12,6 +12,9 @@ export PGDATABASE="t_${TEST_NAME//[^a-zA-Z0-9]/_}"
 WORK=${WORK:-$(mktemp -d)}
 rm -rf "$WORK"; mkdir -p "$WORK"
 passed=0 failed=0
+# A socket directory where no server runs (it does not exist): short, since a
+# socket's path holds 107 bytes at most and $WORK may be deep in a build tree.
+NO_SERVER="/tmp/is248-no-server.$$"
 
 dropdb --if-exists "$PGDATABASE" >/dev/null 2>&1
 createdb "$PGDATABASE" || { echo "cannot create database $PGDATABASE" >&2; exit 1; }

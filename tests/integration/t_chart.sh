@@ -25,44 +25,13 @@ eq "the fixtures import" "$rc" 0
 # MODE inside: one size class equal to the total: the class's colour at
 #   each figure's place, the total's colour around it (within 7 px).
 cat >"$WORK/check.py" <<'PY'
-import json, struct, sys, zlib
+import json, sys
+import png
 import xml.etree.ElementTree as ET
 
 def read_png(path):
-    data = open(path, "rb").read()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    pos, idat = 8, b""
-    while pos < len(data):
-        n, typ = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + n]
-        pos += 12 + n
-        if typ == b"IHDR":
-            w, h, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB", body)
-        elif typ == b"IDAT":
-            idat += body
-        elif typ == b"IEND":
-            break
-    assert depth == 8 and interlace == 0 and ctype in (2, 6), (depth, ctype, interlace)
-    bpp = 4 if ctype == 6 else 3
-    raw, stride = zlib.decompress(idat), w * bpp
-    rows, prev, i = [], bytearray(stride), 0
-    for _ in range(h):
-        f, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
-        i += 1 + stride
-        for x in range(stride):
-            a = line[x - bpp] if x >= bpp else 0
-            b = prev[x]
-            c = prev[x - bpp] if x >= bpp else 0
-            if f == 1: line[x] = (line[x] + a) & 255
-            elif f == 2: line[x] = (line[x] + b) & 255
-            elif f == 3: line[x] = (line[x] + ((a + b) >> 1)) & 255
-            elif f == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append(bytes(line))
-        prev = line
-    return w, h, lambda x, y: tuple(rows[y][x * bpp:x * bpp + 3])
+    w, h, rows = png.read_png(path)
+    return w, h, lambda x, y: rows[y][x]
 
 svg_path, png_path, expected_path, mode = sys.argv[1:5]
 expected = json.load(open(expected_path))
@@ -193,7 +162,7 @@ chart() {
     rsvg-convert -w 800 -h 500 -b white "$WORK/$name.svg" -o "$WORK/$name.png"
     eq "$name: rsvg-convert renders it" "$?" 0
     printf '%s' "$want" >"$WORK/$name.json"
-    python3 "$WORK/check.py" "$WORK/$name.svg" "$WORK/$name.png" "$WORK/$name.json" $mode >"$WORK/check.out" 2>&1
+    PYTHONPATH="$SRC/tests/integration" python3 "$WORK/check.py" "$WORK/$name.svg" "$WORK/$name.png" "$WORK/$name.json" $mode >"$WORK/check.out" 2>&1
     st=$?
     eq "$name: the rendered chart shows the figures ($(head -n 1 "$WORK/check.out"))" "$st" 0
     [ "$st" = 0 ] || tail -n +2 "$WORK/check.out" | head -n 20 >&2

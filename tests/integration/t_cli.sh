@@ -129,7 +129,7 @@ eq "import before migrate exits 2" "$rc" 2
 contains "import before migrate says what to do" "$err" "run 'is248 migrate' first"
 
 # a database that does not answer
-run trends --db "host=$WORK port=1 dbname=nothing connect_timeout=2"
+run trends --db "host=$NO_SERVER port=1 dbname=nothing connect_timeout=2"
 eq "unreachable database exits 3" "$rc" 3
 contains "unreachable database is explained" "$err" "cannot connect to the database"
 

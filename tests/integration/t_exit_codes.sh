@@ -64,7 +64,7 @@ eq "... a PATH that does not exist: said before connecting" "$err" \
    "is248: error: cannot read '$WORK/incoming-not-mounted/': No such file or directory"
 eq "... the summary says 2" "$(json_code)" 2
 eq "... and no run was begun" "$(q "SELECT count(*) FROM is248.import_run WHERE command LIKE '%incoming-not-mounted%'")" 0
-code 2 import --db "host=$WORK/nowhere" "$WORK/missing.zip"
+code 2 import --db "host=$NO_SERVER" "$WORK/missing.zip"
 contains "... found before any connection is tried" "$err" "cannot read '$WORK/missing.zip'"
 ok "... (no connection was tried)" bash -c '! grep -q "cannot connect" <<<"$1"' _ "$err"
 code 2 validate "$WORK/missing.zip"
@@ -151,9 +151,8 @@ eq "... the reader migrating: who owns the schema" "$err" \
 q "DROP ROLE $reader" >/dev/null
 
 # --- 3: the server is down ---------------------------------------------------------------
-mkdir -p "$WORK/nosocket"
-code 3 import --json-summary "$WORK/s.json" --db "host=$WORK/nosocket dbname=x" "$fixtures"
-contains "... no server on the socket" "$err" "is248: error: cannot connect to the database: connection to server on socket \"$WORK/nosocket/.s.PGSQL.5432\" failed: No such file or directory"
+code 3 import --json-summary "$WORK/s.json" --db "host=$NO_SERVER dbname=x" "$fixtures"
+contains "... no server on the socket" "$err" "is248: error: cannot connect to the database: connection to server on socket \"$NO_SERVER/.s.PGSQL.5432\" failed: No such file or directory"
 eq "... the summary says 3" "$(json_code)" 3
 code 3 status --db "host=127.0.0.1 port=1 dbname=x connect_timeout=5"
 contains "... nothing listening on the port" "$err" "Connection refused"

@@ -280,7 +280,7 @@ for args in "--all" "--format csv" "--output x" "--run x"; do
     run extract --run 1 $args "$T/out9"
     eq "extract $args: exit 2" "$rc" 2
 done
-run extract --run 1 --db "host=$WORK port=1 dbname=nothing connect_timeout=2" "$T/out9"
+run extract --run 1 --db "host=$NO_SERVER port=1 dbname=nothing connect_timeout=2" "$T/out9"
 eq "an unreachable database: exit 3" "$rc" 3
 ok "... DIR not made" test ! -e "$T/out9"
 q "CREATE ROLE $LOADER LOGIN IN ROLE is248_loader" >/dev/null

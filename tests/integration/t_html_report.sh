@@ -153,43 +153,8 @@ eq "chromium renders the page" "$?" 0
 shoot "$WORK/hidden.html" "$WORK/hidden.png"
 eq "... and the page with its charts hidden" "$?" 0
 cat >"$WORK/shots.py" <<'PY'
-import struct, sys, zlib
-def read_png(path):
-    data = open(path, "rb").read()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    pos, idat = 8, b""
-    while pos < len(data):
-        n, typ = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + n]
-        pos += 12 + n
-        if typ == b"IHDR":
-            w, h, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB", body)
-        elif typ == b"IDAT":
-            idat += body
-    assert depth == 8 and interlace == 0 and ctype in (2, 6), (depth, ctype)
-    bpp = 4 if ctype == 6 else 3
-    raw, stride = zlib.decompress(idat), w * bpp
-    rows, prev, i = [], bytearray(stride), 0
-    for _ in range(h):
-        f, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
-        i += 1 + stride
-        if f == 1:
-            for x in range(bpp, stride): line[x] = (line[x] + line[x - bpp]) & 255
-        elif f == 2:
-            for x in range(stride): line[x] = (line[x] + prev[x]) & 255
-        elif f == 3:
-            for x in range(stride):
-                line[x] = (line[x] + (((line[x - bpp] if x >= bpp else 0) + prev[x]) >> 1)) & 255
-        elif f == 4:
-            for x in range(stride):
-                a = line[x - bpp] if x >= bpp else 0
-                b, c = prev[x], (prev[x - bpp] if x >= bpp else 0)
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append([tuple(line[x:x + 3]) for x in range(0, stride, bpp)])
-        prev = line
-    return w, h, rows
+import sys
+from png import read_png
 page, hidden, charts = sys.argv[1], sys.argv[2], int(sys.argv[3])
 palette = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in sys.argv[4].split(",")]
 w, h, a = read_png(page)
@@ -221,14 +186,14 @@ if fail:
     print("\n".join(fail), file=sys.stderr)
     sys.exit(1)
 PY
-python3 "$WORK/shots.py" "$WORK/page.png" "$WORK/hidden.png" 4 \
+PYTHONPATH="$SRC/tests/integration" python3 "$WORK/shots.py" "$WORK/page.png" "$WORK/hidden.png" 4 \
     "#e69f00,#56b4e9,#009e73,#0072b2,#d55e00,#cc79a7,#8c6d1f,#262626" >"$WORK/shots.out" 2>"$WORK/shots.err"
 st=$?
 eq "the screenshot is not blank, and each of the 4 charts shows in its place, in the series' colours ($(cat "$WORK/shots.out"))" \
    "$st|$(head -c 1500 "$WORK/shots.err")" "0|"
 
 # the check can tell: a page whose charts are hidden has no bands
-python3 "$WORK/shots.py" "$WORK/hidden.png" "$WORK/hidden.png" 4 "#e69f00" >/dev/null 2>&1
+PYTHONPATH="$SRC/tests/integration" python3 "$WORK/shots.py" "$WORK/hidden.png" "$WORK/hidden.png" 4 "#e69f00" >/dev/null 2>&1
 eq "... and fails for a page without charts (so that it can tell)" "$?" 1
 
 # --- failures -------------------------------------------------------------------------

@@ -63,8 +63,7 @@ eq "... and the JSON says so" \
    "$(python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(j["status"], j["exit_code"], j["run_id"], j["paths"])' "$WORK/locked.json")" \
    "locked 4 None []"
 
-mkdir -p "$WORK/no-server"
-run import --db "host=$WORK/no-server dbname=$PGDATABASE" --json-summary "$WORK/noconn.json" "${paths[@]}"
+run import --db "host=$NO_SERVER dbname=$PGDATABASE" --json-summary "$WORK/noconn.json" "${paths[@]}"
 eq "no server: exit 3, and the JSON says so (not yesterday's file)" \
    "$rc $(python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(j["status"], j["exit_code"])' "$WORK/noconn.json")" \
    "3 failed 3"

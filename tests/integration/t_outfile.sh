@@ -19,7 +19,7 @@ eq "the fixtures load" "$rc" 0
 
 # A database that cannot be reached: a command that tried to connect would
 # exit 3 (after up to 2 s); a target refused first exits 2 at once.
-nowhere="host=$WORK/no-server port=1 dbname=nowhere connect_timeout=2"
+nowhere="host=$NO_SERVER port=1 dbname=nowhere connect_timeout=2"
 is_root=0
 if [ "$(id -u)" = 0 ]; then is_root=1; else
     echo "skipped: the character device cases need root (mknod)"

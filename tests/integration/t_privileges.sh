@@ -127,6 +127,21 @@ sleep 0.5
 createdb -O owner_u owned_db
 PGDATABASE=owned_db as owner_u run migrate
 eq "an owner that is no superuser migrates its database (exit 0)" "$rc" 0
+# a privilege the server finds missing in the middle of a migrate (here
+# plpgsql, taken from PUBLIC in a hardened database) is the set-up's to
+# fix: exit 2, the server's reason and what to grant; nothing changed
+createdb -O owner_u hardened_db
+PGDATABASE=hardened_db q "REVOKE USAGE ON LANGUAGE plpgsql FROM PUBLIC" >/dev/null
+PGDATABASE=hardened_db as owner_u run migrate
+eq "a migrate refused a privilege on the way: a configuration error (exit 2)" "$rc" 2
+eq "... with the server's reason and what to grant, in one line" "$(sed -E 's/^(is248: error: migration refused, nothing changed: ).*(permission denied for language plpgsql).*(; hint: a superuser grants the login .owner_u. what the server names).*/\1\2\3/' <<<"$err")" \
+   "is248: error: migration refused, nothing changed: permission denied for language plpgsql; hint: a superuser grants the login 'owner_u' what the server names"
+eq "... nothing changed" "$(PGDATABASE=hardened_db q "SELECT count(*) FROM pg_namespace WHERE nspname = 'is248'")" 0
+PGDATABASE=hardened_db q "GRANT USAGE ON LANGUAGE plpgsql TO owner_u" >/dev/null
+PGDATABASE=hardened_db as owner_u run migrate
+eq "... and once granted, it migrates (exit 0)" "$rc" 0
+dropdb hardened_db
+
 PGDATABASE=owned_db as loader_u run import "$fixtures"
 eq "... and the loader imports into it (exit 0)" "$rc" 0
 eq "... everything" "$(PGDATABASE=owned_db q "SELECT count(*) FROM is248.report_history")" \

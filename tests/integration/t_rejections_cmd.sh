@@ -96,7 +96,7 @@ run rejections --help
 eq "rejections --help: exit 0" "$rc" 0
 for o in --run --all --format --output; do contains "... documents $o" "$out" "$o"; done
 
-run rejections --db "host=$WORK port=1 dbname=nothing connect_timeout=2"
+run rejections --db "host=$NO_SERVER port=1 dbname=nothing connect_timeout=2"
 eq "an unreachable database: exit 3" "$rc" 3
 
 # --- an empty database ----------------------------------------------------------------

@@ -53,6 +53,7 @@ static const struct {
     { "invalid integer value \"x\" for connection option \"connect_timeout\"\n", 0, C },
     { "could not match 2 port numbers to 3 hosts\n", 0, C },
     { "could not translate host name \"no.such.host.invalid\" to address: Name or service not known\n", 0, C },
+    { "Unix-domain socket path \"/a/very/long/directory/.s.PGSQL.5432\" is too long (maximum 107 bytes)\n", 0, C },
     /* authentication */
     { SOCK "fe_sendauth: no password supplied\n", 0, C },
     { SOCK "FATAL:  password authentication failed for user \"loader\"\n", 0, C },
