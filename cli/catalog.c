@@ -6,6 +6,7 @@
  */
 #include "catalog.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <utf8proc.h>
 
 #include "msg.h"
+#include "transform/codes.h"
 #include "transform/refdata.h"
 
 
@@ -53,142 +55,20 @@ const char *lang_code(enum lang l)
 }
 
 /* ------------------------------------------------------------------------ */
-/* CSV                                                                      */
+/* CSV: transform/refdata.h's reader of the catalogue                       */
 
-/* A parsed file: rows of fields, row 0 the header.  Strings are owned. */
-struct csv {
-    char ***row;
-    int *nfields;
-    int nrows;
-};
+#define csv refdata_rows
+#define csv_get refdata_rows_get
 
-static int csv_push(void **arr, int n, size_t size)
-{
-    void *p = realloc(*arr, (size_t)(n + 1) * size);
-    if (!p)
-        return -1;
-    *arr = p;
-    return 0;
-}
-
-/* RFC 4180: fields separated by commas, quoted with '"' (a quote inside
- * doubled) where they hold a comma, a quote or a line break; lines end in
- * LF or CRLF.  Returns 0, or -1 (out of memory, a quote not closed). */
-static int csv_parse(const char *p, size_t len, struct csv *c)
-{
-    memset(c, 0, sizeof *c);
-    const char *end = p + len;
-    while (p < end) {
-        char **fields = NULL;
-        int n = 0;
-        for (;;) {
-            char *buf = malloc((size_t)(end - p) + 1);
-            size_t k = 0;
-            if (!buf)
-                goto fail_row;
-            if (p < end && *p == '"') {
-                p++;
-                for (;;) {
-                    if (p >= end) {
-                        free(buf);
-                        goto fail_row;
-                    }
-                    if (*p == '"') {
-                        if (p + 1 < end && p[1] == '"') {
-                            buf[k++] = '"';
-                            p += 2;
-                            continue;
-                        }
-                        p++;
-                        break;
-                    }
-                    buf[k++] = *p++;
-                }
-            }
-            while (p < end && *p != ',' && *p != '\n' && *p != '\r')
-                buf[k++] = *p++;
-            buf[k] = '\0';
-            if (csv_push((void **)&fields, n, sizeof *fields) != 0) {
-                free(buf);
-                goto fail_row;
-            }
-            fields[n++] = buf;
-            if (p < end && *p == ',') {
-                p++;
-                continue;
-            }
-            if (p < end && *p == '\r')
-                p++;
-            if (p < end && *p == '\n')
-                p++;
-            break;
-        }
-        if (csv_push((void **)&c->row, c->nrows, sizeof *c->row) != 0 ||
-            csv_push((void **)&c->nfields, c->nrows, sizeof *c->nfields) != 0) {
-            for (int i = 0; i < n; i++)
-                free(fields[i]);
-            free(fields);
-            return -1;
-        }
-        c->row[c->nrows] = fields;
-        c->nfields[c->nrows++] = n;
-        continue;
-    fail_row:
-        for (int i = 0; i < n; i++)
-            free(fields[i]);
-        free(fields);
-        return -1;
-    }
-    return 0;
-}
-
-/* The index of the header's column name, or -1. */
-static int csv_col(const struct csv *c, const char *name)
-{
-    if (c->nrows == 0)
-        return -1;
-    for (int i = 0; i < c->nfields[0]; i++)
-        if (strcmp(c->row[0][i], name) == 0)
-            return i;
-    return -1;
-}
-
-/* Field name of row r, "" when empty; NULL when the file has no such
- * column or the row is short. */
-static const char *csv_get(const struct csv *c, int r, const char *name)
-{
-    int k = csv_col(c, name);
-    return k >= 0 && k < c->nfields[r] ? c->row[r][k] : NULL;
-}
-
-/* Parse the embedded file name, checking that it has the columns need
- * (NULL-terminated) and every row as many fields as the header. */
+/* Parse the embedded file name with the columns need (NULL-terminated);
+ * -1 after a message. */
 static int csv_load(const char *name, const char *const *need, struct csv *c)
 {
-    size_t len = 0;
-    const char *text = refdata_find(name, &len);
-    if (!text) {
-        msg_error("the catalogue file '%s' is not compiled into the program",
-                  name);
+    char why[512];
+    if (refdata_rows_load(name, need, c, why, sizeof why) != 0) {
+        msg_error("%s", why);
         return -1;
     }
-    if (csv_parse(text, len, c) != 0) {
-        msg_error("cannot read the catalogue file '%s': out of memory or a "
-                  "quote not closed", name);
-        return -1;
-    }
-    for (const char *const *k = need; *k; k++)
-        if (csv_col(c, *k) < 0) {
-            msg_error("the catalogue file '%s' has no column '%s'", name, *k);
-            return -1;
-        }
-    for (int r = 1; r < c->nrows; r++)
-        if (c->nfields[r] != c->nfields[0]) {
-            msg_error("the catalogue file '%s', line %d: %d fields, the "
-                      "header has %d", name, r + 1, c->nfields[r],
-                      c->nfields[0]);
-            return -1;
-        }
     return 0;
 }
 
@@ -197,15 +77,24 @@ static int csv_load(const char *name, const char *const *need, struct csv *c)
 
 static struct {
     int loaded;          /* 1: ok, -1: failed (said once) */
-    struct csv ind, col, label, county;
+    struct csv ind, col, label, county, qcol;
     struct indicator *indicators;
     int n;
     char names[512];
+    struct indicator *questions[CODES_MAX_QUESTIONS]; /* made on demand */
 } cat;
 
 static const char *nonempty(const char *s)
 {
     return s && *s ? s : NULL;
+}
+
+static enum column_type column_type(const char *type)
+{
+    return strcmp(type, "pct") == 0    ? COL_PCT
+           : strcmp(type, "num") == 0  ? COL_NUM
+           : strcmp(type, "text") == 0 ? COL_TEXT
+                                       : COL_INT;
 }
 
 static int load(void)
@@ -214,8 +103,8 @@ static int load(void)
         return cat.loaded > 0 ? 0 : -1;
     cat.loaded = -1;
     static const char *const ind_cols[] = {
-        "name", "ord", "first_year", "function", "field", "n_column",
-        "pct_column", "question", "title_nb", "title_en", "chart_title_nb",
+        "name", "ord", "question_key", "function", "field", "n_column",
+        "pct_column", "title_nb", "title_en", "chart_title_nb",
         "chart_title_en", "y_label_nb", "y_label_en", "base_nb", "base_en",
         "note_nb", "note_en", NULL
     };
@@ -223,13 +112,18 @@ static int load(void)
         "indicator", "ord", "column_name", "type", "report", "label_nb",
         "label_en", "about_nb", "about_en", NULL
     };
-    static const char *const label_cols[] = { "code", "language", "label",
-                                              NULL };
+    static const char *const label_cols[] = { "value", "label_nb",
+                                              "label_en", NULL };
+    static const char *const qcol_cols[] = {
+        "function", "ord", "column_name", "type", "report", "label_nb",
+        "label_en", "about_nb", "about_en", NULL
+    };
     static const char *const county_cols[] = { "code", "name", "first_year",
                                                "last_year", NULL };
     if (csv_load("indicator.csv", ind_cols, &cat.ind) != 0 ||
         csv_load("indicator_column.csv", col_cols, &cat.col) != 0 ||
-        csv_load("answer_label.csv", label_cols, &cat.label) != 0 ||
+        csv_load("answer_code.csv", label_cols, &cat.label) != 0 ||
+        csv_load("question_column.csv", qcol_cols, &cat.qcol) != 0 ||
         csv_load("counties.csv", county_cols, &cat.county) != 0)
         return -1;
     int n = cat.ind.nrows - 1;
@@ -249,12 +143,22 @@ static int load(void)
         const struct csv *c = &cat.ind;
         int r = i + 1;
         d->name = csv_get(c, r, "name");
-        d->first_year = atoi(csv_get(c, r, "first_year"));
+        const struct question *q = codes_question_key(csv_get(c, r,
+                                                              "question_key"));
+        if (!q) {
+            msg_error("the catalogue's indicator '%s' has no question '%s' "
+                      "(question.csv)%s%s", d->name,
+                      csv_get(c, r, "question_key"),
+                      codes_error() ? ": " : "",
+                      codes_error() ? codes_error() : "");
+            return -1;
+        }
+        d->first_year = q->first_year;
+        d->question = q->text[LANG_NB];
         d->function = csv_get(c, r, "function");
         d->field = nonempty(csv_get(c, r, "field"));
         d->n_column = csv_get(c, r, "n_column");
         d->pct_column = csv_get(c, r, "pct_column");
-        d->question = csv_get(c, r, "question");
         static const char *const suffix[LANG_COUNT] = { "_nb", "_en" };
         for (int l = 0; l < LANG_COUNT; l++) {
             char k[32];
@@ -285,11 +189,8 @@ static int load(void)
             if (strcmp(csv_get(cc, cr, "indicator"), d->name) != 0)
                 continue;
             struct indicator_column *x = &cols[d->ncolumns++];
-            const char *type = csv_get(cc, cr, "type");
             x->name = csv_get(cc, cr, "column_name");
-            x->type = strcmp(type, "pct") == 0    ? COL_PCT
-                      : strcmp(type, "text") == 0 ? COL_TEXT
-                                                  : COL_INT;
+            x->type = column_type(csv_get(cc, cr, "type"));
             x->report = strcmp(csv_get(cc, cr, "report"), "1") == 0;
             x->label[LANG_NB] = csv_get(cc, cr, "label_nb");
             x->label[LANG_EN] = csv_get(cc, cr, "label_en");
@@ -351,10 +252,180 @@ const char *catalog_answer_label(const char *code, enum lang l)
     if (load() != 0)
         return code;
     for (int r = 1; r < cat.label.nrows; r++)
-        if (strcmp(csv_get(&cat.label, r, "code"), code) == 0 &&
-            strcmp(csv_get(&cat.label, r, "language"), lang_code(l)) == 0)
-            return csv_get(&cat.label, r, "label");
+        if (strcmp(csv_get(&cat.label, r, "value"), code) == 0)
+            return csv_get(&cat.label, r, l == LANG_NB ? "label_nb"
+                                                       : "label_en");
     return code;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Indicators of any question of the form (--question)                      */
+
+/* s[0..len) as a string in buf (size 64); NULL when longer. */
+static const char *copy_word(const char *s, size_t len, char *buf)
+{
+    if (len >= 64)
+        return NULL;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    return buf;
+}
+
+const struct question *catalog_find_question(const char *s, size_t len)
+{
+    char w[64];
+    if (!copy_word(s, len, w) || codes_count() == 0)
+        return NULL;
+    const struct question *q = codes_question_key(w);
+    if (!q)
+        q = codes_question_v2(w);
+    if (!q)
+        q = codes_question_v1(w);
+    return q;
+}
+
+const char *catalog_question_names(void)
+{
+    static char names[2048];
+    if (names[0])
+        return names;
+    for (int i = 0; i < codes_count(); i++) {
+        const struct question *q = codes_question(i);
+        if (q->type == ANSWER_TEXT)
+            continue;
+        size_t used = strlen(names);
+        snprintf(names + used, sizeof names - used, "%s%s", used ? ", " : "",
+                 q->key);
+    }
+    return names;
+}
+
+/* "yes" or "very good or good": the labels in l of the values counted in
+ * the question's share, joined; into buf. */
+static void share_words(const struct question *q, enum lang l, char *buf,
+                        size_t size)
+{
+    buf[0] = '\0';
+    const char *seen[CODES_MAX_CODES * 2];
+    int nseen = 0;
+    for (int v = REPORT_V1; v <= REPORT_V2; v++) {
+        const struct code_list *list = q->list[v];
+        for (int k = 0; list && k < list->n; k++) {
+            const struct answer_code *c = &list->code[k];
+            const char *value = c->implies ? c->implies : c->value;
+            if (!c->share)
+                continue;
+            int dup = 0;
+            for (int i = 0; i < nseen; i++)
+                dup |= strcmp(seen[i], value) == 0;
+            if (dup || nseen == CODES_MAX_CODES * 2)
+                continue;
+            seen[nseen++] = value;
+            size_t used = strlen(buf);
+            snprintf(buf + used, size - used, "%s%s", used ? L(l, " or ",
+                                                               " eller ")
+                                                           : "",
+                     catalog_answer_label(value, l));
+        }
+    }
+}
+
+/* A string made with printf, kept for the life of the process; NULL when
+ * memory runs out. */
+static const char *kept(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static const char *kept(const char *fmt, ...)
+{
+    va_list ap, again;
+    va_start(ap, fmt);
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (s)
+        vsnprintf(s, (size_t)n + 1, fmt, again);
+    va_end(again);
+    return s;
+}
+
+int catalog_question_is_text(const struct question *q)
+{
+    return q && q->type == ANSWER_TEXT;
+}
+
+const struct indicator *catalog_question_indicator(const struct question *q)
+{
+    if (!q || q->type == ANSWER_TEXT || load() != 0)
+        return NULL;
+    if (cat.questions[q->index])
+        return cat.questions[q->index];
+    struct indicator *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    int number = q->type == ANSWER_NUMBER;
+    d->name = q->key;
+    d->argument = q->key;
+    d->first_year = q->first_year;
+    d->function = number ? "trend_number_filtered" : "trend_question_filtered";
+    d->n_column = number ? "units_answered" : "units_rated";
+    d->pct_column = number ? "per_10000" : "pct_share";
+    d->number = number;
+    d->question = q->text[LANG_NB];
+    for (int l = 0; l < LANG_COUNT; l++) {
+        char share[512];
+        share_words(q, (enum lang)l, share, sizeof share);
+        d->title[l] = q->text[l];
+        d->chart_title[l] = number
+            ? kept("%s (%s)", q->text[l], L(l, "per 10 000 inhabitants",
+                                            "per 10 000 innbyggere"))
+            : kept("%s: %s", q->text[l], share);
+        d->y_label[l] = number
+            ? L(l, "per 10 000 inhabitants", "per 10 000 innbyggere")
+            : kept(L(l, "%% of the units answering %s",
+                     "%% av enhetene som svarte %s"), share);
+        d->base[l] = number
+            ? L(l, "the sum of the answers per 10 000 inhabitants of the units "
+                   "that answered",
+                "summen av svarene per 10 000 innbyggere i enhetene som svarte")
+            : L(l, "percent of the units whose answer counts in the "
+                   "percentages (n in the percentages)",
+                "prosent av enhetene der svaret regnes med i prosentene (n i "
+                "prosentene)");
+        d->note[l] = q->follows
+            ? kept(L(l, "n: units that answered.  Counts only when %s is %s.",
+                     "n: enheter som svarte.  Regnes bare med når %s er %s."),
+                   q->follows->key, q->follows_values)
+            : L(l, "n: units that answered.", "n: enheter som svarte.");
+        if (!d->title[l] || !d->chart_title[l] || !d->y_label[l] ||
+            !d->note[l]) {
+            free(d);
+            return NULL;
+        }
+    }
+    int k = 0;
+    for (int r = 1; r < cat.qcol.nrows; r++)
+        k += strcmp(csv_get(&cat.qcol, r, "function"), d->function) == 0;
+    struct indicator_column *cols = calloc((size_t)(k ? k : 1), sizeof *cols);
+    if (!cols) {
+        free(d);
+        return NULL;
+    }
+    d->columns = cols;
+    for (int r = 1; r < cat.qcol.nrows; r++) {
+        const struct csv *c = &cat.qcol;
+        if (strcmp(csv_get(c, r, "function"), d->function) != 0)
+            continue;
+        struct indicator_column *x = &cols[d->ncolumns++];
+        x->name = csv_get(c, r, "column_name");
+        x->type = column_type(csv_get(c, r, "type"));
+        x->report = strcmp(csv_get(c, r, "report"), "1") == 0;
+        x->label[LANG_NB] = csv_get(c, r, "label_nb");
+        x->label[LANG_EN] = csv_get(c, r, "label_en");
+        x->about[LANG_NB] = csv_get(c, r, "about_nb");
+        x->about[LANG_EN] = csv_get(c, r, "about_en");
+    }
+    cat.questions[q->index] = d;
+    return d;
 }
 
 /* ------------------------------------------------------------------------ */

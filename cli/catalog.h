@@ -4,8 +4,10 @@
  * sql/catalogue/ and sql/reference/counties.csv, compiled in (CMake, like
  * the municipality codes) and parsed here on first use.  migrate loads the
  * same files into is248.indicator, is248.indicator_column,
- * is248.answer_label and is248.county (load/db.c), so the program and SQL
- * read one definition.
+ * is248.question_column, is248.answer_code and is248.county
+ * (load/migrate.c), so the program and SQL read one definition.  The
+ * questions themselves are the form's catalogue (transform/codes.h): an
+ * indicator names its question and takes its text and first year from it.
  *
  * Everything returned is owned by this module, parsed once and kept for
  * the life of the process; callers never free it.  The language of labels
@@ -32,8 +34,9 @@ const char *lang_code(enum lang l);
 #define L(lang, en, nb) ((lang) == LANG_NB ? (nb) : (en))
 
 /* How a value is written: a count or year, a percentage (one decimal), text,
- * a truth value (PostgreSQL's t and f). */
-enum column_type { COL_INT, COL_PCT, COL_TEXT, COL_BOOL };
+ * a truth value (PostgreSQL's t and f), a number with decimals (a sum or
+ * median of a numeric question). */
+enum column_type { COL_INT, COL_PCT, COL_TEXT, COL_BOOL, COL_NUM };
 
 struct indicator_column {
     const char *name;               /* in the trend view and function */
@@ -60,6 +63,10 @@ struct indicator {
     const struct indicator_column *columns; /* in order: year, size_class,
                                              * then the figures */
     int ncolumns;
+    const char *argument;    /* a question's: its key, the function's
+                              * first argument; NULL for the catalogue's */
+    int number;              /* 1: a numeric question's (no percentages:
+                              * pct_column is per 10 000 inhabitants) */
 };
 
 /* At most this many indicators (they are bits of an unsigned). */
@@ -76,6 +83,25 @@ const struct indicator_column *indicator_column(const struct indicator *ind,
                                                 const char *name);
 /* "nav_collab, nav_rating, ..." for messages; static. */
 const char *catalog_indicator_names(void);
+
+/*
+ * Any question of the form's catalogue (transform/codes.h) as an
+ * indicator, for --question: a coded one through
+ * is248.trend_question_filtered() (the shares of its answers), a number
+ * through is248.trend_number_filtered() (sum, quartiles, per 10 000
+ * inhabitants), its columns from sql/catalogue/question_column.csv.
+ * catalog_find_question() finds s[0..len) as a key, a version 2 sporsmal or
+ * a version 1 id (NULL: none); catalog_question_indicator() makes its
+ * indicator once (NULL for free text, which has no trend, or when memory
+ * runs out).  catalog_question_names(): "nav_collab, ..., man_years" of the
+ * questions that have trends, for messages; static.
+ */
+struct question;
+const struct question *catalog_find_question(const char *s, size_t len);
+const struct indicator *catalog_question_indicator(const struct question *q);
+/* 1 when q is free text (no trend), else 0. */
+int catalog_question_is_text(const struct question *q);
+const char *catalog_question_names(void);
 
 /* The word for an answer code (yes, dont_know, very_good, true, ...) in
  * l, or code itself when the catalogue has none. */

@@ -133,6 +133,8 @@ static double text_lines(FILE *out, const char *s, size_t max, int max_lines,
 struct frame {
     double top, bottom, left, right;
     int first, last;
+    double y_max;       /* the value at the top: 100 (percent) or c->y_max */
+    int percent;        /* 1: values are percentages (written with %) */
 };
 
 static double x_of(const struct frame *f, int year)
@@ -144,13 +146,29 @@ static double x_of(const struct frame *f, int year)
                (double)(f->last - f->first);
 }
 
-static double y_of(const struct frame *f, double pct)
+/* The top of an axis of numbers up to max: five steps of 1, 2, 2.5 or 5
+ * times a power of ten. */
+static double round_top(double max)
 {
-    if (pct < 0)
-        pct = 0;
-    if (pct > 100)
-        pct = 100;
-    return f->bottom - (f->bottom - f->top) * pct / 100.0;
+    double step = max / 5, unit = 1;
+    while (unit * 10 <= step)
+        unit *= 10;
+    while (unit > step)
+        unit /= 10;
+    static const double nice[] = { 1, 2, 2.5, 5, 10 };
+    for (size_t i = 0; i < sizeof nice / sizeof nice[0]; i++)
+        if (nice[i] * unit >= step * (1 - 1e-9))
+            return 5 * nice[i] * unit;
+    return 50 * unit;
+}
+
+static double y_of(const struct frame *f, double v)
+{
+    if (v < 0)
+        v = 0;
+    if (v > f->y_max)
+        v = f->y_max;
+    return f->bottom - (f->bottom - f->top) * v / f->y_max;
 }
 
 static void axes(FILE *out, const struct chart *c, const struct frame *f)
@@ -169,16 +187,18 @@ static void axes(FILE *out, const struct chart *c, const struct frame *f)
                 from, f->top, to - from, f->bottom - f->top, band_colour);
     }
 
-    /* grid lines and the y axis's labels, every 20 % */
-    for (int v = 0; v <= 100; v += 20) {
+    /* grid lines and the y axis's labels, every fifth of the axis
+     * (20 % for percentages) */
+    for (int k = 0; k <= 5; k++) {
+        double v = f->y_max * k / 5;
         double y = y_of(f, v);
-        fprintf(out, "<line class=\"grid\" data-value=\"%d\" x1=\"%.1f\" "
+        fprintf(out, "<line class=\"grid\" data-value=\"%g\" x1=\"%.1f\" "
                      "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
                      "stroke-width=\"1\"/>\n",
-                v, f->left, y, f->right, y, v ? grid_colour : axis_colour);
+                v, f->left, y, f->right, y, k ? grid_colour : axis_colour);
         fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
-                     "font-size=\"%d\">%d %%</text>\n",
-                f->left - 8, y + 4, TEXT_SIZE, v);
+                     "font-size=\"%d\">%g%s</text>\n",
+                f->left - 8, y + 4, TEXT_SIZE, v, f->percent ? " %" : "");
     }
     fprintf(out, "<text transform=\"translate(%d %.1f) rotate(-90)\" "
                  "text-anchor=\"middle\" font-size=\"%d\">",
@@ -310,7 +330,8 @@ static void series(FILE *out, const struct chart *c, const struct frame *f,
                     x_of(f, c->first_year + i), y_of(f, v), r, colour,
                     s->total ? "0" : "0.5");
         chart_xml_escape(out, s->label ? s->label : "");
-        fprintf(out, " %d: %.1f %%", c->first_year + i, v);
+        fprintf(out, " %d: %.1f%s", c->first_year + i, v,
+                f->percent ? " %" : "");
         if (s->n) {
             fputs(" (", out);
             chart_xml_escape(out, c->n_word ? c->n_word : "n");
@@ -398,7 +419,9 @@ int chart_write_svg(FILE *out, const struct chart *c)
                        "font-size=\"13\" font-style=\"italic\" fill=\"#555555\"");
     struct frame f = {
         .top = y + 34, .bottom = PLOT_BOTTOM, .left = PLOT_LEFT,
-        .right = PLOT_RIGHT, .first = c->first_year, .last = c->last_year
+        .right = PLOT_RIGHT, .first = c->first_year, .last = c->last_year,
+        .y_max = c->y_max > 0 ? round_top(c->y_max) : 100,
+        .percent = !(c->y_max > 0)
     };
 
     axes(out, c, &f);

@@ -29,7 +29,8 @@ struct chart_series {
     const char *label;    /* legend text (UTF-8; escaped when written) */
     const char *colour;   /* "#rrggbb" (chart_palette[i]); NULL: black */
     const double *values; /* one per year, first_year to last_year, in
-                           * percent; NAN where there is no figure */
+                           * percent (or numbers: chart.y_max); NAN
+                           * where there is no figure */
     int total;            /* 1: the total line, drawn wide beneath the
                            * others so that a line equal to it shows
                            * inside it */
@@ -55,15 +56,19 @@ struct chart {
     const char *n_word;       /* in the tooltip: "n"; NULL: "n" */
     int inline_svg;           /* 1: no XML declaration, for inclusion in
                                * an HTML document */
+    double y_max;             /* 0: the values are percentages, the axis
+                               * 0-100 %; else numbers (no %), the axis
+                               * from 0 to a round value at least y_max */
     const struct chart_series *series;
     size_t nseries;
 };
 
 /*
  * Write c to out as an SVG document of CHART_WIDTH x CHART_HEIGHT pixels:
- * the y axis 0-100 % with grid lines every 20 %, a tick per year, the
- * lines (broken where a year has no figure) with a marker per figure, and
- * a legend.  Values are clamped to 0-100.  Each figure's marker has a
+ * the y axis 0-100 % with grid lines every 20 % (or, with y_max, 0 to a
+ * round number at least y_max, a grid line every fifth), a tick per year,
+ * the lines (broken where a year has no figure) with a marker per figure,
+ * and a legend.  Values are clamped to the axis.  Each figure's marker has a
  * tooltip (<title>) with the series, the year, the figure and its n; a
  * figure of fewer than small_n units is an open ring, and small_n_note is
  * added to the note.  out is flushed.  Returns 0, or

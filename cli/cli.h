@@ -38,8 +38,8 @@ enum exit_code {
 #define CLI_DEFAULT_STATUS_RUNS 10L
 
 /* An option that may be given again, each time with a value or a comma
- * list (--years, --size-class, --county, --indicator): the values as typed,
- * pointers into argv, at most CLI_LIST_MAX of them. */
+ * list (--years, --size-class, --county, --indicator, --question): the
+ * values as typed, pointers into argv, at most CLI_LIST_MAX of them. */
 #define CLI_LIST_MAX 32
 struct cli_list {
     const char *item[CLI_LIST_MAX];
@@ -63,6 +63,7 @@ struct cli {
     struct cli_list size_classes; /* --size-class LABEL */
     struct cli_list counties;     /* --county CODE */
     struct cli_list indicators;   /* --indicator NAME */
+    struct cli_list questions;    /* --question KEY */
     const char *format;           /* --format table|csv|json|xlsx|md|html;
                                    * NULL: the command's default */
     const char *csv_dialect;      /* --csv-dialect rfc4180|excel-nb */
@@ -158,6 +159,15 @@ struct trend_selection {
  * memory). */
 int trend_selection_parse(const struct cli *c, struct trend_selection *sel);
 void trend_selection_free(struct trend_selection *sel);
+/* The most indicators and questions one command prints. */
+#define TREND_MAX 64
+/* Appends to list[*n..] an indicator for each question that c->questions
+ * names (catalog_find_question(): a key, a version 2 or a version 1 id),
+ * each once.  EXIT_OK, or after a message EXIT_USAGE (an unknown question,
+ * free text, which has no trend, more than TREND_MAX in all) or
+ * EXIT_INTERNAL (out of memory). */
+int trend_questions(const struct cli *c, const struct indicator **list,
+                    int *n);
 /* The rows of the indicator for sel, its catalogue columns in order (the
  * caller PQclear()s them); NULL after a message with *rc set: EXIT_USAGE
  * for a size class or county the database does not know, EXIT_DB

@@ -12,6 +12,8 @@
  *   --format html          one self-contained HTML file: inline CSS, the
  *                          charts inline as SVG, nothing fetched; printable.
  *
+ * --question KEY adds a section for any question of the form's catalogue
+ * after the indicators (its chart file and section id are question-KEY).
  * The words are in --lang; --size-class limits the lines of the charts;
  * --weight population charts pct_population.  The figures are the trend
  * functions' (cmd_trends.c) for that one year.  A year without current
@@ -42,12 +44,21 @@ struct report {
     const char *link_from;   /* the directory links are relative to */
     FILE *out;
     int written;             /* chart files completed */
-    const struct indicator *ind;
+    const struct indicator *ind[TREND_MAX]; /* the catalogue's, then the
+                                             * questions of --question */
     int nind;
-    struct outfile charts[CATALOG_MAX_INDICATORS];
-    char *paths[CATALOG_MAX_INDICATORS];  /* as opened */
-    char *links[CATALOG_MAX_INDICATORS];  /* relative, for the report */
+    struct outfile charts[TREND_MAX];
+    char *paths[TREND_MAX];  /* as opened */
+    char *links[TREND_MAX];  /* relative, for the report */
 };
+
+/* The name of ind's section and chart: its own, or question-KEY for a
+ * question's (which may share its key with an indicator); into buf. */
+static const char *section_name(const struct indicator *ind, char buf[96])
+{
+    snprintf(buf, 96, "%s%s", ind->argument ? "question-" : "", ind->name);
+    return buf;
+}
 
 /* ------------------------------------------------------------------------ */
 /* Markdown                                                                 */
@@ -144,8 +155,10 @@ static void section_table(struct report *rp, const struct indicator *ind,
     int rows = PQntuples(res), cs = PQfnumber(res, "size_class");
     int html = rp->format == REPORT_HTML;
     if (html) {
+        char name[96];
         fprintf(out, "<table class=\"figures\" data-indicator=\"%s\">\n"
-                     "<thead><tr><th data-column=\"size_class\">", ind->name);
+                     "<thead><tr><th data-column=\"size_class\">",
+                section_name(ind, name));
         html_text(out, L(lang, "Size class", "Størrelsesgruppe"));
         fputs("</th>", out);
     } else
@@ -215,14 +228,15 @@ static void section_table(struct report *rp, const struct indicator *ind,
 static int section(struct report *rp, int i, const PGresult *res,
                    const PGresult *trend)
 {
-    const struct indicator *ind = &rp->ind[i];
+    const struct indicator *ind = rp->ind[i];
+    char name[96];
     FILE *out = rp->out;
     enum lang lang = rp->lang;
     int html = rp->format == REPORT_HTML;
     int year = rp->year;
 
     if (html) {
-        fprintf(out, "\n<section id=\"%s\">\n<h2>", ind->name);
+        fprintf(out, "\n<section id=\"%s\">\n<h2>", section_name(ind, name));
         html_text(out, ind->title[lang]);
         fputs("</h2>\n<blockquote>", out);
         html_text(out, ind->question);
@@ -245,7 +259,9 @@ static int section(struct report *rp, int i, const PGresult *res,
     if (html || rp->dir) {
         struct trend_chart_opts o = {
             .last_year = year, .highlight_year = year, .lines = rp->lines,
-            .lang = lang, .weight_population = rp->weight_population,
+            .lang = lang,
+            /* a number is charted per 10 000 inhabitants */
+            .weight_population = rp->weight_population && !ind->number,
             .inline_svg = html
         };
         int d;
@@ -447,8 +463,8 @@ static int report(PGconn *conn, struct report *rp)
     int rc = cli_check_schema(conn, CLI_NEED_READ);
     if (rc != EXIT_OK)
         return rc;
-    PGresult *res[CATALOG_MAX_INDICATORS] = { NULL };
-    PGresult *trend[CATALOG_MAX_INDICATORS] = { NULL };
+    PGresult *res[TREND_MAX] = { NULL };
+    PGresult *trend[TREND_MAX] = { NULL };
     PGresult *cov = NULL, *unclassed = NULL, *made = NULL;
     char years[16];
     snprintf(years, sizeof years, "{%d}", rp->year);
@@ -456,7 +472,7 @@ static int report(PGconn *conn, struct report *rp)
     struct trend_selection all = { .shown = (char *)rp->lines };
 
     for (int i = 0; i < rp->nind; i++)
-        if (!(res[i] = trend_query(conn, &rp->ind[i], &sel, &rc)))
+        if (!(res[i] = trend_query(conn, rp->ind[i], &sel, &rc)))
             goto out;
     int reporting = total_of(res[0], "units_reporting");
     if (reporting == 0) {
@@ -487,7 +503,7 @@ static int report(PGconn *conn, struct report *rp)
     }
     if (rp->format == REPORT_HTML || rp->dir)
         for (int i = 0; i < rp->nind; i++)
-            if (!(trend[i] = trend_query(conn, &rp->ind[i], &all, &rc)))
+            if (!(trend[i] = trend_query(conn, rp->ind[i], &all, &rc)))
                 goto out;
 
     opening(rp, reporting, cov, unclassed);
@@ -633,15 +649,20 @@ int cmd_report(struct cli *c)
                   c->weight);
         return EXIT_USAGE;
     }
-    if (!(rp.ind = catalog_indicators(&rp.nind)))
+    const struct indicator *all = catalog_indicators(&rp.nind);
+    if (!all)
         return EXIT_INTERNAL;
+    for (int i = 0; i < rp.nind; i++)
+        rp.ind[i] = &all[i];
+    if ((rc = trend_questions(c, rp.ind, &rp.nind)) != EXIT_OK)
+        return rc;
     /* --size-class: the lines of the charts, 'Alle' among them or not */
     struct cli only = { .size_classes = c->size_classes };
     struct trend_selection lines;
     if ((rc = trend_selection_parse(&only, &lines)) != EXIT_OK)
         return rc;
     rp.lines = lines.shown ? lines.shown : lines.size_classes;
-    for (int i = 0; i < CATALOG_MAX_INDICATORS; i++)
+    for (int i = 0; i < TREND_MAX; i++)
         rp.charts[i] = (struct outfile)OUTFILE_INIT;
 
     struct outfile output = OUTFILE_INIT;
@@ -670,8 +691,9 @@ int cmd_report(struct cli *c)
         while (len > 1 && dir[len - 1] == '/')
             len--;
         for (int i = 0; i < rp.nind && rc == EXIT_OK; i++) {
-            char name[128];
-            snprintf(name, sizeof name, "%s-%d.svg", rp.ind[i].name, rp.year);
+            char name[128], section[96];
+            snprintf(name, sizeof name, "%s-%d.svg",
+                     section_name(rp.ind[i], section), rp.year);
             size_t size = len + strlen(name) + 2;
             if (!link_from || !(rp.paths[i] = malloc(size))) {
                 msg_error("out of memory");
@@ -715,7 +737,7 @@ out:
         free(text);
     }
     outfile_discard(&output);
-    for (int i = 0; i < CATALOG_MAX_INDICATORS; i++) {
+    for (int i = 0; i < TREND_MAX; i++) {
         outfile_discard(&rp.charts[i]);
         free(rp.paths[i]);
         free(rp.links[i]);

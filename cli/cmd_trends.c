@@ -7,7 +7,9 @@
  *
  * The figures come from the trend functions of sql/schema/04_trends.sql
  * that the catalogue names, which return exactly the trend views' rows
- * when nothing is selected.  Report (cmd_report.c), export and demo share
+ * when nothing is selected; --question follows any question of the form's
+ * catalogue through trend_question_filtered() or trend_number_filtered()
+ * (catalog_question_indicator()).  Report (cmd_report.c), export and demo share
  * the selection, the queries and the charts from here (cli.h); files are
  * written through outfile.h.
  */
@@ -43,8 +45,9 @@ struct trends {
     enum lang lang;
     int weight_population;
     int print;               /* print the figures */
-    unsigned indicators;     /* bit i: indicator i is printed */
-    int chart_indicator;     /* -1: no chart */
+    const struct indicator *ind[TREND_MAX]; /* printed, in order */
+    int nind;
+    int chart_indicator;     /* its index in ind; -1: no chart */
     struct outfile chart;    /* --chart, checked and opened first */
     struct outfile output;   /* --output, likewise; NULL path: stdout */
 };
@@ -333,11 +336,12 @@ PGresult *trend_query(PGconn *conn, const struct indicator *ind,
         char *fn = PQescapeIdentifier(conn, ind->function, strlen(ind->function));
         ok = ok && fn;
         if (fn)
-            fprintf(q, " FROM is248.%s($1::int[], $2::text[], $3::text[]) "
+            fprintf(q, " FROM is248.%s(%s$1::int[], $2::text[], $3::text[]) "
                        "WITH ORDINALITY AS t "
                        "WHERE ($4::text[] IS NULL OR t.size_class = ANY ($4))%s "
                        "ORDER BY t.ordinality",
-                    fn, ind->field ? " AND t.field = $5" : "");
+                    fn, ind->argument ? "$5::text, " : "",
+                    ind->field ? " AND t.field = $5" : "");
         PQfreemem(fn);
         if (fclose(q) != 0)
             ok = 0;
@@ -375,8 +379,9 @@ PGresult *trend_query(PGconn *conn, const struct indicator *ind,
         PQclear(chk);
     }
     const char *params[5] = { sel->years, sel->size_classes, sel->counties,
-                              sel->shown, ind->field };
-    PGresult *res = PQexecParams(conn, sql, ind->field ? 5 : 4, NULL, params,
+                              sel->shown,
+                              ind->field ? ind->field : ind->argument };
+    PGresult *res = PQexecParams(conn, sql, params[4] ? 5 : 4, NULL, params,
                                  NULL, NULL, 0);
     free(sql);
     if (PQresultStatus(res) == PGRES_TUPLES_OK)
@@ -447,6 +452,10 @@ char *trend_unclassed_note(const PGresult *res, const struct indicator *ind,
         int year = atoi(PQgetvalue(res, i, cy));
         long classes = 0, alle = -1;
         for (; i < rows && atoi(PQgetvalue(res, i, cy)) == year; i++) {
+            /* a question's trend repeats them on each answer's row */
+            if (i > 0 && atoi(PQgetvalue(res, i - 1, cy)) == year &&
+                strcmp(PQgetvalue(res, i - 1, cs), PQgetvalue(res, i, cs)) == 0)
+                continue;
             long n = atol(PQgetvalue(res, i, cn));
             if (strcmp(PQgetvalue(res, i, cs), "Alle") == 0)
                 alle = n;
@@ -649,8 +658,15 @@ int trend_chart(FILE *out, const PGresult *res, const struct indicator *ind,
         rc = -1;
         goto done;
     }
+    double y_max = 0;   /* a number's axis: up to its largest figure */
+    for (size_t k = 0; ind->number && !o->weight_population && k < n * nyears; k++)
+        if (!isnan(values[k]) && values[k] > y_max)
+            y_max = values[k];
+    if (ind->number && !o->weight_population && y_max <= 0)
+        y_max = 1;
     struct chart chart = {
         .title = title,
+        .y_max = y_max,
         .subtitle = subtitle,
         .y_label = o->weight_population
             ? L(lang, "% of the population", "% av befolkningen")
@@ -684,23 +700,70 @@ out:
 /* ------------------------------------------------------------------------ */
 /* The command                                                              */
 
-/* An --indicator: sets its bit in *ctx (unsigned). */
+/* The indicators chosen so far. */
+struct chosen {
+    const struct indicator **list;
+    int *n;
+};
+
+/* Appends ind to x unless it is there; EXIT_OK or EXIT_USAGE. */
+static int choose(struct chosen *x, const struct indicator *ind)
+{
+    for (int i = 0; i < *x->n; i++)
+        if (x->list[i] == ind)
+            return EXIT_OK;
+    if (*x->n == TREND_MAX) {
+        msg_error("too many indicators and questions (at most %d)",
+                  TREND_MAX);
+        return EXIT_USAGE;
+    }
+    x->list[(*x->n)++] = ind;
+    return EXIT_OK;
+}
+
+/* An --indicator. */
 static int indicator_part(void *ctx, const char *item, const char *s,
                           size_t len)
 {
     (void)item;
-    int n;
-    const struct indicator *all = catalog_indicators(&n);
-    if (!all)
-        return EXIT_INTERNAL;
     const struct indicator *ind = catalog_indicator(s, len);
-    if (ind) {
-        *(unsigned *)ctx |= 1u << (ind - all);
-        return 0;
-    }
+    if (ind)
+        return choose(ctx, ind);
     msg_error("unknown --indicator '%.*s' (indicators: %s)", (int)len, s,
               catalog_indicator_names());
     return EXIT_USAGE;
+}
+
+/* A --question. */
+static int question_part(void *ctx, const char *item, const char *s,
+                         size_t len)
+{
+    (void)item;
+    const struct question *q = catalog_find_question(s, len);
+    if (!q) {
+        msg_error("unknown --question '%.*s' (questions: %s; or the version 2 "
+                  "or version 1 id of one)", (int)len, s,
+                  catalog_question_names());
+        return EXIT_USAGE;
+    }
+    const struct indicator *ind = catalog_question_indicator(q);
+    if (!ind && catalog_question_is_text(q)) {
+        msg_error("--question '%.*s' is free text: it has no trend (its "
+                  "answers are in is248.answer_current)", (int)len, s);
+        return EXIT_USAGE;
+    }
+    if (!ind) {
+        msg_error("out of memory");
+        return EXIT_INTERNAL;
+    }
+    return choose(ctx, ind);
+}
+
+int trend_questions(const struct cli *c, const struct indicator **list,
+                    int *n)
+{
+    struct chosen x = { list, n };
+    return each_part(&c->questions, &x, question_part);
 }
 
 struct trends *trends_prepare(const struct cli *c, int print_always, int *rc)
@@ -757,15 +820,31 @@ struct trends *trends_prepare(const struct cli *c, int print_always, int *rc)
         goto fail;
     }
 
-    if (each_part(&c->indicators, &t->indicators, indicator_part) != 0)
+    struct chosen chosen = { t->ind, &t->nind };
+    if ((*rc = each_part(&c->indicators, &chosen, indicator_part)) != EXIT_OK ||
+        (*rc = trend_questions(c, t->ind, &t->nind)) != EXIT_OK)
         goto fail;
-    unsigned named = t->indicators; /* bit i: named by --indicator */
-    if (!t->indicators)
-        t->indicators = nind == 32 ? ~0u : (1u << nind) - 1;
+    *rc = EXIT_USAGE;
+    for (int i = 0; i < t->nind; i++)
+        for (int k = 0; k < i; k++)
+            if (strcmp(t->ind[i]->name, t->ind[k]->name) == 0) {
+                /* their tables, sheets and JSON keys would share it */
+                msg_error("--indicator '%s' and --question '%s' would both "
+                          "be called '%s': ask for one at a time",
+                          t->ind[i]->name, t->ind[i]->name, t->ind[i]->name);
+                goto fail;
+            }
+    int named = t->nind;    /* named by --indicator or --question */
+    if (!named) {
+        const struct indicator *all = catalog_indicators(&nind);
+        for (int i = 0; i < nind && i < TREND_MAX; i++)
+            t->ind[t->nind++] = &all[i];
+    }
 
     if (c->chart) {
-        if (named & (named - 1)) {
-            msg_error("--chart draws one indicator: give one --indicator");
+        if (named > 1) {
+            msg_error("--chart draws one indicator: give one --indicator or "
+                      "--question");
             goto fail;
         }
         if (strcmp(c->chart, "-") == 0 && t->print &&
@@ -775,8 +854,11 @@ struct trends *trends_prepare(const struct cli *c, int print_always, int *rc)
             goto fail;
         }
         t->chart_indicator = 0;
-        while (named && !(named & (1u << t->chart_indicator)))
-            t->chart_indicator++;
+        if (t->weight_population && t->ind[0]->number) {
+            msg_error("--weight population charts shares: '%s' is a number, "
+                      "charted per 10 000 inhabitants", t->ind[0]->name);
+            goto fail;
+        }
     }
 
     *rc = trend_selection_parse(c, &t->sel);
@@ -809,25 +891,19 @@ void trends_free(struct trends *t)
     free(t);
 }
 
-/* The figures in t's format to out (stdout or --output). */
+/* The figures in t's format to out (stdout or --output): res[i] the rows
+ * of t->ind[i]. */
 static int print_figures(struct trends *t, PGconn *conn, FILE *out,
-                         PGresult *const *res, const struct indicator *all,
-                         int nind)
+                         PGresult *const *res)
 {
-    struct rtable tabs[CATALOG_MAX_INDICATORS];
-    int tabs_of[CATALOG_MAX_INDICATORS];    /* the indicator of each */
+    struct rtable tabs[TREND_MAX];
     int n = 0, rc = EXIT_OK;
-    for (int i = 0; i < nind; i++) {
-        if (!(t->indicators & (1u << i)))
-            continue;
-        tabs_of[n] = i;
-        if (trend_rtable(&tabs[n], &all[i], res[i], t->lang, 0) != 0) {
+    for (; n < t->nind; n++)
+        if (trend_rtable(&tabs[n], t->ind[n], res[n], t->lang, 0) != 0) {
             msg_error("out of memory");
             rc = EXIT_INTERNAL;
             goto out;
         }
-        n++;
-    }
     if (t->format == FORMAT_CSV) {
         if (rtable_csv(out, tabs, n, "indicator", t->dialect) != 0) {
             msg_error("out of memory");
@@ -848,23 +924,28 @@ static int print_figures(struct trends *t, PGconn *conn, FILE *out,
                     L(t->lang, "'Alle' is the total of the units selected",
                       "«Alle» er summen av enhetene som er valgt"));
         for (int k = 0; k < n; k++) {
-            const struct indicator *ind = catalog_indicator(tabs[k].name,
-                                                            strlen(tabs[k].name));
-            /* the view it agrees with: the function less "_filtered" */
+            const struct indicator *ind = t->ind[k];
+            /* the view it agrees with: the function less "_filtered"; a
+             * question's: the function and its key */
             size_t fl = strlen(ind->function);
-            if (fl > 9 && strcmp(ind->function + fl - 9, "_filtered") == 0)
+            if (!ind->argument && fl > 9 &&
+                strcmp(ind->function + fl - 9, "_filtered") == 0)
                 fl -= 9;
-            fprintf(out, "%s%s (is248.%.*s%s%s)\n\n", k ? "\n" : "",
-                    tabs[k].title, (int)fl, ind->function,
-                    ind->field ? ", field " : "",
-                    ind->field ? ind->field : "");
+            if (ind->argument)
+                fprintf(out, "%s%s (is248.%s('%s'))\n\n", k ? "\n" : "",
+                        tabs[k].title, ind->function, ind->argument);
+            else
+                fprintf(out, "%s%s (is248.%.*s%s%s)\n\n", k ? "\n" : "",
+                        tabs[k].title, (int)fl, ind->function,
+                        ind->field ? ", field " : "",
+                        ind->field ? ind->field : "");
             if (rtable_print(out, &tabs[k], 0) != 0) {
                 msg_error("out of memory");
                 rc = EXIT_INTERNAL;
                 goto out;
             }
             char *unclassed = t->sel.shown ? NULL
-                : trend_unclassed_note(res[tabs_of[k]], ind, t->lang);
+                : trend_unclassed_note(res[k], ind, t->lang);
             if (unclassed)
                 fprintf(out, "%s\n", unclassed);
             free(unclassed);
@@ -881,18 +962,11 @@ int trends_run(struct trends *t, PGconn *conn)
     int rc = cli_check_schema(conn, CLI_NEED_READ);
     if (rc != EXIT_OK)
         return rc;
-    int nind;
-    const struct indicator *all = catalog_indicators(&nind);
-    if (!all)
-        return EXIT_INTERNAL;
-    PGresult *res[CATALOG_MAX_INDICATORS] = { NULL };
-    unsigned need = t->print ? t->indicators : 0;
-    if (t->chart_indicator >= 0)
-        need |= 1u << t->chart_indicator;
+    PGresult *res[TREND_MAX] = { NULL };
     int rows = 0;
-    for (int i = 0; i < nind; i++)
-        if (need & (1u << i)) {
-            res[i] = trend_query(conn, &all[i], &t->sel, &rc);
+    for (int i = 0; i < t->nind; i++)
+        if (t->print || i == t->chart_indicator) {
+            res[i] = trend_query(conn, t->ind[i], &t->sel, &rc);
             if (!res[i])
                 goto out;
             rows += PQntuples(res[i]);
@@ -903,7 +977,7 @@ int trends_run(struct trends *t, PGconn *conn)
 
     if (t->print) {
         FILE *out = t->output.f ? t->output.f : stdout;
-        rc = print_figures(t, conn, out, res, all, nind);
+        rc = print_figures(t, conn, out, res);
         if (rc != EXIT_OK)
             goto out;
     }
@@ -914,10 +988,10 @@ int trends_run(struct trends *t, PGconn *conn)
             .selection = t->sel.text, .title_suffix = t->sel.county_names,
             .lang = t->lang, .weight_population = t->weight_population
         };
-        int drawn = trend_chart(t->chart.f, res[k], &all[k], &o);
+        int drawn = trend_chart(t->chart.f, res[k], t->ind[k], &o);
         if (drawn == 1) {
             msg_notice("nothing to chart: no figures for %s%s%s",
-                       all[k].name, t->sel.text ? " for " : "",
+                       t->ind[k]->name, t->sel.text ? " for " : "",
                        t->sel.text ? t->sel.text : "");
             outfile_discard(&t->chart);
             outfile_discard(&t->output);
@@ -945,10 +1019,10 @@ int trends_run(struct trends *t, PGconn *conn)
         rc = outfile_close(&t->chart);
         if (rc == EXIT_OK && strcmp(t->chart.path, "-") != 0)
             msg_info("chart of %s written to '%s'",
-                     all[t->chart_indicator].name, t->chart.path);
+                     t->ind[t->chart_indicator]->name, t->chart.path);
     }
 out:
-    for (int i = 0; i < nind; i++)
+    for (int i = 0; i < t->nind; i++)
         PQclear(res[i]);
     return rc;
 }

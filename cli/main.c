@@ -89,7 +89,7 @@ static const struct command commands[] = {
     { "trends", "print the trends by year and size class (table, CSV, JSON, xlsx), or draw one as an SVG chart",
       cmd_trends,
       OPT_DB | OPT_TIMEOUTS | OPT_SELECT | OPT_SIZE_CLASS | OPT_OUTPUT |
-          OPT_FORMAT | OPT_ANALYST | OPT_OUTFILE, 0, 0,
+          OPT_QUESTION | OPT_FORMAT | OPT_ANALYST | OPT_OUTFILE, 0, 0,
       "trends [--db CONNINFO] [SELECTION] [OUTPUT]",
       "Print each indicator by year and size class, the trend views'\n"
       "figures: nav_collab (collaboration with Nav established), nav_rating\n"
@@ -99,17 +99,21 @@ static const struct command commands[] = {
       "one indicator (default nav_collab) over the years as an SVG line\n"
       "chart, a line per size class; the figures are then printed only with\n"
       "--format or --output.  SELECTION is --years, --size-class and\n"
-      "--county; OUTPUT is --format, --indicator and --chart.\n"
+      "--county; OUTPUT is --format, --indicator, --question and --chart.\n"
+      "--question KEY follows any question of the form's catalogue\n"
+      "(is248.question) instead: the units giving each answer and the\n"
+      "share, or for a number the sum, quartiles and per 10 000 inhabitants.\n"
       "\n"
       "  is248 trends --years 2019-2024 --county 46 --format csv\n"
       "  is248 trends --chart collab.svg\n"
       "  is248 trends --format xlsx --output trends.xlsx --lang nb\n"
-      "  is248 trends --indicator nav_rating --size-class 50000+,'Oslo bydel'\n",
+      "  is248 trends --indicator nav_rating --size-class 50000+,'Oslo bydel'\n"
+      "  is248 trends --question man_years --chart man-years.svg\n",
       (const int[]){ 0, 1, 2, 3, 6, -1 }, "done", "--chart: no figure to draw" },
     { "report", "one year's figures as a Markdown or HTML report",
       cmd_report,
       OPT_DB | OPT_TIMEOUTS | OPT_CHART_DIR | OPT_FORMAT | OPT_SIZE_CLASS |
-          OPT_ANALYST | OPT_OUTFILE, 1, 1,
+          OPT_QUESTION | OPT_ANALYST | OPT_OUTFILE, 1, 1,
       "report [--db CONNINFO] [--format md|html] [--output FILE] [--chart-dir DIR] YEAR",
       "Print YEAR's figures as a short report: for each indicator the\n"
       "answers by size class, with n, the units behind every figure.\n"
@@ -117,8 +121,9 @@ static const struct command commands[] = {
       "the years up to YEAR into DIR (made when missing) and link them,\n"
       "relative to the report's file.  HTML (--format html): one file with\n"
       "its charts inline, for a browser or to print.  --size-class limits\n"
-      "the lines of the charts.  Exits 1 when the database has no reports for\n"
-      "YEAR.\n"
+      "the lines of the charts.  --question KEY adds a section for any\n"
+      "question of the form's catalogue after the indicators.  Exits 1 when\n"
+      "the database has no reports for YEAR.\n"
       "\n"
       "  is248 report 2024 --chart-dir charts --output report-2024.md\n"
       "  is248 report 2024 --format html --lang nb --output rapport-2024.html\n",
@@ -618,10 +623,13 @@ static int option_value(int opt, const char *arg, struct cli *c)
     case O_YEARS:
     case O_SIZE_CLASS:
     case O_COUNTY:
-    case O_INDICATOR: {
+    case O_INDICATOR:
+    case O_QUESTION: {
         struct cli_list *l = opt == O_YEARS ? &c->years
                            : opt == O_SIZE_CLASS ? &c->size_classes
-                           : opt == O_COUNTY ? &c->counties : &c->indicators;
+                           : opt == O_COUNTY ? &c->counties
+                           : opt == O_QUESTION ? &c->questions
+                           : &c->indicators;
         if (l->n == CLI_LIST_MAX)
             return usage_error("an option given more than %d times: use "
                                "a comma list", CLI_LIST_MAX);

@@ -95,6 +95,13 @@ const struct cli_option cli_options[] = {
       "ips_se_substance",
       "nav_collab, nav_rating, ips_se_mental_health, ips_se_substance; "
       "repeatable or a comma list (default: all; with --chart: nav_collab)" },
+    { "question", required_argument, O_QUESTION, OPT_QUESTION, " KEY",
+      "trends, report: any question of the form's catalogue (is248.question) "
+      "by its key, version 2 id or version 1 id",
+      "any question of the form's catalogue (is248.question), by its key "
+      "(man_years), version 2 id (ARB_NAV_SAMARBEID) or version 1 id (7.1): "
+      "the units giving each answer and the share, or for a number the sum, "
+      "quartiles and per 10 000 inhabitants; repeatable or a comma list" },
     { "chart", required_argument, O_CHART, OPT_OUTPUT, " FILE.svg",
       "trends, demo: draw one indicator as an SVG chart",
       "draw the indicator over the years as an SVG line chart, a line per "

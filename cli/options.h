@@ -33,9 +33,10 @@ enum opt_flag {
     OPT_RUN = 1 << 15,        /* --run */
     OPT_ALL = 1 << 16,        /* --all */
     OPT_OUTFILE = 1 << 17,    /* --output */
-    OPT_FORCE = 1 << 18       /* --force */
+    OPT_FORCE = 1 << 18,      /* --force */
+    OPT_QUESTION = 1 << 19    /* --question */
 };
-#define OPT_GROUPS 19
+#define OPT_GROUPS 20
 
 /* getopt_long's values for the long options (the short ones are their
  * letters: q, v, h, V). */
@@ -44,7 +45,7 @@ enum opt_id {
     O_BATCH, O_DRY_RUN, O_MAX_ENTRY, O_MAX_TOTAL, O_MAX_ENTRIES, O_RUNS,
     O_OPEN, O_YEARS, O_SIZE_CLASS, O_COUNTY, O_FORMAT, O_CSV_DIALECT, O_LANG,
     O_WEIGHT, O_INDICATOR, O_CHART, O_CHART_DIR, O_OUTPUT, O_RUN, O_ALL,
-    O_FORCE
+    O_FORCE, O_QUESTION
 };
 
 struct cli_option {

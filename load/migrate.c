@@ -178,13 +178,24 @@ static const struct reference_copy {
       "COPY is248.oslo_district (code, name, municipality_code) FROM STDIN" },
     { REFDATA_COUNTIES,
       "COPY is248.county (code, name, first_year, last_year) FROM STDIN" },
-    /* the catalogue; indicator before the columns that refer to it */
+    /* the catalogue: the form (code lists, their codes, the questions
+     * that name them), the columns of its trends, the indicators (each
+     * naming its question), each before what refers to it */
+    { REFDATA_CODE_LISTS,
+      "COPY is248.code_list FROM STDIN (FORMAT csv, HEADER true)" },
+    { REFDATA_ANSWER_CODES,
+      "COPY is248.answer_code FROM STDIN (FORMAT csv, HEADER true)" },
+    { REFDATA_QUESTIONS,
+      "COPY is248.question FROM STDIN (FORMAT csv, HEADER true)" },
+    { REFDATA_QUESTION_COLUMNS,
+      "COPY is248.question_column FROM STDIN (FORMAT csv, HEADER true)" },
     { REFDATA_INDICATORS,
-      "COPY is248.indicator FROM STDIN (FORMAT csv, HEADER true)" },
+      "COPY is248.indicator (name, ord, question_key, function, field, "
+      "n_column, pct_column, title_nb, title_en, chart_title_nb, "
+      "chart_title_en, y_label_nb, y_label_en, base_nb, base_en, note_nb, "
+      "note_en) FROM STDIN (FORMAT csv, HEADER true)" },
     { REFDATA_INDICATOR_COLUMNS,
       "COPY is248.indicator_column FROM STDIN (FORMAT csv, HEADER true)" },
-    { REFDATA_ANSWER_LABELS,
-      "COPY is248.answer_label FROM STDIN (FORMAT csv, HEADER true)" },
 };
 #define N_REFERENCE_TABLES \
     (sizeof reference_copies / sizeof reference_copies[0])
@@ -198,7 +209,7 @@ static int reference_fingerprint(char hex[HEX_SHA256_SIZE], char *err,
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
     /* the layout of the tables is part of what is loaded */
-    static const char layout[] = "is248 reference 1\n";
+    static const char layout[] = "is248 reference 2\n";
     ok = ok && EVP_DigestUpdate(ctx, layout, sizeof layout - 1) == 1;
     for (size_t i = 0; ok && i < N_REFERENCE_TABLES; i++) {
         const char *name = refdata_layouts[reference_copies[i].table].file;
@@ -356,7 +367,8 @@ static int sync_reference(PGconn *conn, int *loaded, char *err, size_t errlen)
     if (db_command(conn,
                    "TRUNCATE is248.municipality, is248.municipality_change, "
                    "is248.oslo_district, is248.county, is248.indicator, "
-                   "is248.indicator_column, is248.answer_label",
+                   "is248.indicator_column, is248.question_column, "
+                   "is248.question, is248.answer_code, is248.code_list",
                    "cannot empty the reference tables", err, errlen) != 0)
         return -1;
     for (size_t i = 0; i < N_REFERENCE_TABLES; i++)
@@ -367,6 +379,12 @@ static int sync_reference(PGconn *conn, int *loaded, char *err, size_t errlen)
                    "cannot compute the counties of today (is248.unit_county)",
                    err, errlen) != 0)
         return -1;
+    res = db_exec(conn, "SELECT is248.catalogue_loaded()", 0, NULL,
+                  PGRES_TUPLES_OK, "cannot take in the catalogue of the form",
+                  err, errlen);
+    if (!res)
+        return -1;
+    PQclear(res);
     if (db_command(conn, "DELETE FROM is248.reference_meta",
                    "cannot record the reference data's fingerprint", err,
                    errlen) != 0)

@@ -1,9 +1,15 @@
 /*
- * answers.c - the answers of the work chapter (see answers.h): version 1's
- * codes, version 2's Svar (code and label, which must agree) and Valg
- * (choices, some of which cannot be combined), all onto the one set of
- * values of struct norm_report.  The questions and their codes are
- * codes.h's; what is wrong with an answer becomes a problem (problem.h).
+ * answers.c - the answers to the catalogue's coded questions (see
+ * answers.h): version 1's codes, version 2's Svar (code and label, which
+ * must agree) and Valg (choices, some of which cannot be combined), each
+ * judged against its question's code list for the report's version, into
+ * out->answers[]; then the wide columns (nav_collab, ..., the five of
+ * is248.report) from the questions of those keys.  The questions, lists
+ * and codes are codes.h's; nothing here names one but the wide columns.
+ * What is wrong with an answer becomes a problem (problem.h).
+ *
+ * Numbers and free text are not judged here (their answers stay in
+ * is248.report.answers; is248.answer_current reads them).
  */
 #include "answers.h"
 
@@ -14,48 +20,7 @@
 #include "problem.h"
 #include "view.h"
 
-/* Room for a code or a question id as given, copied to be looked up; a
- * longer one is none of ours. */
-#define CODE_TEXT 16
-#define WORD_TEXT 32  /* " (neither good nor bad)" */
-#define QUESTION_TEXT 64
-
-/* Words for messages. */
-static const char *yesno_word(int v)
-{
-    switch ((enum yesno)v) {
-    case YN_YES: return "yes";
-    case YN_NO: return "no";
-    case YN_DONT_KNOW: return "don't know";
-    case YN_NONE: break;
-    }
-    return "?";
-}
-
-static const char *rating_word(int v)
-{
-    switch ((enum rating)v) {
-    case RATING_VERY_GOOD: return "very good";
-    case RATING_GOOD: return "good";
-    case RATING_NEITHER: return "neither good nor bad";
-    case RATING_LESS_GOOD: return "less good";
-    case RATING_BAD: return "bad";
-    case RATING_DONT_KNOW: return "don't know";
-    case RATING_NONE: break;
-    }
-    return "?";
-}
-
-static const char *choice_code(int c)
-{
-    switch (c) {
-    case CHOICE_IPS: return "IPS";
-    case CHOICE_SE: return "SE";
-    case CHOICE_INGEN: return "INGEN";
-    case CHOICE_VETIKKE: return "VETIKKE";
-    }
-    return "?";
-}
+#define WORD_TEXT 64  /* " (neither good nor bad)" */
 
 /* Does a Svar / sporsmal / Valg carry anything (a code or some text)? */
 static int carries(const struct raw_answer *a)
@@ -79,217 +44,262 @@ static int has_valg(const struct raw_report *raw, size_t i)
     return 0;
 }
 
-/* The question an answer (not a Valg) is for, or NULL. */
+/* The version whose ids and lists a report's answers are read with: a
+ * report of an unknown version (set aside anyway) is read as version 2. */
+static enum report_version version_of(enum report_version v)
+{
+    return v == REPORT_V1 ? REPORT_V1 : REPORT_V2;
+}
+
+/* The coded question an answer (not a Valg) is for, or NULL: numbers and
+ * free text are none of this file's. */
 static const struct question *question_of(const struct raw_report *raw,
                                           const struct raw_answer *a)
 {
-    char id[QUESTION_TEXT];
+    char id[CODES_ID_MAX + 1];
     struct view v = view_trim(a->question);
     if (a->parent != -1 || v.n == 0 || v.n >= sizeof id)
         return NULL;
     view_copy(v, id, sizeof id);
-    return raw->version == REPORT_V1 ? codes_question_v1(id)
-                                     : codes_question_v2(id);
-}
-
-static const char *qid(const struct raw_report *raw, const struct question *q)
-{
-    return raw->version == REPORT_V1 ? q->v1_id : q->v2_id;
-}
-
-static void store_yesno(struct norm_report *out, enum question_key key,
-                        enum yesno v)
-{
-    switch (key) {
-    case Q_NAV_COLLAB: out->nav_collab = v; break;
-    case Q_NAV_COLLAB_SPECIALIST: out->nav_collab_specialist = v; break;
-    case Q_IPS_SE_MENTAL_HEALTH: out->ips_se_mental_health = v; break;
-    case Q_IPS_SE_SUBSTANCE: out->ips_se_substance = v; break;
-    case Q_NAV_RATING: case Q_COUNT: break;
-    }
-}
-
-static void store_choices(struct norm_report *out, enum question_key key,
-                          int set)
-{
-    enum yesno ipsse;
-    enum tristate ips, se;
-    if (set & (CHOICE_IPS | CHOICE_SE)) {
-        ipsse = YN_YES;
-        ips = set & CHOICE_IPS ? TRI_TRUE : TRI_FALSE;
-        se = set & CHOICE_SE ? TRI_TRUE : TRI_FALSE;
-    } else if (set & CHOICE_INGEN) {
-        ipsse = YN_NO;
-        ips = se = TRI_FALSE;
-    } else {
-        ipsse = YN_DONT_KNOW;
-        ips = se = TRI_NULL;
-    }
-    if (key == Q_IPS_SE_MENTAL_HEALTH) {
-        out->ips_se_mental_health = ipsse;
-        out->ips_mental_health = ips;
-        out->se_mental_health = se;
-    } else if (key == Q_IPS_SE_SUBSTANCE) {
-        out->ips_se_substance = ipsse;
-        out->ips_substance = ips;
-        out->se_substance = se;
-    }
+    enum report_version ver = version_of(raw->version);
+    const struct question *q = codes_question_id(ver, id);
+    return q && q->list[ver] ? q : NULL;
 }
 
 /* Version 1: the trimmed text is the code. */
 static void answer_v1(const struct raw_answer *a, const struct question *q,
-                      struct norm_report *out)
+                      struct norm_answer *ans, struct norm_report *out)
 {
-    char q1[PROBLEM_QUOTE_BUF], code[CODE_TEXT];
+    char q1[PROBLEM_QUOTE_BUF];
+    const struct code_list *l = q->list[REPORT_V1];
     struct view v = view_trim(a->text);
-    int known = v.n < sizeof code;
-    view_copy(v, code, sizeof code);
-    if (q->v1_kind == KIND_RATING) {
-        enum rating r = known ? codes_rating_v1(code) : RATING_NONE;
-        if (r == RATING_NONE)
-            problem_add(out, PROBLEM_ANSWER, q->v1_id, "unknown code '%s' for "
-                        "%s (version 1 codes: 1\xe2\x80\x93" "5, 9)",
-                        problem_quote(q1, v.p, v.n), q->name);
-        else
-            out->nav_rating = r;
+    int k = v.n <= CODES_CODE_MAX ? codes_code(l, a->text) : -1;
+    if (k < 0) {
+        problem_add(out, PROBLEM_ANSWER, q->id[REPORT_V1], "unknown code '%s' "
+                    "for %s (%s)", problem_quote(q1, v.p, v.n), q->key,
+                    l->codes_text);
+        ans->state = ANSWER_SET_ASIDE;
         return;
     }
-    enum yesno y = known ? codes_yesno_v1(code) : YN_NONE;
-    if (y == YN_NONE)
-        problem_add(out, PROBLEM_ANSWER, q->v1_id, "unknown code '%s' for %s "
-                    "(version 1 codes: 1, 2, 9)",
-                    problem_quote(q1, v.p, v.n), q->name);
-    else
-        store_yesno(out, q->key, y);
+    ans->state = ANSWER_GIVEN;
+    ans->code = (signed char)k;
 }
 
-/* How version 2 reads the code and the label of one kind of answer. */
-struct v2_reading {
-    int (*code)(const char *code);       /* 0: unknown */
-    int (*label)(const char *label);     /* 0: unknown */
-    const char *(*word)(int v);          /* a value in messages */
-    int code_word;                       /* a disagreement names the code's
-                                          * value too */
-    const char *codes;                   /* the codes, for messages */
-};
-
-static int yesno_code(const char *s) { return (int)codes_yesno_v2(s); }
-static int yesno_label(const char *s) { return (int)codes_yesno_label(s); }
-static int rating_code(const char *s) { return (int)codes_rating_v2(s); }
-static int rating_label(const char *s) { return (int)codes_rating_label(s); }
-
-static const struct v2_reading V2_YESNO = {
-    yesno_code, yesno_label, yesno_word, 1, "version 2 codes: 1, 2, 3"
-};
-static const struct v2_reading V2_RATING = {
-    rating_code, rating_label, rating_word, 1,
-    "version 2 codes: 0\xe2\x80\x93" "5"
-};
-static const struct v2_reading V2_CHOICE = {
-    codes_choice_code, codes_choice_label, choice_code, 0,
-    "codes: IPS, SE, INGEN, VETIKKE"
-};
+/* A code in messages: a single list's answers by their word, Valg by
+ * their code. */
+static const char *word(const struct code_list *l, int k)
+{
+    return l->kind == LIST_SINGLE ? l->code[k].word : l->code[k].code;
+}
 
 /*
- * Version 2, a Svar (yes/no, rating) or a Valg: kode and/or label, which
- * must agree.  Returns the value, or 0 after adding a problem.
+ * Version 2, a Svar (single) or a Valg (choices): kode and/or label, which
+ * must agree.  Returns the code's index, or -1 after adding a problem.
  */
 static int resolve_v2(const struct raw_answer *a, const struct question *q,
-                      const struct v2_reading *how, struct norm_report *out)
+                      const struct code_list *l, struct norm_report *out)
 {
     char q1[PROBLEM_QUOTE_BUF], q2[PROBLEM_QUOTE_BUF];
-    struct view c = view_trim(a->code), l = view_trim(a->text);
-    int cv = 0, lv = 0;
-    if (c.n > 0 && !(cv = how->code(a->code))) {
-        problem_add(out, PROBLEM_ANSWER, q->v2_id, "unknown code '%s' for %s "
-                    "(%s)", problem_quote(q1, c.p, c.n), q->name, how->codes);
-        return 0;
+    const char *id = q->id[REPORT_V2];
+    struct view c = view_trim(a->code), t = view_trim(a->text);
+    int ck = -1, lk = -1;
+    if (c.n > 0 && (ck = codes_code(l, a->code)) < 0) {
+        problem_add(out, PROBLEM_ANSWER, id, "unknown code '%s' for %s (%s)",
+                    problem_quote(q1, c.p, c.n), q->key, l->codes_text);
+        return -1;
     }
-    if (l.n > 0 && !(lv = how->label(a->text))) {
-        problem_add(out, PROBLEM_ANSWER, q->v2_id, "unknown label '%s'",
-                    problem_quote(q1, l.p, l.n));
-        return 0;
+    if (t.n > 0 && (lk = codes_label(l, a->text)) < 0) {
+        problem_add(out, PROBLEM_ANSWER, id, "unknown label '%s'",
+                    problem_quote(q1, t.p, t.n));
+        return -1;
     }
-    if (cv && lv && cv != lv) {
+    if (ck >= 0 && lk >= 0 && ck != lk) {
         char said[WORD_TEXT] = "";
-        if (how->code_word)
-            snprintf(said, sizeof said, " (%s)", how->word(cv));
-        problem_add(out, PROBLEM_ANSWER, q->v2_id, "code '%s'%s disagrees "
-                    "with label '%s' (%s)", problem_quote(q1, c.p, c.n), said,
-                    problem_quote(q2, l.p, l.n), how->word(lv));
-        return 0;
+        if (l->kind == LIST_SINGLE)
+            snprintf(said, sizeof said, " (%s)", word(l, ck));
+        problem_add(out, PROBLEM_ANSWER, id, "code '%s'%s disagrees with "
+                    "label '%s' (%s)", problem_quote(q1, c.p, c.n), said,
+                    problem_quote(q2, t.p, t.n), word(l, lk));
+        return -1;
     }
-    return cv ? cv : lv;
+    return ck >= 0 ? ck : lk;
 }
 
 static void answer_v2(const struct raw_report *raw, size_t i,
-                      const struct question *q, struct norm_report *out)
+                      const struct question *q, struct norm_answer *ans,
+                      struct norm_report *out)
 {
     char q1[PROBLEM_QUOTE_BUF];
     const struct raw_answer *a = &raw->answers[i];
-    if (q->v2_kind != KIND_CHOICES) {
+    const struct code_list *l = q->list[REPORT_V2];
+    const char *id = q->id[REPORT_V2];
+    ans->state = ANSWER_SET_ASIDE;
+    if (l->kind == LIST_SINGLE) {
         if (has_valg(raw, i)) {
-            problem_add(out, PROBLEM_ANSWER, q->v2_id,
-                        "unexpected Valg elements");
+            problem_add(out, PROBLEM_ANSWER, id, "unexpected Valg elements");
             return;
         }
-        int v = resolve_v2(a, q, q->v2_kind == KIND_RATING ? &V2_RATING
-                                                            : &V2_YESNO,
-                           out);
-        if (v == 0)
+        int k = resolve_v2(a, q, l, out);
+        if (k < 0)
             return;
-        if (q->v2_kind == KIND_RATING)
-            out->nav_rating = (enum rating)v;
-        else
-            store_yesno(out, q->key, (enum yesno)v);
+        ans->state = ANSWER_GIVEN;
+        ans->code = (signed char)k;
         return;
     }
 
     if (!has_valg(raw, i)) {
-        problem_add(out, PROBLEM_ANSWER, q->v2_id, "expected Valg elements");
+        problem_add(out, PROBLEM_ANSWER, id, "expected Valg elements");
         return;
     }
     struct view own_code = view_trim(a->code), own_text = view_trim(a->text);
     if (own_code.n > 0)
-        problem_add(out, PROBLEM_WARNING, q->v2_id, "code '%s' on the Svar "
-                    "itself is ignored; its Valg elements count",
+        problem_add(out, PROBLEM_WARNING, id, "code '%s' on the Svar itself "
+                    "is ignored; its Valg elements count",
                     problem_quote(q1, own_code.p, own_code.n));
     else if (own_text.n > 0)
-        problem_add(out, PROBLEM_WARNING, q->v2_id, "text '%s' on the Svar "
-                    "itself is ignored; its Valg elements count",
+        problem_add(out, PROBLEM_WARNING, id, "text '%s' on the Svar itself "
+                    "is ignored; its Valg elements count",
                     problem_quote(q1, own_text.p, own_text.n));
 
-    int set = 0;
+    uint64_t set = 0;
     for (size_t j = i + 1; j < raw->n_answers && raw->answers[j].parent ==
                                                      (int)i; j++) {
         const struct raw_answer *v = &raw->answers[j];
         if (!carries(v))
             continue;
-        int c = resolve_v2(v, q, &V2_CHOICE, out);
-        if (c == 0)
+        int k = resolve_v2(v, q, l, out);
+        if (k < 0)
             return;
-        set |= c;
+        set |= UINT64_C(1) << k;
     }
-    static const struct { int a, b; } clash[] = {
-        { CHOICE_INGEN, CHOICE_IPS }, { CHOICE_INGEN, CHOICE_SE },
-        { CHOICE_INGEN, CHOICE_VETIKKE }, { CHOICE_VETIKKE, CHOICE_IPS },
-        { CHOICE_VETIKKE, CHOICE_SE } };
-    for (size_t k = 0; k < sizeof clash / sizeof clash[0]; k++)
-        if ((set & clash[k].a) && (set & clash[k].b)) {
-            problem_add(out, PROBLEM_ANSWER, q->v2_id, "'%s' (%s) cannot be "
-                        "combined with '%s'", choice_code(clash[k].a),
-                        clash[k].a == CHOICE_INGEN ? "none" : "don't know",
-                        choice_code(clash[k].b));
-            return;
-        }
-    store_choices(out, q->key, set);
+    /* an exclusive choice stands alone: the first of them (in the list's
+     * order) with the first other one chosen */
+    for (int x = 0; x < l->n; x++) {
+        if (!l->code[x].exclusive || !(set & (UINT64_C(1) << x)))
+            continue;
+        for (int y = 0; y < l->n; y++)
+            if (y != x && (set & (UINT64_C(1) << y))) {
+                problem_add(out, PROBLEM_ANSWER, id, "'%s' (%s) cannot be "
+                            "combined with '%s'", l->code[x].code,
+                            l->code[x].word, l->code[y].code);
+                return;
+            }
+    }
+    int first = 0;
+    while (!(set & (UINT64_C(1) << first)))
+        first++;
+    ans->state = ANSWER_GIVEN;
+    ans->code = (signed char)first;
+    ans->choices = set;
 }
+
+/* --- the wide columns ------------------------------------------------------ */
+
+/* The value an answer gives (its code's value, or what its first Valg
+ * implies), or NULL when there is none. */
+static const char *given_value(const struct norm_report *out,
+                               const struct question *q)
+{
+    const struct norm_answer *ans = &out->answers[q->index];
+    const struct code_list *l = q->list[version_of(out->version)];
+    if (ans->state != ANSWER_GIVEN || !l)
+        return NULL;
+    const struct answer_code *c = &l->code[(int)ans->code];
+    return c->implies ? c->implies : c->value;
+}
+
+/* Was a code of value name chosen? */
+static enum tristate chosen(const struct norm_report *out,
+                            const struct question *q, const char *name)
+{
+    const struct code_list *l = q->list[version_of(out->version)];
+    for (int k = 0; k < l->n; k++)
+        if ((out->answers[q->index].choices & (UINT64_C(1) << k)) &&
+            strcmp(l->code[k].value, name) == 0)
+            return TRI_TRUE;
+    return TRI_FALSE;
+}
+
+/* A value the column cannot hold: a warning, the column NULL. */
+static void not_held(struct norm_report *out, const struct question *q,
+                     const char *value, const char *column)
+{
+    problem_add(out, PROBLEM_WARNING, q->id[version_of(out->version)],
+                "the answer '%s' "
+                "to %s has no place in the column %s of is248.report (left "
+                "empty there; is248.answer_current holds it)", value, q->key,
+                column);
+}
+
+static enum yesno wide_yesno(struct norm_report *out, const char *key)
+{
+    const struct question *q = codes_question_key(key);
+    const char *v = q ? given_value(out, q) : NULL;
+    if (!v)
+        return YN_NONE;
+    enum yesno y = codes_yesno_value(v);
+    if (y == YN_NONE)
+        not_held(out, q, v, key);
+    return y;
+}
+
+/* ips_se_*: the yes/no of "IPS or SE", and IPS and SE apart where the
+ * report's version lists them as Valg. */
+static void wide_ips_se(struct norm_report *out, const char *key,
+                        enum yesno *ipsse, enum tristate *ips,
+                        enum tristate *se)
+{
+    const struct question *q = codes_question_key(key);
+    const char *v = q ? given_value(out, q) : NULL;
+    if (!v)
+        return;
+    enum yesno y = codes_yesno_value(v);
+    enum tristate i = TRI_NULL, s = TRI_NULL;
+    if (q->list[version_of(out->version)]->kind == LIST_CHOICES && y != YN_DONT_KNOW) {
+        i = chosen(out, q, "ips");
+        s = chosen(out, q, "se");
+    }
+    /* what the columns hold together (03_merge.sql checks it): yes is
+     * IPS or SE, no is neither */
+    if (y == YN_NONE || (y == YN_YES && i == TRI_FALSE && s == TRI_FALSE) ||
+        (y == YN_NO && (i == TRI_TRUE || s == TRI_TRUE))) {
+        not_held(out, q, v, key);
+        return;
+    }
+    *ipsse = y;
+    *ips = i;
+    *se = s;
+}
+
+static void fill_wide(struct norm_report *out)
+{
+    out->nav_collab = wide_yesno(out, "nav_collab");
+    out->nav_collab_specialist = wide_yesno(out, "nav_collab_specialist");
+    const struct question *q = codes_question_key("nav_rating");
+    const char *v = q ? given_value(out, q) : NULL;
+    if (v && (out->nav_rating = codes_rating_value(v)) == RATING_NONE)
+        not_held(out, q, v, "nav_rating");
+    wide_ips_se(out, "ips_se_mental_health", &out->ips_se_mental_health,
+                &out->ips_mental_health, &out->se_mental_health);
+    wide_ips_se(out, "ips_se_substance", &out->ips_se_substance,
+                &out->ips_substance, &out->se_substance);
+}
+
+/* --- the report ------------------------------------------------------------ */
 
 /* Each question is judged once, at its first answering element: counted
  * first, judged after. */
 void answers_check(const struct raw_report *raw, struct norm_report *out)
 {
-    size_t count[Q_COUNT] = { 0 }, first[Q_COUNT] = { 0 };
+    const char *why = codes_error();
+    if (why) {
+        problem_add(out, PROBLEM_REPORT, "", "the catalogue of the form "
+                    "compiled into is248 cannot be read: %s", why);
+        return;
+    }
+    int nq = codes_count();
+    size_t count[CODES_MAX_QUESTIONS], first[CODES_MAX_QUESTIONS];
+    memset(count, 0, (size_t)nq * sizeof count[0]);
     for (size_t i = 0; i < raw->n_answers; i++) {
         const struct raw_answer *a = &raw->answers[i];
         const struct question *q = question_of(raw, a);
@@ -300,26 +310,29 @@ void answers_check(const struct raw_report *raw, struct norm_report *out)
                             : carries(a) || has_valg(raw, i);
         if (!answering)
             continue;
-        if (count[q->key]++ == 0)
-            first[q->key] = i;
+        if (count[q->index]++ == 0)
+            first[q->index] = i;
     }
     for (size_t i = 0; i < raw->n_answers; i++) {
         const struct question *q = question_of(raw, &raw->answers[i]);
-        if (!q || count[q->key] == 0 || first[q->key] != i)
+        if (!q || count[q->index] == 0 || first[q->index] != i)
             continue;
-        const char *id = qid(raw, q);
-        if (out->year != 0 && out->year < q->first_year)
+        struct norm_answer *ans = &out->answers[q->index];
+        const char *id = q->id[version_of(raw->version)];
+        if (!codes_asked(q, out->year))
             problem_add(out, PROBLEM_WARNING, id, "question %s is not on the "
                         "%d form; answer ignored", id, out->year);
-        else if (count[q->key] == 2)
+        else if (count[q->index] == 2) {
             problem_add(out, PROBLEM_ANSWER, id, "answered twice");
-        else if (count[q->key] > 2)
+            ans->state = ANSWER_SET_ASIDE;
+        } else if (count[q->index] > 2) {
             problem_add(out, PROBLEM_ANSWER, id, "answered %zu times",
-                        count[q->key]);
-        else if (raw->version == REPORT_V1)
-            answer_v1(&raw->answers[i], q, out);
+                        count[q->index]);
+            ans->state = ANSWER_SET_ASIDE;
+        } else if (raw->version == REPORT_V1)
+            answer_v1(&raw->answers[i], q, ans, out);
         else
-            answer_v2(raw, i, q, out);
+            answer_v2(raw, i, q, ans, out);
     }
+    fill_wide(out);
 }
-

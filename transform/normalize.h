@@ -38,6 +38,22 @@ struct problem {
 
 enum unit_type { UNIT_NONE = 0, UNIT_KOMMUNE, UNIT_BYDEL };
 
+/* What became of one question of the catalogue (codes.h) in a report. */
+enum answer_state {
+    ANSWER_NONE = 0,     /* not answered, or not judged (a number, free
+                          * text, a question not on the year's form) */
+    ANSWER_GIVEN,        /* code (and choices) hold the answer */
+    ANSWER_SET_ASIDE     /* a PROBLEM_ANSWER says why */
+};
+
+struct norm_answer {
+    unsigned char state;        /* enum answer_state */
+    signed char code;           /* the code's index in the version's list;
+                                 * for Valg, the chosen code of the lowest
+                                 * ord (its implies is the answer) */
+    uint64_t choices;           /* Valg: bit i for code i of the list */
+};
+
 struct norm_report {
     int ok;                     /* 0 when a PROBLEM_REPORT was found: the
                                  * fields below are then partly unset */
@@ -50,7 +66,10 @@ struct norm_report {
     const char *size_class;     /* static string (§6 label) or NULL */
     int64_t submitted_us;       /* microseconds since 1970-01-01 UTC */
 
-    /* The work chapter.  0 (ANS_NONE) is "not answered or not asked". */
+    /* The work chapter, as is248.report's wide columns hold it: the
+     * questions of the catalogue with these keys.  0 (*_NONE) is "not
+     * answered or not asked", and also a value of the catalogue that the
+     * column cannot hold (a warning says so). */
     enum yesno nav_collab;
     enum yesno nav_collab_specialist;   /* as given, even after "no" */
     enum rating nav_rating;
@@ -60,6 +79,11 @@ struct norm_report {
     enum yesno ips_se_substance;
     enum tristate ips_substance;
     enum tristate se_substance;
+
+    /* Every coded question of the catalogue, by its index (codes.h):
+     * answers[0, codes_count()).  The fields above are the wide columns,
+     * filled from here for the five questions they name. */
+    struct norm_answer answers[CODES_MAX_QUESTIONS];
 
     unsigned char digest[32];   /* SHA-256 of the report's raw content
                                  * (everything but where it came from), to

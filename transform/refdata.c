@@ -6,6 +6,7 @@
 #include "refdata.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char BOM[] = "\xEF\xBB\xBF";
@@ -20,17 +21,28 @@ const struct refdata_layout refdata_layouts[REFDATA_TABLES] = {
                             "bydelsnummer,bydelsnavn,kommunenummer", 3 },
     [REFDATA_COUNTIES] = { "counties.csv", "code,name,first_year,last_year",
                            4 },
+    [REFDATA_QUESTIONS] = {
+        "question.csv",
+        "key,ord,chapter,chapter_title,text_nb,text_en,type,v1_id,v1_list,"
+        "v2_id,v2_list,first_year,last_year,follows,follows_values", 0 },
+    [REFDATA_CODE_LISTS] = { "code_list.csv", "list,kind,codes_text", 0 },
+    [REFDATA_ANSWER_CODES] = {
+        "answer_code.csv",
+        "list,ord,code,value,label_nb,label_en,word,rated,share,exclusive,"
+        "implies", 0 },
+    [REFDATA_QUESTION_COLUMNS] = {
+        "question_column.csv",
+        "function,ord,column_name,type,report,label_nb,label_en,about_nb,"
+        "about_en", 0 },
     [REFDATA_INDICATORS] = {
         "indicator.csv",
-        "name,ord,first_year,function,field,n_column,pct_column,question,"
+        "name,ord,question_key,function,field,n_column,pct_column,"
         "title_nb,title_en,chart_title_nb,chart_title_en,y_label_nb,"
         "y_label_en,base_nb,base_en,note_nb,note_en", 0 },
     [REFDATA_INDICATOR_COLUMNS] = {
         "indicator_column.csv",
         "indicator,ord,column_name,type,report,label_nb,label_en,about_nb,"
         "about_en", 0 },
-    [REFDATA_ANSWER_LABELS] = { "answer_label.csv", "code,language,label",
-                                0 },
 };
 
 const char *refdata_find(const char *name, size_t *len)
@@ -115,4 +127,151 @@ int refdata_csv_next(struct refdata_csv *c, struct refdata_field *f,
         return -1;
     }
     return 1;
+}
+
+/* --- RFC 4180 ------------------------------------------------------------- */
+
+static int push(void **arr, int n, size_t size)
+{
+    void *p = realloc(*arr, (size_t)(n + 1) * size);
+    if (!p)
+        return -1;
+    *arr = p;
+    return 0;
+}
+
+void refdata_rows_free(struct refdata_rows *t)
+{
+    for (int r = 0; r < t->nrows; r++) {
+        for (int i = 0; i < t->nfields[r]; i++)
+            free(t->row[r][i]);
+        free(t->row[r]);
+    }
+    free(t->row);
+    free(t->nfields);
+    memset(t, 0, sizeof *t);
+}
+
+int refdata_rows_parse(const char *p, size_t len, struct refdata_rows *t)
+{
+    memset(t, 0, sizeof *t);
+    const char *end = p + len;
+    if ((size_t)(end - p) >= sizeof BOM - 1 &&
+        memcmp(p, BOM, sizeof BOM - 1) == 0)
+        p += sizeof BOM - 1;
+    while (p < end) {
+        char **fields = NULL;
+        int n = 0;
+        for (;;) {
+            char *buf = malloc((size_t)(end - p) + 1);
+            size_t k = 0;
+            if (!buf)
+                goto fail_row;
+            if (p < end && *p == '"') {
+                p++;
+                for (;;) {
+                    if (p >= end) {
+                        free(buf);
+                        goto fail_row;
+                    }
+                    if (*p == '"') {
+                        if (p + 1 < end && p[1] == '"') {
+                            buf[k++] = '"';
+                            p += 2;
+                            continue;
+                        }
+                        p++;
+                        break;
+                    }
+                    buf[k++] = *p++;
+                }
+            }
+            while (p < end && *p != ',' && *p != '\n' && *p != '\r')
+                buf[k++] = *p++;
+            buf[k] = '\0';
+            if (push((void **)&fields, n, sizeof *fields) != 0) {
+                free(buf);
+                goto fail_row;
+            }
+            fields[n++] = buf;
+            if (p < end && *p == ',') {
+                p++;
+                continue;
+            }
+            if (p < end && *p == '\r')
+                p++;
+            if (p < end && *p == '\n')
+                p++;
+            break;
+        }
+        if (push((void **)&t->row, t->nrows, sizeof *t->row) != 0 ||
+            push((void **)&t->nfields, t->nrows, sizeof *t->nfields) != 0) {
+            for (int i = 0; i < n; i++)
+                free(fields[i]);
+            free(fields);
+            refdata_rows_free(t);
+            return -1;
+        }
+        t->row[t->nrows] = fields;
+        t->nfields[t->nrows++] = n;
+        continue;
+    fail_row:
+        for (int i = 0; i < n; i++)
+            free(fields[i]);
+        free(fields);
+        refdata_rows_free(t);
+        return -1;
+    }
+    return 0;
+}
+
+int refdata_rows_col(const struct refdata_rows *t, const char *name)
+{
+    if (t->nrows == 0)
+        return -1;
+    for (int i = 0; i < t->nfields[0]; i++)
+        if (strcmp(t->row[0][i], name) == 0)
+            return i;
+    return -1;
+}
+
+const char *refdata_rows_get(const struct refdata_rows *t, int r,
+                              const char *name)
+{
+    int k = refdata_rows_col(t, name);
+    return k >= 0 && r < t->nrows && k < t->nfields[r] ? t->row[r][k] : NULL;
+}
+
+int refdata_rows_load(const char *name, const char *const *need,
+                       struct refdata_rows *t, char *why, size_t whylen)
+{
+    size_t len = 0;
+    const char *text = refdata_find(name, &len);
+    memset(t, 0, sizeof *t);
+    if (!text) {
+        snprintf(why, whylen, "the catalogue file '%s' is not compiled into "
+                 "the program", name);
+        return -1;
+    }
+    if (refdata_rows_parse(text, len, t) != 0) {
+        snprintf(why, whylen, "cannot read the catalogue file '%s': out of "
+                 "memory or a quote not closed", name);
+        return -1;
+    }
+    for (const char *const *k = need; *k; k++)
+        if (refdata_rows_col(t, *k) < 0) {
+            snprintf(why, whylen, "the catalogue file '%s' has no column "
+                     "'%s'", name, *k);
+            refdata_rows_free(t);
+            return -1;
+        }
+    for (int r = 1; r < t->nrows; r++)
+        if (t->nfields[r] != t->nfields[0]) {
+            snprintf(why, whylen, "the catalogue file '%s', line %d: %d "
+                     "fields, the header has %d", name, r + 1, t->nfields[r],
+                     t->nfields[0]);
+            refdata_rows_free(t);
+            return -1;
+        }
+    return 0;
 }

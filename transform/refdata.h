@@ -41,12 +41,17 @@ enum refdata_table {
     REFDATA_CHANGES,             /* municipality_changes.csv */
     REFDATA_DISTRICTS,           /* oslo_districts.csv */
     REFDATA_COUNTIES,            /* counties.csv */
-    /* the catalogue of indicators (sql/catalogue/): RFC 4180, quoted
-     * where a text holds a comma, so fields is 0 and COPY's CSV format
-     * parses them (cli/catalog.c reads them for the program) */
+    /* the catalogue (sql/catalogue/): RFC 4180, quoted where a text
+     * holds a comma, so fields is 0 and COPY's CSV format parses them;
+     * the program reads them with refdata_rows_parse(): the form
+     * (question, code_list, answer_code) in transform/codes.c, the
+     * indicators in cli/catalog.c */
+    REFDATA_QUESTIONS,           /* question.csv */
+    REFDATA_CODE_LISTS,          /* code_list.csv */
+    REFDATA_ANSWER_CODES,        /* answer_code.csv */
+    REFDATA_QUESTION_COLUMNS,    /* question_column.csv */
     REFDATA_INDICATORS,          /* indicator.csv */
     REFDATA_INDICATOR_COLUMNS,   /* indicator_column.csv */
-    REFDATA_ANSWER_LABELS,       /* answer_label.csv */
     REFDATA_TABLES
 };
 
@@ -97,5 +102,40 @@ int refdata_csv_begin(struct refdata_csv *c,
  */
 int refdata_csv_next(struct refdata_csv *c, struct refdata_field *f,
                      char *why, size_t whylen);
+
+/* --- RFC 4180 files (the catalogue) ------------------------------------ */
+
+/*
+ * A whole RFC 4180 file: fields separated by commas, quoted with '"' (a
+ * quote inside doubled) where they hold a comma, a quote or a line break;
+ * lines end in LF or CRLF.  Row 0 is the header; fields are found by its
+ * names, so a column added for SQL's sake disturbs no reader.  Every
+ * string is owned by the table (refdata_rows_free()).
+ */
+struct refdata_rows {
+    char ***row;
+    int *nfields;
+    int nrows;
+};
+
+/* Parse text[0, len) into *t (emptied first).  Returns 0, or -1 when
+ * memory runs out or a quote is not closed (*t is then empty). */
+int refdata_rows_parse(const char *text, size_t len, struct refdata_rows *t);
+/* The index of the header's column name, or -1. */
+int refdata_rows_col(const struct refdata_rows *t, const char *name);
+/* Field name of row r ("" when empty); NULL when the file has no such
+ * column or the row is short. */
+const char *refdata_rows_get(const struct refdata_rows *t, int r,
+                              const char *name);
+void refdata_rows_free(struct refdata_rows *t);
+
+/*
+ * The embedded file name parsed into *t, checked: it has the columns of
+ * need (NULL-terminated), and every row as many fields as the header.
+ * Returns 0, or -1 with why set ("the catalogue file 'x.csv' has no column
+ * 'y'", "..., line 3: 4 fields, the header has 5"); *t is then empty.
+ */
+int refdata_rows_load(const char *name, const char *const *need,
+                       struct refdata_rows *t, char *why, size_t whylen);
 
 #endif

@@ -195,13 +195,13 @@ comment on column is248.report.size_class is 'Size class (delivery-format §6; i
 comment on column is248.report.submitted_at is 'When the report was submitted (v1 innsendt read as Norwegian time; v2 Innsending/@tidspunkt)';
 comment on column is248.report.submission_id is 'Innsending/@id of a version 2 report; NULL for version 1';
 comment on column is248.report.digest is 'Digest of the report''s content; the same unit, year and submission time with another digest is a conflict';
-comment on column is248.report.nav_collab is 'Har kommunen etablert et samarbeid mellom helse- og omsorgstjenesten og NAV om arbeidsrettet rehabilitering til personer med psykiske lidelser og/eller rusmiddelproblemer? (yes, no, dont_know; NULL not answered or not asked)';
-comment on column is248.report.nav_collab_specialist is 'Hvis ja, gjøres dette i samarbeid med spesialisthelsetjenesten? (yes, no, dont_know) As given, also after nav_collab no or dont_know, when it does not count (report_current shows it only after yes)';
-comment on column is248.report.nav_rating is 'Hvordan vurderer kommunen samhandlingen med NAV om arbeidstiltak for personer med psykiske lidelser og/eller rusmiddelproblemer? (very_good, good, neither, less_good, bad, dont_know)';
-comment on column is248.report.ips_se_mental_health is 'Har kommunen tatt i bruk individuell jobbstøtte (IPS) / supported employment (SE) innen psykisk helsearbeid? (yes: IPS or SE, no, dont_know)';
+comment on column is248.report.nav_collab is 'The question nav_collab of is248.question (this comment is written from the catalogue at migrate: is248.catalogue_loaded())';
+comment on column is248.report.nav_collab_specialist is 'The question nav_collab_specialist of is248.question (this comment is written from the catalogue at migrate: is248.catalogue_loaded())';
+comment on column is248.report.nav_rating is 'The question nav_rating of is248.question (this comment is written from the catalogue at migrate: is248.catalogue_loaded())';
+comment on column is248.report.ips_se_mental_health is 'The question ips_se_mental_health of is248.question (this comment is written from the catalogue at migrate: is248.catalogue_loaded())';
 comment on column is248.report.ips_mental_health is 'Individuell jobbstøtte (IPS) innen psykisk helsearbeid (version 2 only; NULL where IPS and SE were asked together)';
 comment on column is248.report.se_mental_health is 'Supported employment (SE) innen psykisk helsearbeid (version 2 only; NULL where IPS and SE were asked together)';
-comment on column is248.report.ips_se_substance is 'Har kommunen tatt i bruk individuell jobbstøtte (IPS) / supported employment (SE) innen rusarbeid? (yes: IPS or SE, no, dont_know)';
+comment on column is248.report.ips_se_substance is 'The question ips_se_substance of is248.question (this comment is written from the catalogue at migrate: is248.catalogue_loaded())';
 comment on column is248.report.ips_substance is 'Individuell jobbstøtte (IPS) innen rusarbeid (version 2 only; NULL where IPS and SE were asked together)';
 comment on column is248.report.se_substance is 'Supported employment (SE) innen rusarbeid (version 2 only; NULL where IPS and SE were asked together)';
 comment on column is248.report.answers is

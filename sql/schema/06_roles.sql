@@ -1,7 +1,10 @@
 -- 06_roles.sql - who may do what (docs/security.md).
 --
---   is248_reader  reads the views, the catalogue and the size classes, and
---                 calls the trend functions; no table of reports or runs.
+--   is248_reader  reads the views (answer_current among them), the
+--                 catalogues of the form and of the indicators and the size
+--                 classes, and calls the trend functions (answer_decide(),
+--                 behind answer_current, is one); no table of reports or
+--                 runs, no raw answer.
 --   is248_loader  imports: inserts into is248.stage and calls
 --                 run_begin(), merge_batch() and run_end(); reads the
 --                 schema's version; nothing else.  It writes no table the
@@ -55,13 +58,19 @@ grant select on is248.report_current, is248.report_history,
                 is248.coverage, is248.missing_report, is248.import_summary,
                 is248.rejection_summary, is248.schema_version,
                 is248.size_class, is248.county_year, is248.indicator,
-                is248.indicator_column, is248.answer_label
+                is248.indicator_column, is248.answer_label,
+                is248.question, is248.code_list, is248.answer_code,
+                is248.question_column, is248.answer_current
    to is248_reader;
 grant execute on function is248.trend_nav_collab_filtered(int[], text[], text[]),
                           is248.trend_nav_rating_filtered(int[], text[], text[]),
                           is248.trend_ips_se_filtered(int[], text[], text[]),
                           is248.export_reports(int[], text[], text[]),
-                          is248.reason_class(text)
+                          is248.reason_class(text),
+                          is248.trend_question_filtered(text, int[], text[], text[]),
+                          is248.trend_number_filtered(text, int[], text[], text[]),
+                          is248.answer_decide(text[], int[], text[], text[]),
+                          is248.answer_fold(text)
    to is248_reader;
 
 -- Loaders: the stage and the merge, and the version (is248 checks it).

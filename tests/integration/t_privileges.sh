@@ -155,9 +155,9 @@ rels() {  # rels ROLE PRIVILEGES: the relations of is248 ROLE has any of them on
        WHERE n.nspname = 'is248' AND c.relkind IN ('r', 'v', 'm', 'p', 'f')
          AND has_table_privilege('$1', c.oid, '$2')"
 }
-eq "the reader may read the views, the size classes and the catalogue, nothing else" \
+eq "the reader may read the views, the size classes and the catalogues, nothing else" \
    "$(rels is248_reader SELECT)" \
-   "answer_label county_year coverage expected_unit import_summary indicator indicator_column missing_report open_rejection rejection_summary report_current report_history schema_version size_class trend_ips_se trend_nav_collab trend_nav_rating unit_lineage warning_summary"
+   "answer_code answer_current answer_label code_list county_year coverage expected_unit import_summary indicator indicator_column missing_report open_rejection question question_column rejection_summary report_current report_history schema_version size_class trend_ips_se trend_nav_collab trend_nav_rating unit_lineage warning_summary"
 eq "... and write none" "$(rels is248_reader 'INSERT,UPDATE,DELETE,TRUNCATE,REFERENCES,TRIGGER')" ""
 eq "the loader may read the schema version and insert into the stage, nothing else" \
    "$(rels is248_loader 'SELECT,INSERT,UPDATE,DELETE,TRUNCATE,REFERENCES,TRIGGER')" "schema_version stage"
@@ -166,15 +166,26 @@ fns() {  # fns ROLE: the functions of is248 ROLE may call
        JOIN pg_namespace n ON n.oid = p.pronamespace
        WHERE n.nspname = 'is248' AND has_function_privilege('$1', p.oid, 'EXECUTE')"
 }
-eq "the reader may call the trend functions, export_reports() and reason_class(), nothing else" "$(fns is248_reader)" \
-   "export_reports reason_class trend_ips_se_filtered trend_nav_collab_filtered trend_nav_rating_filtered"
+eq "the reader may call the trend functions, answer_decide() (behind answer_current), answer_fold(), export_reports() and reason_class(), nothing else" "$(fns is248_reader)" \
+   "answer_decide answer_fold export_reports reason_class trend_ips_se_filtered trend_nav_collab_filtered trend_nav_rating_filtered trend_number_filtered trend_question_filtered"
 eq "the loader may call the run's, the merge's and the deliveries' functions, nothing else" "$(fns is248_loader)" \
    "delivery_begin delivery_end delivery_pieces delivery_read merge_batch run_begin run_end"
 for view in report_current report_history trend_nav_collab trend_nav_rating trend_ips_se \
-            unit_lineage coverage missing_report schema_version import_summary; do
+            unit_lineage coverage missing_report schema_version import_summary \
+            question answer_code answer_current; do
     got=$(qa reader_u "SELECT count(*) > 0 FROM is248.$view")
     eq "the reader reads is248.$view" "$got" t
 done
+for call in "is248.trend_question_filtered('nav_collab')" "is248.trend_number_filtered('man_years')"; do
+    got=$(qa reader_u "SELECT count(*) > 0 FROM $call")
+    eq "the reader calls $call" "$got" t
+done
+got=$(qa loader_u "SELECT 1 FROM is248.answer_current LIMIT 1")
+contains "the loader may not read answer_current" "$got" "permission denied for view answer_current"
+got=$(qa loader_u "SELECT 1 FROM is248.answer_decide() LIMIT 1")
+contains "... nor call answer_decide()" "$got" "permission denied for function answer_decide"
+got=$(qa loader_u "UPDATE is248.question SET first_year = 2030")
+contains "... nor change the catalogue of the form" "$got" "permission denied for table question"
 for table in report source_file rejection warning skipped_entry import_run municipality stage; do
     got=$(qa reader_u "SELECT 1 FROM is248.$table LIMIT 1")
     contains "the reader may not read is248.$table" "$got" "permission denied for table $table"
