@@ -329,6 +329,12 @@ skipped=$(psql -X -d bench_is248 -Atc "select count(*) from is248.delivery where
 printf '%s s (%.1fx faster than the first import), peak RSS %s MiB; the delivery was recognised as read before\n' \
     "$T_RE" "$(calc "print $T_IS248 / $T_RE")" "$(mib "$(cat "$work/rss.re")")"
 
+section "is248.answer_current of the delivery (every catalogued question of every current report, decided in SQL)"
+acq() { psql -X -q -d bench_is248 -Atc "select count(*) from is248.answer_current" >"$work/ac.out"; }
+timed T_AC acq
+printf '%s s for %s rows (%s current reports); no target: the query an analyst runs first\n' \
+    "$T_AC" "$(cat "$work/ac.out")" "$(psql -X -d bench_is248 -Atc "select count(*) from is248.report_current")"
+
 # ---------------------------------------------------------------------------
 section "floor: the parser (xmllint --stream --noout)"
 t0=$(now)
