@@ -141,9 +141,16 @@ int cli_migrate(PGconn *conn);
 int cli_import(const struct cli *c, PGconn *conn, int npaths,
                char *const *paths);
 
-/* --- the trends (cmd_trends.c), shared with report, export and demo ------ */
+/* --- the trends, shared with report, export and demo ---------------------- */
 
-/* The current reports selected by --years, --size-class, --county: array
+/* selection.c: calls fn for every comma-separated part of every item of l
+ * (a repeated option's values), with spaces around it trimmed; stops at,
+ * and returns, the first nonzero return. */
+int cli_list_each(const struct cli_list *l, void *ctx,
+                  int (*fn)(void *ctx, const char *item, const char *part,
+                            size_t len));
+
+/* selection.c: the current reports selected by --years, --size-class, --county: array
  * literals for the SQL functions and a description, each NULL when not
  * given; owned, freed by trend_selection_free().  A --size-class list
  * with 'Alle' in it selects no reports by size class: it says which rows
@@ -168,7 +175,8 @@ void trend_selection_free(struct trend_selection *sel);
  * EXIT_INTERNAL (out of memory). */
 int trend_questions(const struct cli *c, const struct indicator **list,
                     int *n);
-/* The rows of the indicator for sel, its catalogue columns in order (the
+/* cmd_trends.c: the rows of the indicator for sel, its catalogue columns
+ * in order (the
  * caller PQclear()s them); NULL after a message with *rc set: EXIT_USAGE
  * for a size class or county the database does not know, EXIT_DB
  * otherwise. */
@@ -198,7 +206,8 @@ struct trend_chart_opts {
  * are none, or memory runs out. */
 char *trend_unclassed_note(const PGresult *res, const struct indicator *ind,
                            enum lang lang);
-/* Draw the indicator from its rows res as an SVG line chart on out, a
+/* trendchart.c: draw the indicator from its rows res as an SVG line
+ * chart on out, a
  * line per size class and one for 'Alle', each point with its n (the
  * indicator's n_column) on hover, an open ring below 20 units.  Returns 0,
  * 1 when there is no figure to draw (nothing written), -1 when writing
