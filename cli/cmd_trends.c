@@ -297,6 +297,104 @@ int trend_questions(const struct cli *c, const struct indicator **list,
     return cli_list_each(&c->questions, &x, question_part);
 }
 
+/* --format, --csv-dialect, --lang, --weight and whether the figures are
+ * printed; EXIT_OK or EXIT_USAGE after a message. */
+static int form_options(const struct cli *c, struct trends *t, int print_always)
+{
+    if (!c->format || strcmp(c->format, "table") == 0)
+        t->format = FORMAT_TABLE;
+    else if (strcmp(c->format, "csv") == 0)
+        t->format = FORMAT_CSV;
+    else if (strcmp(c->format, "json") == 0)
+        t->format = FORMAT_JSON;
+    else if (strcmp(c->format, "xlsx") == 0)
+        t->format = FORMAT_XLSX;
+    else {
+        msg_error("unknown --format '%s' (formats: table, csv, json, xlsx)",
+                  c->format);
+        return EXIT_USAGE;
+    }
+    if (c->csv_dialect && t->format != FORMAT_CSV) {
+        msg_error("--csv-dialect is for --format csv");
+        return EXIT_USAGE;
+    }
+    if (c->csv_dialect && csv_dialect_parse(c->csv_dialect, &t->dialect) != 0) {
+        msg_error("unknown --csv-dialect '%s' (dialects: rfc4180, excel-nb)",
+                  c->csv_dialect);
+        return EXIT_USAGE;
+    }
+    if (cli_lang(c, &t->lang) != EXIT_OK)
+        return EXIT_USAGE;
+    if (c->weight && strcmp(c->weight, "population") == 0)
+        t->weight_population = 1;
+    else if (c->weight && strcmp(c->weight, "units") != 0) {
+        msg_error("unknown --weight '%s' (weights: units, population)",
+                  c->weight);
+        return EXIT_USAGE;
+    }
+    t->print = !c->chart || c->format || c->output || print_always;
+    if (t->format == FORMAT_XLSX && (!c->output || strcmp(c->output, "-") == 0)) {
+        msg_error("--format xlsx writes a file: give it with --output FILE.xlsx");
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* The indicators and questions to print (every indicator when none is
+ * named; *named: how many were); EXIT_OK, or the exit code after a
+ * message. */
+static int choose_all(const struct cli *c, struct trends *t, int *named)
+{
+    struct chosen chosen = { t->ind, &t->nind };
+    int rc;
+    if ((rc = cli_list_each(&c->indicators, &chosen, indicator_part)) != EXIT_OK ||
+        (rc = trend_questions(c, t->ind, &t->nind)) != EXIT_OK)
+        return rc;
+    for (int i = 0; i < t->nind; i++)
+        for (int k = 0; k < i; k++)
+            if (strcmp(t->ind[i]->name, t->ind[k]->name) == 0) {
+                /* their tables, sheets and JSON keys would share it */
+                msg_error("--indicator '%s' and --question '%s' would both "
+                          "be called '%s': ask for one at a time",
+                          t->ind[i]->name, t->ind[i]->name, t->ind[i]->name);
+                return EXIT_USAGE;
+            }
+    *named = t->nind;
+    if (!*named) {
+        int nind;
+        const struct indicator *all = catalog_indicators(&nind);
+        for (int i = 0; i < nind && i < TREND_MAX; i++)
+            t->ind[t->nind++] = &all[i];
+    }
+    return EXIT_OK;
+}
+
+/* --chart: one indicator, not mixed with the figures; EXIT_OK or
+ * EXIT_USAGE after a message. */
+static int chart_options(const struct cli *c, struct trends *t, int named)
+{
+    if (!c->chart)
+        return EXIT_OK;
+    if (named > 1) {
+        msg_error("--chart draws one indicator: give one --indicator or "
+                  "--question");
+        return EXIT_USAGE;
+    }
+    if (strcmp(c->chart, "-") == 0 && t->print &&
+        (!c->output || strcmp(c->output, "-") == 0)) {
+        msg_error("--chart - would mix the chart with the figures on "
+                  "standard output: give the chart a file name");
+        return EXIT_USAGE;
+    }
+    t->chart_indicator = 0;
+    if (t->weight_population && t->ind[0]->number) {
+        msg_error("--weight population charts shares: '%s' is a number, "
+                  "charted per 10 000 inhabitants", t->ind[0]->name);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
 struct trends *trends_prepare(const struct cli *c, int print_always, int *rc)
 {
     struct trends *t = calloc(1, sizeof *t);
@@ -313,84 +411,12 @@ struct trends *trends_prepare(const struct cli *c, int print_always, int *rc)
         *rc = EXIT_INTERNAL;
         goto fail;
     }
-    *rc = EXIT_USAGE;
-    if (!c->format || strcmp(c->format, "table") == 0)
-        t->format = FORMAT_TABLE;
-    else if (strcmp(c->format, "csv") == 0)
-        t->format = FORMAT_CSV;
-    else if (strcmp(c->format, "json") == 0)
-        t->format = FORMAT_JSON;
-    else if (strcmp(c->format, "xlsx") == 0)
-        t->format = FORMAT_XLSX;
-    else {
-        msg_error("unknown --format '%s' (formats: table, csv, json, xlsx)",
-                  c->format);
+    if ((*rc = form_options(c, t, print_always)) != EXIT_OK)
         goto fail;
-    }
-    if (c->csv_dialect && t->format != FORMAT_CSV) {
-        msg_error("--csv-dialect is for --format csv");
+    int named;
+    if ((*rc = choose_all(c, t, &named)) != EXIT_OK ||
+        (*rc = chart_options(c, t, named)) != EXIT_OK)
         goto fail;
-    }
-    if (c->csv_dialect && csv_dialect_parse(c->csv_dialect, &t->dialect) != 0) {
-        msg_error("unknown --csv-dialect '%s' (dialects: rfc4180, excel-nb)",
-                  c->csv_dialect);
-        goto fail;
-    }
-    if (cli_lang(c, &t->lang) != EXIT_OK)
-        goto fail;
-    if (c->weight && strcmp(c->weight, "population") == 0)
-        t->weight_population = 1;
-    else if (c->weight && strcmp(c->weight, "units") != 0) {
-        msg_error("unknown --weight '%s' (weights: units, population)",
-                  c->weight);
-        goto fail;
-    }
-    t->print = !c->chart || c->format || c->output || print_always;
-    if (t->format == FORMAT_XLSX && (!c->output || strcmp(c->output, "-") == 0)) {
-        msg_error("--format xlsx writes a file: give it with --output FILE.xlsx");
-        goto fail;
-    }
-
-    struct chosen chosen = { t->ind, &t->nind };
-    if ((*rc = cli_list_each(&c->indicators, &chosen, indicator_part)) != EXIT_OK ||
-        (*rc = trend_questions(c, t->ind, &t->nind)) != EXIT_OK)
-        goto fail;
-    *rc = EXIT_USAGE;
-    for (int i = 0; i < t->nind; i++)
-        for (int k = 0; k < i; k++)
-            if (strcmp(t->ind[i]->name, t->ind[k]->name) == 0) {
-                /* their tables, sheets and JSON keys would share it */
-                msg_error("--indicator '%s' and --question '%s' would both "
-                          "be called '%s': ask for one at a time",
-                          t->ind[i]->name, t->ind[i]->name, t->ind[i]->name);
-                goto fail;
-            }
-    int named = t->nind;    /* named by --indicator or --question */
-    if (!named) {
-        const struct indicator *all = catalog_indicators(&nind);
-        for (int i = 0; i < nind && i < TREND_MAX; i++)
-            t->ind[t->nind++] = &all[i];
-    }
-
-    if (c->chart) {
-        if (named > 1) {
-            msg_error("--chart draws one indicator: give one --indicator or "
-                      "--question");
-            goto fail;
-        }
-        if (strcmp(c->chart, "-") == 0 && t->print &&
-            (!c->output || strcmp(c->output, "-") == 0)) {
-            msg_error("--chart - would mix the chart with the figures on "
-                      "standard output: give the chart a file name");
-            goto fail;
-        }
-        t->chart_indicator = 0;
-        if (t->weight_population && t->ind[0]->number) {
-            msg_error("--weight population charts shares: '%s' is a number, "
-                      "charted per 10 000 inhabitants", t->ind[0]->name);
-            goto fail;
-        }
-    }
 
     *rc = trend_selection_parse(c, &t->sel);
     if (*rc != EXIT_OK)
