@@ -614,21 +614,24 @@ static char *dir_of(const char *path)
     return strndup(path, (size_t)(slash - path));
 }
 
-int cmd_report(struct cli *c)
+/* The options of report: year, language, format, weight, the questions
+ * and the chart lines (parsed into *lines, which the caller frees);
+ * EXIT_OK, or the exit code after a message. */
+static int report_options(const struct cli *c, struct report *rp,
+                          struct trend_selection *lines)
 {
-    struct report rp = { 0 };
-    rp.year = cli_year(c->argv[0], strlen(c->argv[0]));
-    if (rp.year < 0) {
+    rp->year = cli_year(c->argv[0], strlen(c->argv[0]));
+    if (rp->year < 0) {
         msg_error("invalid year '%s': four digits, such as 2024", c->argv[0]);
         return EXIT_USAGE;
     }
-    int rc = cli_lang(c, &rp.lang);
+    int rc = cli_lang(c, &rp->lang);
     if (rc != EXIT_OK)
         return rc;
     if (!c->format || strcmp(c->format, "md") == 0)
-        rp.format = REPORT_MD;
+        rp->format = REPORT_MD;
     else if (strcmp(c->format, "html") == 0)
-        rp.format = REPORT_HTML;
+        rp->format = REPORT_HTML;
     else {
         msg_error("unknown --format '%s' (formats: md, html)", c->format);
         return EXIT_USAGE;
@@ -637,33 +640,76 @@ int cmd_report(struct cli *c)
         msg_error("--csv-dialect is for --format csv of trends and export");
         return EXIT_USAGE;
     }
-    if (rp.format == REPORT_HTML && c->chart_dir) {
+    if (rp->format == REPORT_HTML && c->chart_dir) {
         msg_error("--chart-dir is for Markdown: the HTML report holds its "
                   "charts");
         return EXIT_USAGE;
     }
     if (c->weight && strcmp(c->weight, "population") == 0)
-        rp.weight_population = 1;
+        rp->weight_population = 1;
     else if (c->weight && strcmp(c->weight, "units") != 0) {
         msg_error("unknown --weight '%s' (weights: units, population)",
                   c->weight);
         return EXIT_USAGE;
     }
-    const struct indicator *all = catalog_indicators(&rp.nind);
+    const struct indicator *all = catalog_indicators(&rp->nind);
     if (!all)
         return EXIT_INTERNAL;
-    for (int i = 0; i < rp.nind; i++)
-        rp.ind[i] = &all[i];
-    if ((rc = trend_questions(c, rp.ind, &rp.nind)) != EXIT_OK)
+    for (int i = 0; i < rp->nind; i++)
+        rp->ind[i] = &all[i];
+    if ((rc = trend_questions(c, rp->ind, &rp->nind)) != EXIT_OK)
         return rc;
     /* --size-class: the lines of the charts, 'Alle' among them or not */
     struct cli only = { .size_classes = c->size_classes };
-    struct trend_selection lines;
-    if ((rc = trend_selection_parse(&only, &lines)) != EXIT_OK)
+    if ((rc = trend_selection_parse(&only, lines)) != EXIT_OK)
         return rc;
-    rp.lines = lines.shown ? lines.shown : lines.size_classes;
+    rp->lines = lines->shown ? lines->shown : lines->size_classes;
+    return EXIT_OK;
+}
+
+/* --chart-dir: a chart file opened for each indicator, and its link from
+ * link_from (the report's directory); EXIT_OK, or the exit code after a
+ * message. */
+static int open_charts(struct report *rp, const char *link_from)
+{
+    const char *dir = rp->dir;
+    size_t len = strlen(dir);
+    while (len > 1 && dir[len - 1] == '/')
+        len--;
+    for (int i = 0; i < rp->nind; i++) {
+        char name[128], section[96];
+        snprintf(name, sizeof name, "%s-%d.svg",
+                 section_name(rp->ind[i], section), rp->year);
+        size_t size = len + strlen(name) + 2;
+        if (!link_from || !(rp->paths[i] = malloc(size))) {
+            msg_error("out of memory");
+            return EXIT_INTERNAL;
+        }
+        snprintf(rp->paths[i], size, "%.*s%s%s", (int)len, dir,
+                 dir[len - 1] == '/' ? "" : "/", name);
+        int rc = outfile_open(&rp->charts[i], rp->paths[i], "the chart");
+        if (rc != EXIT_OK)
+            return rc;
+        if (!(rp->links[i] = relative_link(link_from, dir, name))) {
+            msg_error("cannot resolve the chart directory '%s': %s", dir,
+                      strerror(errno));
+            return EXIT_USAGE;
+        }
+    }
+    return EXIT_OK;
+}
+
+int cmd_report(struct cli *c)
+{
+    struct report rp = { 0 };
+    struct trend_selection lines = { 0 };
     for (int i = 0; i < TREND_MAX; i++)
         rp.charts[i] = (struct outfile)OUTFILE_INIT;
+    int rc = report_options(c, &rp, &lines);
+    if (rc != EXIT_OK) {
+        trend_selection_free(&lines);
+        return rc;
+    }
 
     struct outfile output = OUTFILE_INIT;
     char *link_from = NULL;
@@ -682,33 +728,12 @@ int cmd_report(struct cli *c)
 
     /* the chart files first: a place that cannot be written is found
      * before any work */
-    const char *dir = rp.dir = c->chart_dir;
-    if (rc == EXIT_OK && dir) {
-        if ((rc = chart_dir_ready(dir)) != EXIT_OK)
+    rp.dir = c->chart_dir;
+    if (rc == EXIT_OK && rp.dir) {
+        if ((rc = chart_dir_ready(rp.dir)) != EXIT_OK)
             goto out;
         link_from = to_file ? dir_of(c->output) : strdup(".");
-        size_t len = strlen(dir);
-        while (len > 1 && dir[len - 1] == '/')
-            len--;
-        for (int i = 0; i < rp.nind && rc == EXIT_OK; i++) {
-            char name[128], section[96];
-            snprintf(name, sizeof name, "%s-%d.svg",
-                     section_name(rp.ind[i], section), rp.year);
-            size_t size = len + strlen(name) + 2;
-            if (!link_from || !(rp.paths[i] = malloc(size))) {
-                msg_error("out of memory");
-                rc = EXIT_INTERNAL;
-                break;
-            }
-            snprintf(rp.paths[i], size, "%.*s%s%s", (int)len, dir,
-                     dir[len - 1] == '/' ? "" : "/", name);
-            rc = outfile_open(&rp.charts[i], rp.paths[i], "the chart");
-            if (rc == EXIT_OK && !(rp.links[i] = relative_link(link_from, dir, name))) {
-                msg_error("cannot resolve the chart directory '%s': %s", dir,
-                          strerror(errno));
-                rc = EXIT_USAGE;
-            }
-        }
+        rc = open_charts(&rp, link_from);
     }
     if (rc == EXIT_OK) {
         PGconn *conn = cli_connect(c, &rc);
