@@ -97,6 +97,77 @@ static enum column_type column_type(const char *type)
                                        : COL_INT;
 }
 
+/* Indicator d from row r of indicator.csv, its columns from
+ * indicator_column.csv; 0, or -1 after a message. */
+static int indicator_of_row(struct indicator *d, int r)
+{
+    const struct csv *c = &cat.ind;
+    d->name = csv_get(c, r, "name");
+    const struct question *q = codes_question_key(csv_get(c, r,
+                                                          "question_key"));
+    if (!q) {
+        msg_error("the catalogue's indicator '%s' has no question '%s' "
+                  "(question.csv)%s%s", d->name,
+                  csv_get(c, r, "question_key"),
+                  codes_error() ? ": " : "",
+                  codes_error() ? codes_error() : "");
+        return -1;
+    }
+    d->first_year = q->first_year;
+    d->question = q->text[LANG_NB];
+    d->function = csv_get(c, r, "function");
+    d->field = nonempty(csv_get(c, r, "field"));
+    d->n_column = csv_get(c, r, "n_column");
+    d->pct_column = csv_get(c, r, "pct_column");
+    static const char *const suffix[LANG_COUNT] = { "_nb", "_en" };
+    for (int l = 0; l < LANG_COUNT; l++) {
+        char k[32];
+        snprintf(k, sizeof k, "title%s", suffix[l]);
+        d->title[l] = csv_get(c, r, k);
+        snprintf(k, sizeof k, "chart_title%s", suffix[l]);
+        d->chart_title[l] = csv_get(c, r, k);
+        snprintf(k, sizeof k, "y_label%s", suffix[l]);
+        d->y_label[l] = csv_get(c, r, k);
+        snprintf(k, sizeof k, "base%s", suffix[l]);
+        d->base[l] = csv_get(c, r, k);
+        snprintf(k, sizeof k, "note%s", suffix[l]);
+        d->note[l] = csv_get(c, r, k);
+    }
+    int k = 0;
+    for (int cr = 1; cr < cat.col.nrows; cr++)
+        if (strcmp(csv_get(&cat.col, cr, "indicator"), d->name) == 0)
+            k++;
+    struct indicator_column *cols = calloc((size_t)(k ? k : 1),
+                                           sizeof *cols);
+    if (!cols) {
+        msg_error("out of memory");
+        return -1;
+    }
+    d->columns = cols;
+    for (int cr = 1; cr < cat.col.nrows; cr++) {
+        const struct csv *cc = &cat.col;
+        if (strcmp(csv_get(cc, cr, "indicator"), d->name) != 0)
+            continue;
+        struct indicator_column *x = &cols[d->ncolumns++];
+        x->name = csv_get(cc, cr, "column_name");
+        x->type = column_type(csv_get(cc, cr, "type"));
+        x->report = strcmp(csv_get(cc, cr, "report"), "1") == 0;
+        x->label[LANG_NB] = csv_get(cc, cr, "label_nb");
+        x->label[LANG_EN] = csv_get(cc, cr, "label_en");
+        x->about[LANG_NB] = csv_get(cc, cr, "about_nb");
+        x->about[LANG_EN] = csv_get(cc, cr, "about_en");
+    }
+    if (!indicator_column(d, "year") || !indicator_column(d, "size_class") ||
+        !indicator_column(d, d->n_column) ||
+        !indicator_column(d, d->pct_column)) {
+        msg_error("the catalogue's indicator '%s' lacks the column year, "
+                  "size_class, '%s' or '%s'", d->name, d->n_column,
+                  d->pct_column);
+        return -1;
+    }
+    return 0;
+}
+
 static int load(void)
 {
     if (cat.loaded)
@@ -140,71 +211,8 @@ static int load(void)
     /* the rows are in order of ord in the file; the program keeps it */
     for (int i = 0; i < n; i++) {
         struct indicator *d = &cat.indicators[i];
-        const struct csv *c = &cat.ind;
-        int r = i + 1;
-        d->name = csv_get(c, r, "name");
-        const struct question *q = codes_question_key(csv_get(c, r,
-                                                              "question_key"));
-        if (!q) {
-            msg_error("the catalogue's indicator '%s' has no question '%s' "
-                      "(question.csv)%s%s", d->name,
-                      csv_get(c, r, "question_key"),
-                      codes_error() ? ": " : "",
-                      codes_error() ? codes_error() : "");
+        if (indicator_of_row(d, i + 1) != 0)
             return -1;
-        }
-        d->first_year = q->first_year;
-        d->question = q->text[LANG_NB];
-        d->function = csv_get(c, r, "function");
-        d->field = nonempty(csv_get(c, r, "field"));
-        d->n_column = csv_get(c, r, "n_column");
-        d->pct_column = csv_get(c, r, "pct_column");
-        static const char *const suffix[LANG_COUNT] = { "_nb", "_en" };
-        for (int l = 0; l < LANG_COUNT; l++) {
-            char k[32];
-            snprintf(k, sizeof k, "title%s", suffix[l]);
-            d->title[l] = csv_get(c, r, k);
-            snprintf(k, sizeof k, "chart_title%s", suffix[l]);
-            d->chart_title[l] = csv_get(c, r, k);
-            snprintf(k, sizeof k, "y_label%s", suffix[l]);
-            d->y_label[l] = csv_get(c, r, k);
-            snprintf(k, sizeof k, "base%s", suffix[l]);
-            d->base[l] = csv_get(c, r, k);
-            snprintf(k, sizeof k, "note%s", suffix[l]);
-            d->note[l] = csv_get(c, r, k);
-        }
-        int k = 0;
-        for (int cr = 1; cr < cat.col.nrows; cr++)
-            if (strcmp(csv_get(&cat.col, cr, "indicator"), d->name) == 0)
-                k++;
-        struct indicator_column *cols = calloc((size_t)(k ? k : 1),
-                                               sizeof *cols);
-        if (!cols) {
-            msg_error("out of memory");
-            return -1;
-        }
-        d->columns = cols;
-        for (int cr = 1; cr < cat.col.nrows; cr++) {
-            const struct csv *cc = &cat.col;
-            if (strcmp(csv_get(cc, cr, "indicator"), d->name) != 0)
-                continue;
-            struct indicator_column *x = &cols[d->ncolumns++];
-            x->name = csv_get(cc, cr, "column_name");
-            x->type = column_type(csv_get(cc, cr, "type"));
-            x->report = strcmp(csv_get(cc, cr, "report"), "1") == 0;
-            x->label[LANG_NB] = csv_get(cc, cr, "label_nb");
-            x->label[LANG_EN] = csv_get(cc, cr, "label_en");
-            x->about[LANG_NB] = csv_get(cc, cr, "about_nb");
-            x->about[LANG_EN] = csv_get(cc, cr, "about_en");
-        }
-        if (!indicator_column(d, "year") || !indicator_column(d, "size_class") ||
-            !indicator_column(d, d->n_column) ||
-            !indicator_column(d, d->pct_column)) {
-            msg_error("the catalogue's indicator '%s' lacks the column year, "
-                      "size_class, '%s' or '%s'", d->name, d->n_column,
-                      d->pct_column);
-            return -1;
-        }
         size_t used = strlen(cat.names);
         snprintf(cat.names + used, sizeof cat.names - used, "%s%s",
                  i ? ", " : "", d->name);
