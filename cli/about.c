@@ -62,11 +62,11 @@ static const struct rtable_column file_cols[2][4] = {
       { "first_year", "First year", NULL, COL_INT }, { "last_year", "Last year", NULL, COL_INT } },
 };
 
-int about_load(struct about *a, PGconn *conn, const struct trend_selection *sel,
-               const struct rtable *described, int n, enum lang lang)
+/* The time, the database, the runs and the files of the reports selected;
+ * EXIT_OK, or the exit code after a message. */
+static int about_queries(struct about *a, PGconn *conn,
+                         const struct trend_selection *sel)
 {
-    memset(a, 0, sizeof *a);
-    a->title = L(lang, "About", "Om");
     int rc = EXIT_OK;
     a->made = query(conn,
                     "SELECT to_char(now() AT TIME ZONE 'UTC', "
@@ -95,6 +95,13 @@ int about_load(struct about *a, PGconn *conn, const struct trend_selection *sel,
     if (!a->sources)
         return rc;
 
+    return EXIT_OK;
+}
+
+/* The block of what, when and from where; 0, or -1 out of memory. */
+static int made_block(struct about *a, const struct trend_selection *sel,
+                      enum lang lang)
+{
     /* what, when, from where */
     const char *kv[7][2] = {
         { L(lang, "Made by", "Laget av"), "is248 " IS248_VERSION },
@@ -113,7 +120,7 @@ int about_load(struct about *a, PGconn *conn, const struct trend_selection *sel,
     int nkv = 7;
     const char **cells = calloc((size_t)(nkv * 2), sizeof *cells);
     if (!cells)
-        goto oom;
+        return -1;
     a->block[0] = (struct rtable){ .name = "made",
                                    .title = L(lang, "This workbook", "Denne arbeidsboken"),
                                    .cols = kv_cols[lang], .ncols = 2,
@@ -121,15 +128,22 @@ int about_load(struct about *a, PGconn *conn, const struct trend_selection *sel,
     for (int r = 0; r < nkv; r++)
         for (int c = 0; c < 2; c++)
             if (!(cells[r * 2 + c] = keep(a, kv[r][c])))
-                goto oom;
+                return -1;
 
+    return 0;
+}
+
+/* The block of the columns of every sheet; 0, or -1 out of memory. */
+static int columns_block(struct about *a, const struct rtable *described,
+                         int n, enum lang lang)
+{
     /* the columns of every sheet */
     int rows = 0;
     for (int i = 0; i < n; i++)
         rows += described[i].ncols;
-    cells = calloc((size_t)(rows ? rows : 1) * 4, sizeof *cells);
+    const char **cells = calloc((size_t)(rows ? rows : 1) * 4, sizeof *cells);
     if (!cells)
-        goto oom;
+        return -1;
     a->block[1] = (struct rtable){ .name = "columns",
                                    .title = L(lang, "The columns", "Kolonnene"),
                                    .cols = col_cols[lang], .ncols = 4,
@@ -143,6 +157,20 @@ int about_load(struct about *a, PGconn *conn, const struct trend_selection *sel,
             cells[r * 4 + 2] = col->label ? col->label : col->name;
             cells[r * 4 + 3] = col->about ? col->about : "";
         }
+
+    return 0;
+}
+
+int about_load(struct about *a, PGconn *conn, const struct trend_selection *sel,
+               const struct rtable *described, int n, enum lang lang)
+{
+    memset(a, 0, sizeof *a);
+    a->title = L(lang, "About", "Om");
+    int rc = about_queries(a, conn, sel);
+    if (rc != EXIT_OK)
+        return rc;
+    if (made_block(a, sel, lang) != 0 || columns_block(a, described, n, lang) != 0)
+        goto oom;
 
     a->block[2] = (struct rtable){ .name = "runs",
                                    .title = L(lang, "Import runs (is248.import_summary)",
