@@ -30,6 +30,7 @@
 
 #include "chart.h"
 #include "cli.h"
+#include "load/db.h"
 #include "msg.h"
 
 enum report_format { REPORT_MD, REPORT_HTML };
@@ -140,11 +141,12 @@ static int total_of(const PGresult *res, const char *column)
     return 0;
 }
 
-/* The database's reason a query failed. */
-static const char *why_failed(const PGresult *res)
+/* "cannot read WHAT: the database's reason" (db_error()). */
+static void read_failed(PGconn *conn, const PGresult *res, const char *what)
 {
-    const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-    return primary ? primary : "no answer";
+    char err[1024];
+    db_error(err, sizeof err, conn, res, NULL);
+    msg_error("cannot read %s: %s", what, err);
 }
 
 static void section_table(struct report *rp, const struct indicator *ind,
@@ -308,7 +310,7 @@ static int years_held(PGconn *conn, char *buf, size_t size)
     PGresult *res = PQexec(conn, "SELECT min(year), max(year) "
                                  "FROM is248.report_current");
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        msg_error("cannot read the years reported: %s", why_failed(res));
+        read_failed(conn, res, "the years reported");
         PQclear(res);
         return EXIT_DB;
     }
@@ -321,8 +323,42 @@ static int years_held(PGconn *conn, char *buf, size_t size)
     return EXIT_OK;
 }
 
+/* The units without a size class, by name. */
+static void unclassed_units(struct report *rp, const PGresult *unclassed)
+{
+    FILE *out = rp->out;
+    enum lang lang = rp->lang;
+    int html = rp->format == REPORT_HTML;
+    int n = PQntuples(unclassed);
+    fputs(html ? "<p class=\"unclassed\">" : "\n", out);
+    if (n == 0)
+        fputs(L(lang, "Every unit has a size class.",
+                "Alle enhetene har en størrelsesgruppe."), out);
+    else {
+        fprintf(out, L(lang, "Without a size class (no population given), counted in "
+                             "%sAlle%s only: ",
+                       "Uten størrelsesgruppe (innbyggertall mangler), bare talt med i "
+                       "%sAlle%s: "),
+                html ? "<b>" : "**", html ? "</b>" : "**");
+        for (int r = 0; r < n; r++) {
+            const char *code = PQgetvalue(unclassed, r, 0);
+            const char *name = PQgetvalue(unclassed, r, 1);
+            fputs(r ? ", " : "", out);
+            if (html) {
+                html_text(out, name);
+                fprintf(out, " (%s)", code);
+            } else {
+                md_cell(out, name);
+                fprintf(out, " (%s)", code);
+            }
+        }
+        fputs(".", out);
+    }
+    fputs(html ? "</p>\n" : "\n", out);
+}
+
 /* The opening: heading, what was reported of what was expected, the
- * units without a size class by name. */
+ * units without a size class by name (unclassed_units()). */
 static void opening(struct report *rp, int reporting, const PGresult *cov,
                     const PGresult *unclassed)
 {
@@ -365,32 +401,7 @@ static void opening(struct report *rp, int reporting, const PGresult *cov,
             year, html ? "<b>" : "**", html ? "</b>" : "**");
     fputs(html ? "</p>\n" : "\n", out);
 
-    int n = PQntuples(unclassed);
-    fputs(html ? "<p class=\"unclassed\">" : "\n", out);
-    if (n == 0)
-        fputs(L(lang, "Every unit has a size class.",
-                "Alle enhetene har en størrelsesgruppe."), out);
-    else {
-        fprintf(out, L(lang, "Without a size class (no population given), counted in "
-                             "%sAlle%s only: ",
-                       "Uten størrelsesgruppe (innbyggertall mangler), bare talt med i "
-                       "%sAlle%s: "),
-                html ? "<b>" : "**", html ? "</b>" : "**");
-        for (int r = 0; r < n; r++) {
-            const char *code = PQgetvalue(unclassed, r, 0);
-            const char *name = PQgetvalue(unclassed, r, 1);
-            fputs(r ? ", " : "", out);
-            if (html) {
-                html_text(out, name);
-                fprintf(out, " (%s)", code);
-            } else {
-                md_cell(out, name);
-                fprintf(out, " (%s)", code);
-            }
-        }
-        fputs(".", out);
-    }
-    fputs(html ? "</p>\n" : "\n", out);
+    unclassed_units(rp, unclassed);
     if (rp->lines && (html || rp->dir)) {
         fputs(html ? "<p class=\"note\">" : "\n", out);
         fputs(L(lang, "The charts show the size classes ", "Figurene viser størrelsesgruppene "),
@@ -452,7 +463,7 @@ static PGresult *query_year(PGconn *conn, const char *sql, int year,
     PGresult *res = PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(res) == PGRES_TUPLES_OK)
         return res;
-    msg_error("cannot read %s: %s", what, why_failed(res));
+    read_failed(conn, res, what);
     PQclear(res);
     *rc = EXIT_DB;
     return NULL;
@@ -497,7 +508,7 @@ static int report(PGconn *conn, struct report *rp)
     made = PQexec(conn, "SELECT to_char(now() AT TIME ZONE 'UTC', "
                         "'YYYY-MM-DD HH24:MI'), current_database()");
     if (PQresultStatus(made) != PGRES_TUPLES_OK) {
-        msg_error("cannot read the time: %s", why_failed(made));
+        read_failed(conn, made, "the time");
         rc = EXIT_DB;
         goto out;
     }

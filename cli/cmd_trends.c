@@ -20,6 +20,7 @@
 #include "about.h"
 #include "chart.h"
 #include "cli.h"
+#include "load/db.h"
 #include "msg.h"
 #include "table.h"
 #include "xlsx.h"
@@ -56,67 +57,82 @@ int cli_lang(const struct cli *c, enum lang *out)
 /* ------------------------------------------------------------------------ */
 /* The query                                                                */
 
-PGresult *trend_query(PGconn *conn, const struct indicator *ind,
-                      const struct trend_selection *sel, int *rc)
+/* The statement of the indicator's trend function, its catalogue columns
+ * in order (malloc'd); NULL when memory runs out. */
+static char *trend_sql(PGconn *conn, const struct indicator *ind)
 {
     char *sql = NULL;
     size_t size = 0;
     FILE *q = open_memstream(&sql, &size);
-    int ok = q != NULL;
-    if (q) {
-        fputs("SELECT ", q);
-        for (int k = 0; k < ind->ncolumns && ok; k++) {
-            char *id = PQescapeIdentifier(conn, ind->columns[k].name,
-                                          strlen(ind->columns[k].name));
-            ok = id != NULL;
-            if (id)
-                fprintf(q, "%st.%s", k ? ", " : "", id);
-            PQfreemem(id);
-        }
-        char *fn = PQescapeIdentifier(conn, ind->function, strlen(ind->function));
-        ok = ok && fn;
-        if (fn)
-            fprintf(q, " FROM is248.%s(%s$1::int[], $2::text[], $3::text[]) "
-                       "WITH ORDINALITY AS t "
-                       "WHERE ($4::text[] IS NULL OR t.size_class = ANY ($4))%s "
-                       "ORDER BY t.ordinality",
-                    fn, ind->argument ? "$5::text, " : "",
-                    ind->field ? " AND t.field = $5" : "");
-        PQfreemem(fn);
-        if (fclose(q) != 0)
-            ok = 0;
+    if (!q)
+        return NULL;
+    int ok = 1;
+    fputs("SELECT ", q);
+    for (int k = 0; k < ind->ncolumns && ok; k++) {
+        char *id = PQescapeIdentifier(conn, ind->columns[k].name,
+                                      strlen(ind->columns[k].name));
+        ok = id != NULL;
+        if (id)
+            fprintf(q, "%st.%s", k ? ", " : "", id);
+        PQfreemem(id);
     }
-    if (!ok) {
+    char *fn = PQescapeIdentifier(conn, ind->function, strlen(ind->function));
+    ok = ok && fn;
+    if (fn)
+        fprintf(q, " FROM is248.%s(%s$1::int[], $2::text[], $3::text[]) "
+                   "WITH ORDINALITY AS t "
+                   "WHERE ($4::text[] IS NULL OR t.size_class = ANY ($4))%s "
+                   "ORDER BY t.ordinality",
+                fn, ind->argument ? "$5::text, " : "",
+                ind->field ? " AND t.field = $5" : "");
+    PQfreemem(fn);
+    if (fclose(q) != 0 || !ok) {
         free(sql);
+        return NULL;
+    }
+    return sql;
+}
+
+/* The size classes to show (sel->shown), which the trend functions do not
+ * check; EXIT_OK, or the exit code after a message. */
+static int check_shown(PGconn *conn, const struct trend_selection *sel)
+{
+    if (!sel->shown)
+        return EXIT_OK;
+    const char *p1[1] = { sel->shown };
+    PGresult *chk = PQexecParams(conn,
+        "SELECT u, (SELECT string_agg('''' || s.label || '''', ', ' ORDER BY s.ord) "
+        "FROM is248.size_class s) FROM pg_catalog.unnest($1::text[]) u "
+        "WHERE u <> 'Alle' AND NOT EXISTS (SELECT 1 FROM is248.size_class s "
+        "WHERE s.label = u) LIMIT 1", 1, NULL, p1, NULL, NULL, 0);
+    int rc = EXIT_OK;
+    if (PQresultStatus(chk) != PGRES_TUPLES_OK) {
+        char err[1024];
+        db_error(err, sizeof err, conn, chk, NULL);
+        msg_error("cannot read the size classes: %s", err);
+        rc = EXIT_DB;
+    } else if (PQntuples(chk) > 0) {
+        msg_error("unknown size class '%s': the size classes are %s; "
+                  "'Alle', the total of the units selected, is always shown",
+                  PQgetvalue(chk, 0, 0), PQgetvalue(chk, 0, 1));
+        rc = EXIT_USAGE;
+    }
+    PQclear(chk);
+    return rc;
+}
+
+PGresult *trend_query(PGconn *conn, const struct indicator *ind,
+                      const struct trend_selection *sel, int *rc)
+{
+    char *sql = trend_sql(conn, ind);
+    if (!sql) {
         msg_error("out of memory");
         *rc = EXIT_INTERNAL;
         return NULL;
     }
-    if (sel->shown) {
-        /* the classes to show are not checked by the trend function */
-        const char *p1[1] = { sel->shown };
-        PGresult *chk = PQexecParams(conn,
-            "SELECT u, (SELECT string_agg('''' || s.label || '''', ', ' ORDER BY s.ord) "
-            "FROM is248.size_class s) FROM pg_catalog.unnest($1::text[]) u "
-            "WHERE u <> 'Alle' AND NOT EXISTS (SELECT 1 FROM is248.size_class s "
-            "WHERE s.label = u) LIMIT 1", 1, NULL, p1, NULL, NULL, 0);
-        int bad = PQresultStatus(chk) != PGRES_TUPLES_OK || PQntuples(chk) > 0;
-        if (bad && PQresultStatus(chk) == PGRES_TUPLES_OK)
-            msg_error("unknown size class '%s': the size classes are %s; "
-                      "'Alle', the total of the units selected, is always shown",
-                      PQgetvalue(chk, 0, 0), PQgetvalue(chk, 0, 1));
-        else if (bad)
-            msg_error("cannot read the size classes: %s",
-                      PQresultErrorField(chk, PG_DIAG_MESSAGE_PRIMARY)
-                          ? PQresultErrorField(chk, PG_DIAG_MESSAGE_PRIMARY)
-                          : "no answer");
-        if (bad) {
-            *rc = PQresultStatus(chk) == PGRES_TUPLES_OK ? EXIT_USAGE : EXIT_DB;
-            PQclear(chk);
-            free(sql);
-            return NULL;
-        }
-        PQclear(chk);
+    if ((*rc = check_shown(conn, sel)) != EXIT_OK) {
+        free(sql);
+        return NULL;
     }
     const char *params[5] = { sel->years, sel->size_classes, sel->counties,
                               sel->shown,
@@ -134,12 +150,9 @@ PGresult *trend_query(PGconn *conn, const struct indicator *ind,
         msg_error("%s%s%s", primary, hint ? ": " : "", hint ? hint : "");
         *rc = EXIT_USAGE;
     } else {
-        char *why = primary ? NULL : strdup(PQerrorMessage(conn));
-        if (why)
-            why[strcspn(why, "\n")] = '\0';
-        msg_error("cannot read the trends (%s): %s", ind->name,
-                  primary ? primary : why ? why : "out of memory");
-        free(why);
+        char err[1024];
+        db_error(err, sizeof err, conn, res, NULL);
+        msg_error("cannot read the trends (%s): %s", ind->name, err);
         *rc = EXIT_DB;
     }
     PQclear(res);
