@@ -611,19 +611,26 @@ begin
             on conflict (year, unit_code, submitted_at) do nothing
             returning report.file_id, report.year, report.unit_code,
                       report.submitted_at)
-        -- and of them, corrections: a later submission of a report loaded
-        -- before (the statement's snapshot holds the reports loaded
-        -- before it, not the ones it inserts)
+        -- and of them, corrections: a later submission of a report of
+        -- its unit and year loaded before it, in an earlier batch or in
+        -- this one (the statement's snapshot holds the reports loaded
+        -- before it, not the ones it inserts, which the window sees), so
+        -- that the count does not depend on where batches end
         select i.file_id, count(*)::int as n,
                -- (a scalar subquery, a look-up by the unique key's index
                -- per report: an EXISTS would become a join, and hash joins
                -- are what this statement is planned for)
-               count(*) filter (where (select true from is248.report e
+               count(*) filter (where i.submitted_at > i.first_here
+                                   or (select true from is248.report e
                                         where e.year = i.year
                                           and e.unit_code = i.unit_code
                                           and e.submitted_at < i.submitted_at
                                         limit 1))::int as correcting
-          from inserted i group by i.file_id
+          from (select x.*,
+                       pg_catalog.min(x.submitted_at)
+                           over (partition by x.year, x.unit_code) as first_here
+                  from inserted x) i
+         group by i.file_id
     loop
         k := array_position(v_id, v_row.file_id);
         v_inserted[k] := v_row.n;

@@ -139,4 +139,17 @@ eq "... the conflict names the file of the batch it conflicts with" "$(rej_repor
    "report|1|2019|1106|-|conflicts with the report for 1106 2019 submitted at 2020-03-01T08:00:00Z given as report 1 of $WORK/batch/a.xml: same unit, year and submission time but other content; the report loaded first is kept"
 eq "... the corrected report is current, the first one history" "$(current_submission 2019 1106)" "2020-03-01T08:00|no|less_good|a.xml"
 
+# --- corrections are counted whatever the batches ----------------------------------
+# the shipped delivery holds one correction (2019/korrigert/1201.xml); the
+# count must not depend on whether its original went in the same batch
+want=$(printf '%s\n' "$SRC"/fixtures/delivery/*/*.xml "$SRC"/fixtures/delivery/*/*/*.xml | sed 's|.*/\([0-9]*\)/\(korrigert/\)\{0,1\}\([0-9]*\)\.xml$|\1 \3|' | sort | uniq -d | wc -l)
+for batch in 1 500; do
+    fresh
+    run import --batch "$batch" --json-summary "$WORK/c$batch.json" "$SRC/fixtures/delivery"
+    eq "fixtures in batches of $batch: exit 0" "$rc" 0
+    eq "... corrections counted: one per report of a unit and year loaded after an earlier one ($want)" \
+       "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["total"]["reports_correcting"])' "$WORK/c$batch.json")|$(q "SELECT count(*) - count(DISTINCT (year, unit_code)) FROM is248.report")" \
+       "$want|$want"
+done
+
 finish
