@@ -683,8 +683,10 @@ comment on function is248.answer_label_fold(text) is
 -- asked; answered more than once, set aside; version 1's text is a code of
 -- its list; version 2's code and label must be known and agree (a Valg
 -- each, for a list of kind choice; an exclusive one alone); a number is
--- digits with a decimal comma or point.  A follow-up counts only after its
--- values of the question it follows.
+-- digits with a decimal comma or point, at most 15 before it and 6 after
+-- (a longer one, which numeric or double precision could not hold or
+-- would make every trend fail, is set aside).  A follow-up counts only
+-- after its values of the question it follows.
 create function is248.answer_decide(
     keys         text[] default null,
     years        int[]  default null,
@@ -808,7 +810,7 @@ decided as (
            when f.n > 1 then 'set_aside'
            when f.type = 'number' then
                case when pg_catalog.btrim(coalesce(f.text, ''), E' \t\n\r\f\x0b')
-                         ~ '^-?[0-9]+([.,][0-9]+)?$'
+                         ~ '^-?[0-9]{1,15}([.,][0-9]{1,6})?$'
                     then 'answered' else 'set_aside' end
            when f.type = 'text' then 'answered'
            when f.version = 1 then

@@ -135,4 +135,34 @@ Straße|strasse
 Individuell jobbstøtte (IPS)|individuell jobbstøtte (ips)
 EOF
 
+# --- as the reader ------------------------------------------------------------------
+reader=t_answer_current_reader
+q "SET client_min_messages = warning; DROP ROLE IF EXISTS $reader; CREATE ROLE $reader LOGIN IN ROLE is248_reader" >/dev/null
+trap 'psql -X -q -d postgres -c "DROP ROLE IF EXISTS $reader" >/dev/null 2>&1' EXIT
+eq "the reader may fold a label as the matching does (answer_fold())" \
+   "$(PGUSER=$reader psql -X -A -t -q -c "SELECT is248.answer_fold('  SVÆRT   god ')" 2>&1)" "svært god"
+
+# --- hostile numbers: a sender's answer too long for numeric or double
+# precision is set aside, and every trend and answer_current still answer ----------
+python3 - "$SRC/fixtures/delivery/2019/1151.xml" "$WORK" <<'PY'
+import sys
+xml = open(sys.argv[1], encoding="utf-8").read()
+for i, n in enumerate(["1" + "0" * 400, "7" * 140000, "1," + "5" * 20000], 1):
+    out = xml.replace('<Svar sporsmal="4.1">0,7<', '<Svar sporsmal="4.1">' + n + '<')
+    out = out.replace('tidspunkt="2020-02-08T14:00:00+01:00"', 'tidspunkt="2020-03-0%dT14:00:00+01:00"' % i)
+    assert out.count(n) == 1 and "2020-03-0%d" % i in out
+    open("%s/huge-%d.xml" % (sys.argv[2], i), "w", encoding="utf-8").write(out)
+PY
+run import "$WORK"/huge-*.xml
+eq "three later reports of 1151 2019 with numbers of 401, 140 000 and 20 002 characters load" \
+   "$rc|$(q "SELECT count(*) FROM is248.report WHERE unit_code = '1151' AND year = 2019")" "0|4"
+eq "... the current one's man-years are set aside, not answered" \
+   "$(PGUSER=$reader psql -X -A -t -q -c "SELECT status, value IS NULL FROM is248.answer_current WHERE unit_code = '1151' AND year = 2019 AND question = 'man_years'" 2>&1)" \
+   "set_aside|t"
+eq "... answer_current still answers the reader" \
+   "$(PGUSER=$reader psql -X -A -t -q -c "SELECT count(*) > 0 FROM is248.answer_current" 2>&1)" "t"
+eq "... and so does trend_number_filtered('man_years') for 2019" \
+   "$(PGUSER=$reader psql -X -A -t -q -c "SELECT units_answered FROM is248.trend_number_filtered('man_years', years => '{2019}') WHERE size_class = 'Alle'" 2>&1)" \
+   "$(( $(q "SELECT count(*) FROM is248.answer_current WHERE year = 2019 AND question = 'man_years' AND status = 'answered'") ))"
+
 finish
