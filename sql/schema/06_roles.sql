@@ -70,7 +70,9 @@ grant execute on function is248.trend_nav_collab_filtered(int[], text[], text[])
                           is248.trend_question_filtered(text, int[], text[], text[]),
                           is248.trend_number_filtered(text, int[], text[], text[]),
                           is248.answer_decide(text[], int[], text[], text[]),
-                          is248.answer_fold(text)
+                          is248.answer_fold(text),
+                          -- answer_fold() runs as its caller and calls it
+                          is248.answer_decomposed(text)
    to is248_reader;
 
 -- Loaders: the stage and the merge, and the version (is248 checks it).

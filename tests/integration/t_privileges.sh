@@ -166,8 +166,8 @@ fns() {  # fns ROLE: the functions of is248 ROLE may call
        JOIN pg_namespace n ON n.oid = p.pronamespace
        WHERE n.nspname = 'is248' AND has_function_privilege('$1', p.oid, 'EXECUTE')"
 }
-eq "the reader may call the trend functions, answer_decide() (behind answer_current), answer_fold(), export_reports() and reason_class(), nothing else" "$(fns is248_reader)" \
-   "answer_decide answer_fold export_reports reason_class trend_ips_se_filtered trend_nav_collab_filtered trend_nav_rating_filtered trend_number_filtered trend_question_filtered"
+eq "the reader may call the trend functions, answer_decide() (behind answer_current), answer_fold() (and answer_decomposed(), which it calls), export_reports() and reason_class(), nothing else" "$(fns is248_reader)" \
+   "answer_decide answer_decomposed answer_fold export_reports reason_class trend_ips_se_filtered trend_nav_collab_filtered trend_nav_rating_filtered trend_number_filtered trend_question_filtered"
 eq "the loader may call the run's, the merge's and the deliveries' functions, nothing else" "$(fns is248_loader)" \
    "delivery_begin delivery_end delivery_pieces delivery_read merge_batch run_begin run_end"
 for view in report_current report_history trend_nav_collab trend_nav_rating trend_ips_se \
