@@ -146,7 +146,10 @@ comment on column is248.warning_summary.units is 'Up to five of the units concer
 -- by a later run.  A file set aside again with the same bytes adds no
 -- rejection (is248.source_file outcome rejected_before): it stays the one
 -- open rejection it was.
-create view is248.open_rejection as
+-- security_barrier: the reader may read this view but not is248.rejection,
+-- and a condition of the reader's (a cast that fails, a function that
+-- prints its argument) must not see the closed rows the view filters out.
+create view is248.open_rejection with (security_barrier) as
 select r.run_id, r.level,
        r.source || case when r.entry <> '' then '!' || r.entry else '' end
            as file,

@@ -227,6 +227,12 @@ got=$(PGUSER=$reader psql -X -A -t -q -c "SELECT 1 FROM is248.rejection LIMIT 1"
 contains "the reader may not read is248.rejection" "$got" "permission denied"
 got=$(PGUSER=$reader psql -X -A -t -q -c "SELECT 1 FROM is248.import_run LIMIT 1" 2>&1)
 contains "... nor is248.import_run" "$got" "permission denied"
+# a closed rejection (the answers of 1106 2019, replaced above) must not
+# reach the reader through a condition of its own that runs before the
+# view's: a cast that fails on the row would print its reason
+leak=$(PGUSER=$reader psql -X -A -t -q -c "SELECT count(*) FROM is248.open_rejection
+          WHERE CASE WHEN unit_code = '1106' AND reason LIKE '%Kanskje%' THEN reason::int = 0 ELSE false END" 2>&1)
+eq "the reader's own conditions do not see the closed rejections behind is248.open_rejection" "$leak" 0
 PGUSER=$reader run status --runs 0
 eq "status as is248_reader exits 0" "$rc" 0
 eq "... and shows what the owner sees" "$(tail -n +2 <<<"$out")" \
