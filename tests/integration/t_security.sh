@@ -304,14 +304,32 @@ CREATE TEMP VIEW report_current_full AS SELECT * FROM is248.report_current WHERE
 CREATE TEMP VIEW size_class AS SELECT 'x' AS label, 1 AS ord WHERE pg_temp.pwn();
 CREATE TEMP VIEW county AS SELECT '46' AS code, 'x' AS name, 2000 AS first_year, NULL::int AS last_year WHERE pg_temp.pwn();
 CREATE TEMP VIEW unit_county AS SELECT 2024 AS year, '4601' AS unit_code, '46' AS county_code WHERE pg_temp.pwn();
+CREATE TEMP VIEW question AS SELECT * FROM is248.question WHERE pg_temp.pwn();
+CREATE TEMP VIEW answer_code AS SELECT * FROM is248.answer_code WHERE pg_temp.pwn();
+CREATE TEMP VIEW code_list AS SELECT * FROM is248.code_list WHERE pg_temp.pwn();
+CREATE TEMP VIEW answer_label AS SELECT * FROM is248.answer_label WHERE pg_temp.pwn();
+CREATE TEMP VIEW answer AS SELECT 1::bigint AS report_id, 0 AS seq, NULL::int AS parent_seq, 'x' AS question, 'x' AS code, 'x' AS text WHERE pg_temp.pwn();
+CREATE TEMP VIEW report AS SELECT 1::bigint AS report_id, ''::text AS answers WHERE pg_temp.pwn();
+CREATE FUNCTION pg_temp.answer_fold(text) RETURNS text LANGUAGE sql AS 'SELECT CASE WHEN pg_temp.pwn() THEN \$1 END';
+CREATE FUNCTION pg_temp.answer_label_fold(text) RETURNS text LANGUAGE sql AS 'SELECT CASE WHEN pg_temp.pwn() THEN \$1 END';
+CREATE FUNCTION pg_temp.btrim(text, text) RETURNS text LANGUAGE sql AS 'SELECT CASE WHEN pg_temp.pwn() THEN \$1 END';
+CREATE FUNCTION pg_temp.texteq(text, text) RETURNS bool LANGUAGE sql AS 'SELECT pg_temp.pwn()';
+CREATE OPERATOR pg_temp.= (LEFTARG = text, RIGHTARG = text, FUNCTION = pg_temp.texteq);
+CREATE OPERATOR pg_temp.~ (LEFTARG = text, RIGHTARG = text, FUNCTION = pg_temp.texteq);
 SET search_path = pg_temp, is248;
 SELECT count(*) FROM is248.trend_nav_collab_filtered(years => '{2024}');
-SELECT count(*) FROM is248.export_reports(years => '{2024}', counties => '{46}');")
-    eq "$L: the reader's temporary views named as the trend and export functions' objects: no superuser" \
+SELECT count(*) FROM is248.export_reports(years => '{2024}', counties => '{46}');
+SELECT count(*) FROM is248.answer_current;
+SELECT count(*) FROM is248.trend_question_filtered('nav_collab', years => '{2024}', counties => '{46}');
+SELECT count(*) FROM is248.trend_number_filtered('man_years', years => '{2024}');")
+    eq "$L: the reader's temporary views, functions and operators named as the trend, answer and export functions' objects: no superuser" \
        "$(q "SELECT rolsuper FROM pg_roles WHERE rolname = '$reader'")" f
     eq "$L: ... and the trends and the export as they are" "$got" \
        "$(q "SELECT count(*) FROM is248.trend_nav_collab WHERE year = 2024")
-$(q "SELECT count(*) FROM is248.export_reports(years => '{2024}', counties => '{46}')")"
+$(q "SELECT count(*) FROM is248.export_reports(years => '{2024}', counties => '{46}')")
+$(q "SELECT count(*) FROM is248.answer_current")
+$(q "SELECT count(*) FROM is248.trend_question_filtered('nav_collab', years => '{2024}', counties => '{46}')")
+$(q "SELECT count(*) FROM is248.trend_number_filtered('man_years', years => '{2024}')")"
 
     eq "$L: the loader is no superuser at the end" "$(superuser)" f
 }
