@@ -15,6 +15,7 @@
 #include "normalize.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -416,6 +417,21 @@ static void put_str(struct dbuf *b, const char *s)
         memcpy(at, v.p, v.n);
 }
 
+/* SHA-256, fetched from OpenSSL once: EVP_sha256() makes EVP_Digest()
+ * fetch its implementation again for every report (OpenSSL 3). */
+static EVP_MD *sha256_fetched;
+static void sha256_fetch(void)
+{
+    sha256_fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static const EVP_MD *sha256_md(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sha256_fetch);
+    return sha256_fetched ? sha256_fetched : EVP_sha256();
+}
+
 /* SHA-256 over every value of the report (trimmed; the submission time as
  * an instant), not where it came from (index, line).  Returns 0, or -1
  * when memory runs out or OpenSSL fails (md is then zeros). */
@@ -452,7 +468,7 @@ static int digest(const struct raw_report *raw, int64_t submitted_us,
     }
     unsigned int len = 0;
     int ok = !b.failed &&
-             EVP_Digest(b.p, b.n, md, &len, EVP_sha256(), NULL) == 1 &&
+             EVP_Digest(b.p, b.n, md, &len, sha256_md(), NULL) == 1 &&
              len == 32;
     if (b.p != b.local)
         free(b.p);
