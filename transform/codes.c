@@ -662,8 +662,16 @@ int codes_code(const struct code_list *l, const char *code)
 
 int codes_label(const struct code_list *l, const char *label)
 {
+    if (!l || !label)
+        return -1;
+    /* exactly as the form writes it (nearly every answer): no need to fold
+     * it, its fold is that label's, and the folds of a list are told apart
+     * (not trimmed first: a label padded past the bound is unknown) */
+    for (int i = 0; i < l->n; i++)
+        if (strcmp(label, l->code[i].label[0]) == 0)
+            return i;
     char folded[LABEL_MAX * 4 + 1];
-    if (!l || fold_label(label, folded) < 0)
+    if (fold_label(label, folded) < 0)
         return -1;
     for (int i = 0; i < l->n; i++)
         if (strcmp(l->code[i].folded, folded) == 0)
