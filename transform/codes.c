@@ -157,11 +157,9 @@ static int fail(const char *fmt, ...)
 /* A whole number in [lo, hi] written in s; -1 otherwise (lo >= 0). */
 static long number(const char *s, long lo, long hi)
 {
+    long x;
     struct view v = { s, s ? strlen(s) : 0 };
-    if (!view_digits(v) || v.n > 9)
-        return -1;
-    long x = strtol(s, NULL, 10);
-    return x < lo || x > hi ? -1 : x;
+    return view_number(v, hi, &x) == 0 && x >= lo ? x : -1;
 }
 
 /* A name of the catalogue's own: [a-z][a-z0-9_]*. */

@@ -14,7 +14,6 @@
  */
 #include "normalize.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,33 +37,6 @@
 #define POPULATION_MAX 9999999L
 
 #define SPAN_TEXT 64    /* "it is valid 2015–2026" and the like */
-#define NUMBER_TEXT 24  /* digits parse_number() reads at the most */
-
-/* --- small parsers --------------------------------------------------------- */
-
-/*
- * A string of ASCII digits as a number in 0..max.  Returns 0 with *out
- * set, -1 when v is not digits only, -2 when the number is out of range.
- */
-static int parse_number(struct view v, long max, long *out)
-{
-    if (!view_digits(v))
-        return -1;
-    char buf[NUMBER_TEXT];
-    if (v.n >= sizeof buf)
-        return -2;
-    view_copy(v, buf, sizeof buf);
-    char *end;
-    errno = 0;
-    long x = strtol(buf, &end, 10);
-    if (end == buf || *end != '\0')
-        return -1;
-    if (errno == ERANGE || x < 0 || x > max)
-        return -2;
-    *out = x;
-    return 0;
-}
-
 /* --- year and version ------------------------------------------------------ */
 
 /* Sets out->year; returns 1 when units can be checked for it. */
@@ -78,7 +50,7 @@ static int check_year(const struct raw_report *raw, const struct units *units,
         problem_add(out, PROBLEM_REPORT, "", "missing reporting year");
         return 0;
     }
-    if (v.n != 4 || parse_number(v, 9999, &year) < 0) {
+    if (v.n != 4 || view_number(v, 9999, &year) < 0) {
         problem_add(out, PROBLEM_REPORT, "", "malformed reporting year '%s'",
                     problem_quote(q, v.p, v.n));
         return 0;
@@ -244,7 +216,7 @@ static void check_population(const struct raw_report *raw,
                         "no population (innbyggere): no size class");
         return;
     }
-    int r = parse_number(v, POPULATION_MAX, &pop);
+    int r = view_number(v, POPULATION_MAX, &pop);
     if (r == -1)
         problem_add(out, PROBLEM_ANSWER, "innbyggere",
                     "malformed population '%s'", problem_quote(q, v.p, v.n));

@@ -3,6 +3,8 @@
  */
 #include "view.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 int view_is_space(char c)
@@ -47,4 +49,26 @@ char *view_copy(struct view v, char *buf, size_t size)
     memcpy(buf, v.p ? v.p : "", n);
     buf[n] = '\0';
     return buf;
+}
+
+/* Digits view_number() reads at the most. */
+#define NUMBER_TEXT 24
+
+int view_number(struct view v, long max, long *out)
+{
+    if (!view_digits(v))
+        return -1;
+    char buf[NUMBER_TEXT];
+    if (v.n >= sizeof buf)
+        return -2;
+    view_copy(v, buf, sizeof buf);
+    char *end;
+    errno = 0;
+    long x = strtol(buf, &end, 10);
+    if (end == buf || *end != '\0')
+        return -1;
+    if (errno == ERANGE || x < 0 || x > max)
+        return -2;
+    *out = x;
+    return 0;
 }

@@ -27,6 +27,11 @@ int view_is(struct view v, const char *s);
 /* The view is one or more ASCII digits and nothing else. */
 int view_digits(struct view v);
 
+/* A view of ASCII digits only as a number in 0..max.  Returns 0 with
+ * *out set, -1 when v is not digits only, -2 when the number is out of
+ * range. */
+int view_number(struct view v, long max, long *out);
+
 /* The view into buf (size > 0 bytes), cut to size - 1, NUL-terminated.
  * Returns buf. */
 char *view_copy(struct view v, char *buf, size_t size);
