@@ -15,8 +15,9 @@
  *
  * refdata_count(), refdata_name() and refdata_text() are generated at build
  * time by tools/embed.c (reference_data.c; see CMakeLists.txt).  The data
- * is static and read-only; the reader allocates nothing, and a field points
- * into the text it reads.
+ * is static and read-only.  The plain reader (refdata_csv_next()) allocates
+ * nothing, a field points into the text it reads; the catalogue's RFC 4180
+ * reader (refdata_rows_parse()) copies its fields, freed by refdata_rows_free().
  */
 #ifndef IS248_TRANSFORM_REFDATA_H
 #define IS248_TRANSFORM_REFDATA_H
